@@ -1,1 +1,143 @@
-int main() { return 0; }
+// switchboard: entry point. Parses the command line, sets up logging and the
+// worker pool, and starts the requested front end on its transport.
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "CommandLine.h"
+#include "Demo.h"
+#include "FileCommands.h"
+#include "LspServer.h"
+#include "SocketServer.h"
+#include "StdioTransport.h"
+
+namespace {
+
+using namespace sb;
+
+// Logs never go to stdout: in stdio mode it carries the protocol.
+bool setUpLogging(const CommandLine& cl) {
+  try {
+    std::shared_ptr<spdlog::logger> logger;
+    if (cl.has("--log-file"))
+      logger = spdlog::basic_logger_mt("switchboard", cl.get("--log-file"));
+    else
+      logger = spdlog::stderr_color_mt("switchboard");
+    auto level = spdlog::level::from_str(cl.get("--log-level", "warn"));
+    if (level == spdlog::level::off && cl.get("--log-level", "warn") != "off") {
+      std::cerr << "unknown --log-level '" << cl.get("--log-level") << "'\n";
+      return false;
+    }
+    logger->set_level(level);
+    logger->flush_on(spdlog::level::info);
+    spdlog::set_default_logger(logger);
+  } catch (const spdlog::spdlog_ex& e) {
+    std::cerr << "cannot set up logging: " << e.what() << "\n";
+    return false;
+  }
+  return true;
+}
+
+bool numberOption(const CommandLine& cl, const std::string& name, size_t& out) {
+  if (!cl.has(name)) return true;
+  try {
+    size_t used = 0;
+    long long v = std::stoll(cl.get(name), &used);
+    if (used != cl.get(name).size() || v < 0) throw std::invalid_argument(name);
+    out = static_cast<size_t>(v);
+    return true;
+  } catch (const std::exception&) {
+    std::cerr << name << " needs a non-negative number, got '" << cl.get(name) << "'\n";
+    return false;
+  }
+}
+
+int serveLsp(const CommandLine& cl, Workers& workers, LspOptions options, size_t maxMessage) {
+  if (!cl.has("--listen")) {
+    int exitCode = 1;  // exit without shutdown, or stdin closed
+    options.onExit = [&exitCode](int code) { exitCode = code; };
+    StdioOptions stdio;
+    stdio.maxMessageBytes = maxMessage;
+    serveStdio(stdio, [&](const SessionContext& ctx) {
+      return std::make_unique<LspServer>(ctx, workers, options);
+    });
+    return exitCode;
+  }
+  std::string error;
+  auto address = parseListenAddress(cl.get("--listen"), error);
+  if (!address) {
+    std::cerr << "--listen: " << error << "\n";
+    return 2;
+  }
+  SocketServerOptions so;
+  so.address = *address;
+  so.maxMessageBytes = maxMessage;
+  so.allowRemote = cl.has("--allow-remote");
+  try {
+    SocketServer server(so, [&](const SessionContext& ctx) {
+      return std::make_unique<LspServer>(ctx, workers, options);
+    });
+    // The bound address on stderr lets scripts use port 0.
+    std::cerr << "switchboard: listening on " << server.boundAddress() << std::endl;
+    server.run();
+  } catch (const std::exception& e) {
+    std::cerr << "switchboard: " << e.what() << "\n";
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);  // a vanished client is an error value, not a kill
+  std::string error;
+  auto cl = parseCommandLine(argc, argv, error);
+  if (!cl) {
+    std::cerr << "switchboard: " << error << "\n\n" << usageText();
+    return 2;
+  }
+  if (cl->has("--version")) {
+    std::cout << "switchboard " << SWITCHBOARD_VERSION << "\n";
+    return 0;
+  }
+  if (cl->has("--help") || cl->command.empty() || cl->command == "help") {
+    std::cout << usageText();
+    return cl->command.empty() && !cl->has("--help") ? 2 : 0;
+  }
+  if (!setUpLogging(*cl)) return 2;
+
+  size_t maxMessage = 64 << 20, maxParse = 8 << 20, delayMs = 200, threads = 0;
+  if (!numberOption(*cl, "--max-message-bytes", maxMessage) ||
+      !numberOption(*cl, "--max-parse-bytes", maxParse) ||
+      !numberOption(*cl, "--diagnostics-delay-ms", delayMs) ||
+      !numberOption(*cl, "--workers", threads))
+    return 2;
+  LspOptions options;
+  options.engine.parse.maxParseBytes = maxParse;
+  options.engine.diagnosticsDelay = std::chrono::milliseconds(delayMs);
+
+  const std::string& cmd = cl->command;
+  if (cmd == "symbols" || cmd == "check") {
+    if (cl->args.empty()) {
+      std::cerr << "switchboard " << cmd << ": needs at least one FILE\n";
+      return 2;
+    }
+    return cmd == "symbols" ? printSymbols(cl->args, options.engine.parse)
+                            : checkSyntax(cl->args, options.engine.parse);
+  }
+  Workers workers(static_cast<unsigned>(threads));
+  if (cmd == "lsp") return serveLsp(*cl, workers, options, maxMessage);
+  if (cmd == "demo") {
+    std::string file = cl->args.empty() ? std::string(SWITCHBOARD_SOURCE_DIR "/server/Engine.cpp")
+                                        : cl->args.front();
+    return runDemo(file, workers, options);
+  }
+  std::cerr << "switchboard: unknown command '" << cmd << "'\n\n" << usageText();
+  return 2;
+}

@@ -1,0 +1,98 @@
+#include "analysis/Text.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "analysis/Utf8.h"
+
+namespace sb {
+namespace {
+
+uint32_t unitsOf(uint32_t byteLength, PositionEncoding enc) {
+  switch (enc) {
+    case PositionEncoding::Utf8: return byteLength;
+    case PositionEncoding::Utf16: return utf8::utf16Units(byteLength);
+    case PositionEncoding::Utf32: return 1;
+  }
+  return 1;
+}
+
+}  // namespace
+
+LineIndex::LineIndex(std::string_view text) : size_(static_cast<uint32_t>(text.size())) {
+  starts_.push_back(0);
+  if (text.empty()) return;  // data() may be null: keep it away from memchr
+  const char* const begin = text.data();
+  const char* const end = begin + text.size();
+  if (!std::memchr(begin, '\r', text.size())) {
+    // The common case, \n only: memchr is much faster than a byte loop.
+    for (const char* p = begin; (p = static_cast<const char*>(std::memchr(p, '\n', end - p))); ++p)
+      starts_.push_back(static_cast<uint32_t>(p - begin + 1));
+    return;
+  }
+  for (const char* p = begin; p < end; ++p) {
+    if (*p == '\n') {
+      starts_.push_back(static_cast<uint32_t>(p - begin + 1));
+    } else if (*p == '\r') {
+      if (p + 1 < end && p[1] == '\n') ++p;
+      else hasLoneCr_ = true;
+      starts_.push_back(static_cast<uint32_t>(p - begin + 1));
+    }
+  }
+}
+
+uint32_t LineIndex::lineStart(uint32_t line) const {
+  return starts_[std::min<size_t>(line, starts_.size() - 1)];
+}
+
+uint32_t LineIndex::lineOf(uint32_t offset) const {
+  const auto it = std::upper_bound(starts_.begin(), starts_.end(), offset);
+  return static_cast<uint32_t>(it - starts_.begin()) - 1;
+}
+
+// End of the line's content, before its \n, \r\n or \r.
+uint32_t LineIndex::lineContentEnd(std::string_view text, uint32_t line) const {
+  if (line + 1 >= starts_.size()) return size_;
+  uint32_t end = starts_[line + 1];
+  if (end > starts_[line] && text[end - 1] == '\n') --end;
+  if (end > starts_[line] && text[end - 1] == '\r') --end;
+  return end;
+}
+
+uint32_t LineIndex::offsetAt(std::string_view text, Position p, PositionEncoding enc) const {
+  if (p.line >= starts_.size()) return size_;
+  const uint32_t start = starts_[p.line];
+  const uint32_t end = lineContentEnd(text, p.line);
+  // ASCII fast path: one unit per byte in every encoding.
+  const uint32_t guess = start + std::min(p.character, end - start);
+  if (utf8::isAscii(text.data() + start, guess - start)) return guess;
+
+  uint32_t pos = start, units = 0;
+  while (pos < end && units < p.character) {
+    const uint32_t len = utf8::sequenceLength(text, pos);
+    const uint32_t u = unitsOf(len, enc);
+    if (units + u > p.character) break;  // inside a character: round to its start
+    units += u;
+    pos += len;
+  }
+  return pos;
+}
+
+Position LineIndex::positionAt(std::string_view text, uint32_t offset, PositionEncoding enc) const {
+  offset = std::min(offset, size_);
+  const uint32_t line = lineOf(offset);
+  const uint32_t start = starts_[line];
+  const uint32_t target = std::min(offset, lineContentEnd(text, line));
+  if (utf8::isAscii(text.data() + start, target - start)) return {line, target - start};
+
+  uint32_t pos = start, units = 0;
+  while (pos < target) {
+    const uint32_t len = utf8::sequenceLength(text, pos);
+    if (pos + len > target) break;  // offset inside a character: round down
+    units += unitsOf(len, enc);
+    pos += len;
+  }
+  return {line, units};
+}
+
+}  // namespace sb

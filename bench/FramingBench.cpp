@@ -1,0 +1,58 @@
+// Framing and JSON-RPC parsing: the path every message takes.
+#include <benchmark/benchmark.h>
+
+#include "server/Framing.h"
+#include "server/JsonRpc.h"
+
+namespace sb {
+namespace {
+
+const std::string kDidChange =
+    R"({"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file:///home/user/project/src/main.cpp","version":42},"contentChanges":[{"range":{"start":{"line":120,"character":17},"end":{"line":120,"character":17}},"text":"x"}]}})";
+
+void BM_ContentLengthDecode(benchmark::State& state) {
+  std::string frame = ContentLengthEncoder().encode(kDidChange);
+  ContentLengthDecoder decoder(64 << 20);
+  size_t n = 0;
+  FrameSink sink{[&](std::string body) { n += body.size(); }, [](std::string) {}};
+  for (auto _ : state) decoder.feed(frame, sink);
+  benchmark::DoNotOptimize(n);
+  state.SetBytesProcessed(state.iterations() * frame.size());
+}
+BENCHMARK(BM_ContentLengthDecode);
+
+// Decode + JSON parse + validation + dispatch to a handler that replies.
+struct EchoHandler : RpcHandler {
+  void onRequest(Request r) override { r.reply.result(nullptr); }
+  void onNotification(std::string_view, const json&) override {}
+};
+
+void BM_RequestDispatchAndReply(benchmark::State& state) {
+  EchoHandler handler;
+  size_t bytes = 0;
+  auto ep = RpcEndpoint::create([&](std::string out) { bytes += out.size(); });
+  ep->setHandler(&handler);
+  ContentLengthDecoder decoder(64 << 20);
+  FrameSink sink{[&](std::string body) { ep->receive(body); }, [](std::string) {}};
+  std::string frame = ContentLengthEncoder().encode(
+      R"({"jsonrpc":"2.0","id":7,"method":"textDocument/documentSymbol","params":{"textDocument":{"uri":"file:///a.cpp"}}})");
+  for (auto _ : state) decoder.feed(frame, sink);
+  benchmark::DoNotOptimize(bytes);
+}
+BENCHMARK(BM_RequestDispatchAndReply);
+
+void BM_NotificationParse(benchmark::State& state) {
+  struct Sink : RpcHandler {
+    size_t n = 0;
+    void onRequest(Request) override {}
+    void onNotification(std::string_view, const json& p) override { n += p.size(); }
+  } handler;
+  auto ep = RpcEndpoint::create([](std::string) {});
+  ep->setHandler(&handler);
+  for (auto _ : state) ep->receive(kDidChange);
+  state.SetBytesProcessed(state.iterations() * kDidChange.size());
+}
+BENCHMARK(BM_NotificationParse);
+
+}  // namespace
+}  // namespace sb

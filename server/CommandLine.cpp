@@ -1,0 +1,86 @@
+#include "CommandLine.h"
+
+#include <set>
+
+namespace sb {
+
+namespace {
+const std::set<std::string>& valueOptions() {
+  static const std::set<std::string> kOptions = {
+      "--listen", "--log-level", "--log-file", "--max-message-bytes", "--max-parse-bytes",
+      "--diagnostics-delay-ms", "--workers"};
+  return kOptions;
+}
+const std::set<std::string>& flagOptions() {
+  static const std::set<std::string> kFlags = {"--help", "--version", "--allow-remote", "-h"};
+  return kFlags;
+}
+}  // namespace
+
+std::optional<CommandLine> parseCommandLine(int argc, char** argv, std::string& error) {
+  CommandLine cl;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg.size() > 1 && arg[0] == '-') {
+      std::string name = arg, value;
+      bool inlineValue = false;
+      if (auto eq = arg.find('='); eq != std::string::npos && arg.rfind("--", 0) == 0) {
+        name = arg.substr(0, eq);
+        value = arg.substr(eq + 1);
+        inlineValue = true;
+      }
+      if (valueOptions().count(name)) {
+        if (!inlineValue) {
+          if (i + 1 >= argc) {
+            error = name + " needs a value";
+            return std::nullopt;
+          }
+          value = argv[++i];
+        }
+        cl.options[name] = value;
+      } else if (flagOptions().count(name) && !inlineValue) {
+        cl.options[name == "-h" ? "--help" : name] = "true";
+      } else {
+        error = "unknown option " + name;
+        return std::nullopt;
+      }
+      continue;
+    }
+    if (cl.command.empty())
+      cl.command = arg;
+    else
+      cl.args.push_back(arg);
+  }
+  return cl;
+}
+
+const char* usageText() {
+  return R"(switchboard - a code-intelligence daemon between editors and language models
+
+Usage: switchboard [options] COMMAND [ARGS]
+
+Commands:
+  lsp                 Serve the Language Server Protocol (stdio unless --listen)
+  demo                Start the daemon on a private Unix socket, run a short scripted
+                      LSP session against this project's sources, print the answers
+  symbols FILE...     Print the outline of each file (FILE:LINE:COL, 1-based)
+  check FILE...       Print syntax errors as FILE:LINE:COL: error: MESSAGE; exit 1 if any
+
+Options:
+  --listen ADDR              tcp://127.0.0.1:PORT, tcp://[::1]:PORT or unix:PATH
+  --allow-remote             permit --listen on a non-loopback address
+  --log-level LEVEL          trace, debug, info, warn (default), error, off
+  --log-file PATH            write logs there instead of stderr
+  --max-message-bytes N      refuse messages larger than N bytes (default 67108864)
+  --max-parse-bytes N        do not parse files larger than N bytes (default 8388608)
+  --diagnostics-delay-ms N   wait N ms after typing stops before diagnostics (default 200)
+  --workers N                worker threads (default: number of cores, at least 2)
+  --version                  print the version
+  --help                     print this help
+
+Positions on the command line are 1-based (LINE:COL as compilers print them);
+LSP positions on the wire stay 0-based.
+)";
+}
+
+}  // namespace sb

@@ -1,0 +1,58 @@
+// The LSP front end: translates LSP messages into Engine calls and results
+// back into LSP JSON shaped for the client (see protocol/ClientProfile.h).
+// One instance per connection.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string_view>
+
+#include "Engine.h"
+#include "Transport.h"
+#include "protocol/ClientProfile.h"
+
+namespace sb {
+
+struct LspOptions {
+  EngineOptions engine;
+  // Called when the client sends "exit": 0 after a shutdown request, else 1.
+  std::function<void(int exitCode)> onExit;
+};
+
+class LspServer final : public FrontEnd {
+ public:
+  LspServer(const SessionContext& session, Workers& workers, LspOptions options);
+  ~LspServer() override;
+
+  void onRequest(Request request) override;
+  void onNotification(std::string_view method, const json& params) override;
+  void onDisconnect() override;
+
+ private:
+  enum class Phase { Uninitialized, Initialized, ShutDown };
+  using RequestHandler = void (LspServer::*)(const json& params, Request& request);
+  using NotificationHandler = void (LspServer::*)(const json& params);
+
+  void initialize(const json& params, Request& request);
+  void shutdown(const json& params, Request& request);
+  void documentSymbol(const json& params, Request& request);
+  void foldingRange(const json& params, Request& request);
+  void selectionRange(const json& params, Request& request);
+
+  void initialized(const json& params);
+  void exit(const json& params);
+  void didOpen(const json& params);
+  void didChange(const json& params);
+  void didClose(const json& params);
+  void didSave(const json& params);
+  void cancelRequest(const json& params);
+
+  SessionContext session_;
+  Workers& workers_;
+  LspOptions options_;
+  Phase phase_ = Phase::Uninitialized;
+  std::shared_ptr<const ClientProfile> client_;
+  std::unique_ptr<Engine> engine_;
+};
+
+}  // namespace sb

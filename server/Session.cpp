@@ -1,0 +1,55 @@
+#include <spdlog/spdlog.h>
+
+#include "Transport.h"
+
+namespace sb {
+
+Session::Session(std::shared_ptr<Transport> transport, Framing framing, size_t maxMessageBytes,
+                 const FrontEndFactory& makeFrontEnd)
+    : transport_(std::move(transport)) {
+  std::shared_ptr<const FrameEncoder> encoder;
+  if (framing == Framing::ContentLength) {
+    decoder_ = std::make_unique<ContentLengthDecoder>(maxMessageBytes);
+    encoder = std::make_shared<ContentLengthEncoder>();
+  } else {
+    decoder_ = std::make_unique<LineDecoder>(maxMessageBytes);
+    encoder = std::make_shared<LineEncoder>();
+  }
+  std::string peer = transport_->describe();
+  // The endpoint may outlive the session (replies racing a disconnect); it
+  // holds the transport, never the session.
+  std::weak_ptr<Transport> weakTransport = transport_;
+  auto send = [weakTransport, encoder](const std::string& body) {
+    if (auto t = weakTransport.lock()) t->send(encoder->encode(body));
+  };
+  endpoint_ = RpcEndpoint::create(std::move(send), [peer](std::string_view line) {
+    spdlog::debug("[{}] {}", peer, line);
+  });
+  SessionContext ctx{endpoint_, [weakTransport] {
+                       if (auto t = weakTransport.lock()) t->close();
+                     },
+                     peer};
+  frontEnd_ = makeFrontEnd(ctx);
+  endpoint_->setHandler(frontEnd_.get());
+  sink_.onMessage = [this](const std::string& body) { endpoint_->receive(body); };
+  sink_.onError = [this](std::string error) {
+    spdlog::warn("[{}] framing error: {}", transport_->describe(), error);
+    endpoint_->framingError(error);
+  };
+}
+
+Session::~Session() { onClosed(); }
+
+void Session::onBytes(std::string_view bytes) {
+  if (!closed_) decoder_->feed(bytes, sink_);
+}
+
+void Session::onClosed() {
+  if (closed_) return;
+  closed_ = true;
+  endpoint_->setHandler(nullptr);
+  endpoint_->close();
+  frontEnd_->onDisconnect();
+}
+
+}  // namespace sb

@@ -1,0 +1,307 @@
+#include "SocketServer.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio.hpp>
+#include <charconv>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+
+#include <spdlog/spdlog.h>
+
+namespace sb {
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using unix_socket = asio::local::stream_protocol;
+
+std::optional<ListenAddress> parseListenAddress(std::string_view text, std::string& error) {
+  ListenAddress a;
+  auto starts = [&](std::string_view p) {
+    if (text.substr(0, p.size()) != p) return false;
+    text.remove_prefix(p.size());
+    return true;
+  };
+  if (starts("unix://") || starts("unix:")) {
+    if (text.empty()) {
+      error = "unix: needs a socket path";
+      return std::nullopt;
+    }
+    a.kind = ListenAddress::Kind::Unix;
+    a.path = std::string(text);
+    return a;
+  }
+  if (!starts("tcp://") && !starts("tcp:")) {
+    error = "expected tcp://HOST:PORT or unix:PATH, got '" + std::string(text) + "'";
+    return std::nullopt;
+  }
+  size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos) {
+    error = "tcp address needs a port";
+    return std::nullopt;
+  }
+  std::string_view host = text.substr(0, colon), port = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  unsigned value = 0;
+  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (ec != std::errc() || ptr != port.data() + port.size() || value > 65535) {
+    error = "invalid port '" + std::string(port) + "'";
+    return std::nullopt;
+  }
+  a.host = host.empty() ? "127.0.0.1" : std::string(host);
+  if (a.host == "localhost") a.host = "127.0.0.1";
+  a.port = static_cast<uint16_t>(value);
+  return a;
+}
+
+bool isLoopbackHost(std::string_view host) {
+  boost::system::error_code ec;
+  auto addr = asio::ip::make_address(std::string(host), ec);
+  return !ec && addr.is_loopback();
+}
+
+namespace {
+
+class ConnectionBase : public Transport {
+ public:
+  // Tears the connection down on the calling thread; for use after the I/O
+  // loop has stopped.
+  virtual void shutdownNow() = 0;
+};
+
+// A socket connection: reads drive the session on the I/O thread; writes are
+// queued from any thread and drained by the I/O thread.
+template <class Socket>
+class SocketConnection final : public ConnectionBase,
+                               public std::enable_shared_from_this<SocketConnection<Socket>> {
+ public:
+  SocketConnection(Socket socket, std::string peer, std::function<void(Transport*)> onGone)
+      : socket_(std::move(socket)), peer_(std::move(peer)), onGone_(std::move(onGone)) {}
+
+  void start(const SocketServerOptions& options, const FrontEndFactory& make) {
+    session_ = std::make_unique<Session>(this->shared_from_this(), options.framing,
+                                         options.maxMessageBytes, make);
+    readMore();
+  }
+
+  void send(std::string bytes) override {
+    asio::post(socket_.get_executor(), [self = this->shared_from_this(), b = std::move(bytes)]() mutable {
+      self->queue_.push_back(std::move(b));
+      if (self->queue_.size() == 1) self->writeNext();
+    });
+  }
+
+  void close() override {
+    asio::post(socket_.get_executor(), [self = this->shared_from_this()] {
+      self->closeAfterWrites_ = true;
+      if (self->queue_.empty()) self->shutdown();
+    });
+  }
+
+  std::string describe() const override { return peer_; }
+
+  void shutdownNow() override {
+    shutdown();
+    session_.reset();
+  }
+
+  void shutdown() {
+    if (done_) return;
+    done_ = true;
+    boost::system::error_code ec;
+    socket_.shutdown(Socket::shutdown_both, ec);
+    socket_.close(ec);
+    if (session_) session_->onClosed();
+    spdlog::info("[{}] disconnected", peer_);
+    // Break the session <-> transport cycle once the I/O thread is done with it.
+    asio::post(socket_.get_executor(), [self = this->shared_from_this()] {
+      self->session_.reset();
+      if (self->onGone_) self->onGone_(self.get());
+    });
+  }
+
+ private:
+  void readMore() {
+    socket_.async_read_some(asio::buffer(buffer_), [self = this->shared_from_this()](
+                                                       boost::system::error_code ec, size_t n) {
+      if (ec || self->done_) return self->shutdown();
+      self->session_->onBytes(std::string_view(self->buffer_.data(), n));
+      if (!self->done_) self->readMore();
+    });
+  }
+
+  void writeNext() {
+    asio::async_write(socket_, asio::buffer(queue_.front()),
+                      [self = this->shared_from_this()](boost::system::error_code ec, size_t) {
+                        if (ec) {
+                          self->queue_.clear();
+                          return self->shutdown();
+                        }
+                        self->queue_.pop_front();
+                        if (!self->queue_.empty())
+                          self->writeNext();
+                        else if (self->closeAfterWrites_)
+                          self->shutdown();
+                      });
+  }
+
+  Socket socket_;
+  std::string peer_;
+  std::function<void(Transport*)> onGone_;
+  std::unique_ptr<Session> session_;
+  std::array<char, 64 * 1024> buffer_{};
+  std::deque<std::string> queue_;
+  bool closeAfterWrites_ = false;
+  bool done_ = false;
+};
+
+}  // namespace
+
+struct SocketServer::Impl {
+  SocketServerOptions options;
+  FrontEndFactory make;
+  asio::io_context io;
+  std::optional<tcp::acceptor> tcpAcceptor;
+  std::optional<unix_socket::acceptor> unixAcceptor;
+  std::mutex mu;
+  std::set<std::shared_ptr<ConnectionBase>> connections;
+  std::string bound;
+
+  template <class Socket>
+  void adopt(Socket socket, std::string peer) {
+    spdlog::info("[{}] connected", peer);
+    auto conn = std::make_shared<SocketConnection<Socket>>(
+        std::move(socket), std::move(peer), [this](Transport* gone) {
+          std::lock_guard lock(mu);
+          for (auto it = connections.begin(); it != connections.end(); ++it)
+            if (it->get() == gone) {
+              connections.erase(it);
+              break;
+            }
+        });
+    {
+      std::lock_guard lock(mu);
+      connections.insert(conn);
+    }
+    conn->start(options, make);
+  }
+
+  void acceptTcp() {
+    tcpAcceptor->async_accept([this](boost::system::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted) return;
+      if (!ec) {
+        boost::system::error_code ignored;
+        auto ep = socket.remote_endpoint(ignored);
+        socket.set_option(tcp::no_delay(true), ignored);
+        adopt(std::move(socket), "tcp " + ep.address().to_string() + ":" + std::to_string(ep.port()));
+      }
+      acceptTcp();
+    });
+  }
+
+  void acceptUnix() {
+    unixAcceptor->async_accept([this](boost::system::error_code ec, unix_socket::socket socket) {
+      if (ec == asio::error::operation_aborted) return;
+      if (!ec) adopt(std::move(socket), "unix " + options.address.path);
+      acceptUnix();
+    });
+  }
+};
+
+SocketServer::SocketServer(SocketServerOptions options, FrontEndFactory makeFrontEnd)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+  impl_->make = std::move(makeFrontEnd);
+  const ListenAddress& a = impl_->options.address;
+  if (a.kind == ListenAddress::Kind::Tcp) {
+    boost::system::error_code ec;
+    auto addr = asio::ip::make_address(a.host, ec);
+    if (ec) throw std::runtime_error("cannot listen on '" + a.host + "': not an IP address");
+    if (!addr.is_loopback() && !impl_->options.allowRemote)
+      throw std::runtime_error("refusing to listen on non-loopback address " + a.host +
+                               " (pass --allow-remote to do so deliberately)");
+    tcp::endpoint ep(addr, a.port);
+    auto& acc = impl_->tcpAcceptor.emplace(impl_->io);
+    acc.open(ep.protocol());
+    acc.set_option(tcp::acceptor::reuse_address(true));
+    acc.bind(ep, ec);
+    if (ec) throw std::runtime_error("cannot bind " + a.host + ":" + std::to_string(a.port) + ": " + ec.message());
+    acc.listen();
+    auto local = acc.local_endpoint();
+    std::string host = local.address().is_v6() ? "[" + local.address().to_string() + "]"
+                                               : local.address().to_string();
+    impl_->bound = "tcp://" + host + ":" + std::to_string(local.port());
+    impl_->acceptTcp();
+  } else {
+    namespace fs = std::filesystem;
+    fs::path path(a.path);
+    std::error_code fec;
+    if (path.has_parent_path() && !fs::exists(path.parent_path(), fec)) {
+      fs::create_directories(path.parent_path(), fec);
+      ::chmod(path.parent_path().c_str(), 0700);
+    }
+    // A stale socket from a previous run would make bind fail.
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0) {
+      if (!S_ISSOCK(st.st_mode))
+        throw std::runtime_error(a.path + " exists and is not a socket; refusing to replace it");
+      fs::remove(path, fec);
+    }
+    auto& acc = impl_->unixAcceptor.emplace(impl_->io);
+    boost::system::error_code ec;
+    acc.open(unix_socket(), ec);
+    // Created owner-only: other local users must not reach the daemon.
+    mode_t old = ::umask(0177);
+    acc.bind(unix_socket::endpoint(a.path), ec);
+    ::umask(old);
+    if (ec) throw std::runtime_error("cannot bind unix socket " + a.path + ": " + ec.message());
+    acc.listen();
+    impl_->bound = "unix:" + a.path;
+    impl_->acceptUnix();
+  }
+}
+
+SocketServer::~SocketServer() {
+  stop();
+  // Drain the stop handler if run() was never called or already returned.
+  impl_->io.restart();
+  impl_->io.poll();
+  std::set<std::shared_ptr<ConnectionBase>> conns;
+  {
+    std::lock_guard lock(impl_->mu);
+    conns.swap(impl_->connections);
+  }
+  for (auto& c : conns) c->shutdownNow();
+  if (impl_->options.address.kind == ListenAddress::Kind::Unix) {
+    std::error_code ec;
+    std::filesystem::remove(impl_->options.address.path, ec);
+  }
+}
+
+std::string SocketServer::boundAddress() const { return impl_->bound; }
+
+void SocketServer::run() {
+  auto guard = asio::make_work_guard(impl_->io);
+  impl_->io.run();
+}
+
+void SocketServer::stop() {
+  asio::post(impl_->io, [impl = impl_.get()] {
+    boost::system::error_code ec;
+    if (impl->tcpAcceptor) impl->tcpAcceptor->close(ec);
+    if (impl->unixAcceptor) impl->unixAcceptor->close(ec);
+    std::set<std::shared_ptr<ConnectionBase>> conns;
+    {
+      std::lock_guard lock(impl->mu);
+      conns = impl->connections;
+    }
+    for (auto& c : conns) c->close();
+    asio::post(impl->io, [impl] { impl->io.stop(); });
+  });
+}
+
+}  // namespace sb

@@ -1,0 +1,22 @@
+// The worker pool that runs per-document and per-request work off the I/O
+// threads. One per process, shared by every session.
+#pragma once
+
+#include <boost/asio/thread_pool.hpp>
+#include <thread>
+
+namespace sb {
+
+class Workers {
+ public:
+  explicit Workers(unsigned threads = 0)
+      : pool_(threads ? threads : std::max(2u, std::thread::hardware_concurrency())) {}
+  ~Workers() { pool_.join(); }
+  boost::asio::thread_pool::executor_type executor() { return pool_.get_executor(); }
+  void stop() { pool_.stop(); }
+
+ private:
+  boost::asio::thread_pool pool_;
+};
+
+}  // namespace sb

@@ -129,6 +129,15 @@ void ContentLengthDecoder::parseHeaders(const FrameSink& sink) {
     }
     if (error.empty() && !length) error = "missing Content-Length header";
     if (!error.empty()) {
+      // Leftovers of a damaged frame glue onto the next header line; if a
+      // later "Content-Length:" sits inside this block, restart there so the
+      // next message is not lost.
+      size_t again = findContentLength(std::string_view(buffer_).substr(1, end));
+      if (again != std::string::npos) {
+        buffer_.erase(0, again + 1);
+        if (sink.onError) sink.onError(std::move(error));
+        continue;
+      }
       buffer_.erase(0, end + sepLen);
       resync(sink, std::move(error));
       // The rest of the buffer may already hold the next message.

@@ -79,7 +79,43 @@ void RpcEndpoint::framingError(std::string_view what) {
   sendResponse(nullptr, std::nullopt, RpcError{rpc::ParseError, std::string(what), nullptr});
 }
 
+namespace {
+// nlohmann::json parses iteratively but copies and prints recursively, so a
+// deeply nested message could overflow the stack later; refuse it up front.
+constexpr size_t kMaxDepth = 256;
+
+bool tooDeep(std::string_view body) {
+  size_t depth = 0;
+  bool inString = false;
+  for (size_t i = 0; i < body.size(); ++i) {
+    char c = body[i];
+    if (inString) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        inString = false;
+    } else if (c == '"') {
+      inString = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxDepth) return true;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return false;
+}
+}  // namespace
+
 void RpcEndpoint::receive(std::string_view body) {
+  if (tooDeep(body)) {
+    log("message nested deeper than " + std::to_string(kMaxDepth) + " levels refused");
+    sendResponse(nullptr, std::nullopt,
+                 RpcError{rpc::ParseError,
+                          "Parse error: JSON nested deeper than " + std::to_string(kMaxDepth) +
+                              " levels",
+                          nullptr});
+    return;
+  }
   json message;
   try {
     message = json::parse(body);
@@ -163,7 +199,8 @@ void RpcEndpoint::handleOne(json msg, const std::shared_ptr<BatchCollector>& bat
     return settleSilently();
   }
   if (!method->is_string()) return invalid(id, "method must be a string");
-  json params = msg.contains("params") ? msg["params"] : json();
+  json params;
+  if (auto p = msg.find("params"); p != msg.end()) params = std::move(*p);
   if (!params.is_null() && !params.is_object() && !params.is_array())
     return invalid(id, "params must be an object or an array");
   std::string name = method->get<std::string>();

@@ -95,6 +95,24 @@ TEST(ContentLengthDecoder, OversizedHeaderBlockIsAnErrorNotUnboundedGrowth) {
   EXPECT_EQ(c.messages[0], "after");
 }
 
+TEST(ContentLengthDecoder, ShortLengthLeftoversDoNotSwallowTheNextMessage) {
+  Collected c;
+  ContentLengthDecoder d(1024);
+  // Length 10 leaves the rest of the body glued to the next header line.
+  d.feed("Content-Length: 10\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":2}" + frame("three") + frame("four"),
+         c.sink());
+  EXPECT_EQ(c.errors.size(), 1u);
+  EXPECT_EQ(c.messages, (std::vector<std::string>{"{\"jsonrpc\"", "three", "four"}));
+}
+
+TEST(ContentLengthDecoder, BinaryGarbageBeforeAFrameIsSkipped) {
+  Collected c;
+  ContentLengthDecoder d(1024);
+  d.feed(std::string("\x00\xff\x01garbage", 10) + frame("ok"), c.sink());
+  EXPECT_EQ(c.errors.size(), 1u);
+  EXPECT_EQ(c.messages, (std::vector<std::string>{"ok"}));
+}
+
 TEST(ContentLengthEncoder, WritesHeaderAndBody) {
   EXPECT_EQ(ContentLengthEncoder().encode("{}"), "Content-Length: 2\r\n\r\n{}");
 }

@@ -47,6 +47,20 @@ TEST(RpcEndpoint, InvalidUtf8IsAParseError) {
   EXPECT_EQ(h.last()["error"]["code"], rpc::ParseError);
 }
 
+TEST(RpcEndpoint, DeeplyNestedMessageIsRefusedWithoutCrashing) {
+  Harness h;
+  std::string deep = R"({"jsonrpc":"2.0","id":1,"method":"m","params":[)" +
+                     std::string(100000, '[') + std::string(100000, ']') + "]}";
+  h.ep->receive(deep);
+  ASSERT_EQ(h.sent.size(), 1u);
+  EXPECT_EQ(h.last()["error"]["code"], rpc::ParseError);
+  EXPECT_TRUE(h.requests.empty());
+  // Brackets inside strings do not count.
+  h.ep->receive(R"({"jsonrpc":"2.0","id":2,"method":"m","params":{"s":")" + std::string(1000, '[') +
+                R"("}})");
+  EXPECT_EQ(h.requests.size(), 1u);
+}
+
 TEST(RpcEndpoint, WrongShapesAreInvalidRequests) {
   for (const char* bad :
        {R"(42)", R"({"id":1,"method":"m"})", R"({"jsonrpc":"1.0","id":1,"method":"m"})",

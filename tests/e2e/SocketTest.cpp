@@ -1,0 +1,132 @@
+// The socket transports: several clients of one daemon over loopback TCP, an
+// owner-only Unix socket, and refusal of non-loopback addresses.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <array>
+#include <filesystem>
+#include <regex>
+
+#include "Daemon.h"
+
+namespace sb::e2e {
+namespace {
+
+// A daemon started with --listen; stopped with SIGTERM by the test (or
+// SIGKILL by ChildProcess if the test bails out).
+class ListeningDaemon {
+ public:
+  explicit ListeningDaemon(const std::string& address)
+      : proc_(ChildProcess::start({SB_BINARY, "lsp", "--listen", address, "--log-level", "info"})) {}
+
+  // The address printed on stderr ("switchboard: listening on ADDR").
+  std::string waitForAddress() {
+    static const std::regex kLine("switchboard: listening on (\\S+)\n");
+    std::smatch m;
+    bool found = proc_.io().waitUntil(
+        [&] { return std::regex_search(proc_.err(), m, kLine); }, 10s);
+    if (!found)
+      throw std::runtime_error("daemon did not report its address; stderr:\n" + proc_.err());
+    return m[1];
+  }
+
+  ChildProcess& proc() { return proc_; }
+
+ private:
+  ChildProcess proc_;
+};
+
+TEST(SocketTest, TcpServesThreeClientsAtOnce) {
+  ListeningDaemon daemon("tcp://127.0.0.1:0");
+  std::string address = daemon.waitForAddress();
+  std::smatch m;
+  ASSERT_TRUE(std::regex_match(address, m, std::regex("tcp://127\\.0\\.0\\.1:(\\d+)"))) << address;
+  int port = std::stoi(m[1]);
+  ASSERT_GT(port, 0);
+
+  constexpr int kClients = 3;
+  std::vector<FdStream> streams;
+  for (int i = 0; i < kClients; ++i) streams.push_back(connectTcp("127.0.0.1", port));
+  std::vector<LspClient> clients;
+  for (auto& s : streams) clients.emplace_back(s);
+
+  // Interleave every step across the clients, so all three sessions are live
+  // at the same time rather than one after another.
+  std::array<json, kClients> ids;
+  for (int i = 0; i < kClients; ++i)
+    ids[i] = clients[i].sendRequest("initialize", {{"capabilities", json::object()}});
+  for (int i = 0; i < kClients; ++i) {
+    auto reply = clients[i].awaitResponse(ids[i]);
+    ASSERT_EQ(reply["result"]["serverInfo"]["name"], "switchboard") << reply.dump();
+    clients[i].notify("initialized", json::object());
+  }
+  auto uri = [](int i) { return memUri("client" + std::to_string(i) + ".py"); };
+  for (int i = 0; i < kClients; ++i)
+    clients[i].open(uri(i), "python", "def only_in_client_" + std::to_string(i) + "():\n    pass\n");
+  for (int i = 0; i < kClients; ++i)
+    ids[i] = clients[i].sendRequest("textDocument/documentSymbol", {{"textDocument", {{"uri", uri(i)}}}});
+  for (int i = 0; i < kClients; ++i) {
+    auto reply = clients[i].awaitResponse(ids[i]);
+    EXPECT_EQ(symbolPaths(reply["result"]),
+              std::vector<std::string>{"only_in_client_" + std::to_string(i)})
+        << "client " << i << ": " << reply.dump();
+  }
+  // Sessions are independent: one client cannot see another's documents.
+  auto foreign = clients[0].request("textDocument/documentSymbol", {{"textDocument", {{"uri", uri(1)}}}});
+  EXPECT_TRUE(foreign.contains("error")) << "client 0 saw client 1's document: " << foreign.dump();
+
+  // One client leaving does not disturb the others.
+  clients[0].request("shutdown", nullptr);
+  clients[0].notify("exit", nullptr);
+  EXPECT_TRUE(streams[0].waitUntil([] { return false; }, 3s) || streams[0].eof())
+      << "the daemon did not close the connection after exit";
+  auto still = clients[2].request("textDocument/documentSymbol", {{"textDocument", {{"uri", uri(2)}}}});
+  EXPECT_EQ(symbolPaths(still["result"]), std::vector<std::string>{"only_in_client_2"});
+  EXPECT_TRUE(daemon.proc().running()) << "one client's exit must not stop a socket daemon";
+
+  daemon.proc().signal(SIGTERM);
+  ASSERT_TRUE(daemon.proc().wait(5s)) << "daemon ignored SIGTERM";
+}
+
+TEST(SocketTest, UnixSocketIsOwnerOnlyAndServes) {
+  std::string dirTemplate = (std::filesystem::temp_directory_path() / "sb-e2e-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(dirTemplate.data()), nullptr);
+  const std::filesystem::path dir = dirTemplate;
+  const std::string path = (dir / "switchboard.sock").string();
+  {
+    ListeningDaemon daemon("unix:" + path);
+    EXPECT_EQ(daemon.waitForAddress(), "unix:" + path);
+
+    struct stat st {};
+    ASSERT_EQ(::lstat(path.c_str(), &st), 0) << "no socket file at " << path;
+    EXPECT_TRUE(S_ISSOCK(st.st_mode));
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << "socket mode is " << std::oct << (st.st_mode & 0777);
+
+    FdStream stream = connectUnix(path);
+    LspClient client(stream);
+    client.initialize();
+    client.open(memUri("unix.py"), "python", "class OverUnix:\n    pass\n");
+    auto reply = client.request("textDocument/documentSymbol", {{"textDocument", {{"uri", memUri("unix.py")}}}});
+    EXPECT_EQ(symbolPaths(reply["result"]), std::vector<std::string>{"OverUnix"}) << reply.dump();
+
+    daemon.proc().signal(SIGTERM);
+    EXPECT_TRUE(daemon.proc().wait(5s)) << "daemon ignored SIGTERM";
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+TEST(SocketTest, NonLoopbackTcpRefusedWithoutAllowRemote) {
+  auto run = runToCompletion({SB_BINARY, "lsp", "--listen", "tcp://0.0.0.0:0"}, 10s);
+  EXPECT_TRUE(run.status.exited()) << run.status.describe();
+  EXPECT_NE(run.status.code, 0);
+  EXPECT_NE(run.err.find("--allow-remote"), std::string::npos)
+      << "the refusal should say how to override it; stderr: " << run.err;
+  EXPECT_EQ(run.err.find("listening on"), std::string::npos) << run.err;
+}
+
+}  // namespace
+}  // namespace sb::e2e

@@ -39,4 +39,17 @@ class TreeHandle {
   std::unique_ptr<TSTree, TSTreeDeleter> tree_;
 };
 
+// Owns a TSTreeCursor for the duration of a walk.
+class TreeCursor {
+ public:
+  explicit TreeCursor(TSNode root) : cursor_(ts_tree_cursor_new(root)) {}
+  ~TreeCursor() { ts_tree_cursor_delete(&cursor_); }
+  TreeCursor(const TreeCursor&) = delete;
+  TreeCursor& operator=(const TreeCursor&) = delete;
+  TSTreeCursor* get() { return &cursor_; }
+
+ private:
+  TSTreeCursor cursor_;
+};
+
 }  // namespace sb

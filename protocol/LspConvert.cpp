@@ -120,6 +120,35 @@ json selectionToJson(const DocumentSnapshot& doc, const std::vector<std::vector<
   return out;
 }
 
+json toJson(const Location& l) { return {{"uri", l.uri}, {"range", toJson(l.range)}}; }
+
+json workspaceSymbolToJson(const std::string& name, int kind, const std::string& container,
+                           const Location& location) {
+  json out = {{"name", name}, {"kind", kind}, {"location", toJson(location)}};
+  if (!container.empty()) out["containerName"] = container;
+  return out;
+}
+
+json hoverToJson(const Range& range, const std::string& language, const std::string& signature,
+                 const std::string& container, const std::string& doc, size_t moreDefinitions,
+                 const ClientProfile& client) {
+  std::string text;
+  if (client.markdown) {
+    text = "```" + language + "\n" + signature + "\n```";
+    if (!container.empty()) text += "\n\nin `" + container + "`";
+    if (!doc.empty()) text += "\n\n---\n" + doc;
+  } else {
+    text = signature;
+    if (!container.empty()) text += "\nin " + container;
+    if (!doc.empty()) text += "\n\n" + doc;
+  }
+  if (moreDefinitions > 0)
+    text += "\n\n(" + std::to_string(moreDefinitions) + " more definition" +
+            (moreDefinitions > 1 ? "s" : "") + ")";
+  return {{"contents", {{"kind", client.markdown ? "markdown" : "plaintext"}, {"value", text}}},
+          {"range", toJson(range)}};
+}
+
 json diagnosticsToJson(const DocumentSnapshot& doc, const std::vector<SyntaxDiagnostic>& diagnostics,
                        const ClientProfile& client) {
   json list = json::array();

@@ -29,6 +29,20 @@ json outlineToJson(const DocumentSnapshot& doc, const std::vector<OutlineSymbol>
 json foldingToJson(const std::vector<FoldingRegion>& regions, const ClientProfile& client);
 json selectionToJson(const DocumentSnapshot& doc, const std::vector<std::vector<ByteRange>>& chains,
                      const ClientProfile& client);
+// Index results, already in the client's encoding.
+struct Location {
+  std::string uri;
+  Range range;
+};
+json toJson(const Location& l);
+json workspaceSymbolToJson(const std::string& name, int kind, const std::string& container,
+                           const Location& location);
+// Hover text for definitions: a code block of the signature, its container
+// and doc comment; markdown or plain text as the client prefers.
+json hoverToJson(const Range& range, const std::string& language, const std::string& signature,
+                 const std::string& container, const std::string& doc, size_t moreDefinitions,
+                 const ClientProfile& client);
+
 json diagnosticsToJson(const DocumentSnapshot& doc, const std::vector<SyntaxDiagnostic>& diagnostics,
                        const ClientProfile& client);
 

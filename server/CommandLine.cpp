@@ -8,11 +8,12 @@ namespace {
 const std::set<std::string>& valueOptions() {
   static const std::set<std::string> kOptions = {
       "--listen", "--log-level", "--log-file", "--max-message-bytes", "--max-parse-bytes",
-      "--diagnostics-delay-ms", "--workers"};
+      "--diagnostics-delay-ms", "--workers", "--index-dir", "--tokens", "--workspace", "--limit"};
   return kOptions;
 }
 const std::set<std::string>& flagOptions() {
-  static const std::set<std::string> kFlags = {"--help", "--version", "--allow-remote", "-h"};
+  static const std::set<std::string> kFlags = {"--help", "--version", "--allow-remote", "-h",
+                                               "--no-index"};
   return kFlags;
 }
 }  // namespace
@@ -65,6 +66,9 @@ Commands:
                       LSP session against this project's sources, print the answers
   symbols FILE...     Print the outline of each file (FILE:LINE:COL, 1-based)
   check FILE...       Print syntax errors as FILE:LINE:COL: error: MESSAGE; exit 1 if any
+  index [DIR]         Build or refresh the index of DIR (default: the current directory)
+  find QUERY          Search the index's symbols (fuzzy); prints FILE:LINE:COL kind name
+  repomap [DIR]       Print the most referenced definitions within --tokens (default 1024)
 
 Options:
   --listen ADDR              tcp://127.0.0.1:PORT, tcp://[::1]:PORT or unix:PATH
@@ -75,6 +79,11 @@ Options:
   --max-parse-bytes N        do not parse files larger than N bytes (default 8388608)
   --diagnostics-delay-ms N   wait N ms after typing stops before diagnostics (default 200)
   --workers N                worker threads (default: number of cores, at least 2)
+  --workspace DIR            workspace for find (default: the current directory)
+  --index-dir DIR            where index databases live (default $XDG_CACHE_HOME/switchboard/index)
+  --no-index                 lsp: do not index workspace folders
+  --tokens N                 repomap: token budget
+  --limit N                  find: how many results (default 20)
   --version                  print the version
   --help                     print this help
 

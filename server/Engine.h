@@ -14,11 +14,12 @@
 #include <variant>
 #include <vector>
 
-#include "Cancellation.h"
+#include "analysis/Cancellation.h"
 #include "Workers.h"
 #include "analysis/Document.h"
 #include "analysis/Outline.h"
 #include "analysis/SyntaxInfo.h"
+#include "analysis/WorkspaceIndex.h"
 
 namespace sb {
 
@@ -41,6 +42,27 @@ template <class T>
 struct OnSnapshot {
   SnapshotPtr doc;
   T value;
+};
+
+struct SourceLocation {
+  std::string uri;
+  Range range;
+};
+
+// A definition, wherever it came from (the open document or the index).
+struct SymbolInfo {
+  std::string name;
+  SymbolKind kind = SymbolKind::Variable;
+  std::string container;
+  std::string signature;
+  std::string doc;
+  std::string language;  // grammar name of the defining file, for code fences
+  SourceLocation location;  // the name's range
+};
+
+struct HoverInfo {
+  Range range;  // the identifier hovered
+  std::vector<SymbolInfo> definitions;
 };
 
 struct EngineOptions {
@@ -77,8 +99,27 @@ class Engine {
   void diagnostics(const std::string& uri, const CancelToken& cancel,
                    Callback<OnSnapshot<std::vector<SyntaxDiagnostic>>> done);
 
+  // ---- workspace (answered from the index; positions in `encoding`) ----
+  void setWorkspaces(std::vector<std::shared_ptr<WorkspaceIndex>> indexes);
+  std::vector<std::shared_ptr<WorkspaceIndex>> workspaces() const;
+  void workspaceSymbols(std::string query, size_t limit, PositionEncoding encoding,
+                        const CancelToken& cancel, Callback<std::vector<SymbolInfo>> done);
+  void definition(const std::string& uri, Position at, PositionEncoding encoding,
+                  const CancelToken& cancel, Callback<std::vector<SymbolInfo>> done);
+  void references(const std::string& uri, Position at, PositionEncoding encoding,
+                  bool includeDeclaration, const CancelToken& cancel,
+                  Callback<std::vector<SourceLocation>> done);
+  void hover(const std::string& uri, Position at, PositionEncoding encoding,
+             const CancelToken& cancel, Callback<std::optional<HoverInfo>> done);
+  void highlights(const std::string& uri, Position at, PositionEncoding encoding,
+                  const CancelToken& cancel, Callback<std::vector<Range>> done);
+  void repoMap(size_t tokenBudget, const CancelToken& cancel, Callback<std::string> done);
+
  private:
   struct State;
+  static std::vector<SymbolInfo> definitionsAt(const std::shared_ptr<State>& state,
+                                               const SnapshotPtr& snap, Position at,
+                                               PositionEncoding encoding);
   std::shared_ptr<State> state_;
 };
 

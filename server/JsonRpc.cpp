@@ -119,7 +119,7 @@ void RpcEndpoint::receive(std::string_view body) {
   json message;
   try {
     message = json::parse(body);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for 1e999
     log(std::string("unparseable message: ") + e.what());
     sendResponse(nullptr, std::nullopt,
                  RpcError{rpc::ParseError, std::string("Parse error: ") + e.what(), nullptr});

@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "Cancellation.h"
+#include "analysis/Cancellation.h"
 
 namespace sb {
 

@@ -1,10 +1,13 @@
 #include "LspServer.h"
 
+#include <boost/asio/post.hpp>
+#include <filesystem>
 #include <unordered_map>
 
 #include <spdlog/spdlog.h>
 
 #include "protocol/LspConvert.h"
+#include "protocol/Uri.h"
 
 namespace sb {
 namespace {
@@ -49,6 +52,12 @@ void LspServer::onRequest(Request request) {
       {"textDocument/documentSymbol", &LspServer::documentSymbol},
       {"textDocument/foldingRange", &LspServer::foldingRange},
       {"textDocument/selectionRange", &LspServer::selectionRange},
+      {"workspace/symbol", &LspServer::workspaceSymbol},
+      {"textDocument/definition", &LspServer::definition},
+      {"textDocument/references", &LspServer::references},
+      {"textDocument/hover", &LspServer::hover},
+      {"textDocument/documentHighlight", &LspServer::documentHighlight},
+      {"workspace/executeCommand", &LspServer::executeCommand},
   };
   if (phase_ == Phase::Uninitialized && request.method != "initialize")
     return request.reply.error(rpc::ServerNotInitialized,
@@ -84,6 +93,8 @@ void LspServer::onNotification(std::string_view method, const json& params) {
       {"textDocument/didClose", &LspServer::didClose},
       {"textDocument/didSave", &LspServer::didSave},
       {"$/cancelRequest", &LspServer::cancelRequest},
+      {"workspace/didChangeWatchedFiles", &LspServer::didChangeWatchedFiles},
+      {"workspace/didChangeWorkspaceFolders", &LspServer::didChangeWorkspaceFolders},
   };
   auto it = kHandlers.find(method);
   if (it == kHandlers.end()) {
@@ -120,6 +131,21 @@ void LspServer::initialize(const json& params, Request& request) {
           ep->notify("textDocument/publishDiagnostics",
                      lsp::diagnosticsToJson(*doc, diagnostics, *client));
       });
+  // Workspace roots: the folders, else rootUri, else the deprecated rootPath.
+  std::vector<std::string> roots;
+  if (auto f = params.find("workspaceFolders"); f != params.end() && f->is_array()) {
+    for (const auto& folder : *f)
+      if (folder.is_object())
+        if (auto path = fileUriToPath(folder.value("uri", ""))) roots.push_back(*path);
+  }
+  if (roots.empty())
+    if (auto it = params.find("rootUri"); it != params.end() && it->is_string())
+      if (auto path = fileUriToPath(it->get<std::string>())) roots.push_back(*path);
+  if (roots.empty())
+    if (auto it = params.find("rootPath"); it != params.end() && it->is_string() &&
+                                          !it->get<std::string>().empty())
+      roots.push_back(it->get<std::string>());
+  openWorkspaces(roots);
   phase_ = Phase::Initialized;
   spdlog::info("[{}] initialize from {} {} (position encoding {})", session_.peer,
                client_->name.empty() ? "an unnamed client" : client_->name, client_->version,
@@ -131,12 +157,147 @@ void LspServer::initialize(const json& params, Request& request) {
       {"documentSymbolProvider", true},
       {"foldingRangeProvider", true},
       {"selectionRangeProvider", true},
+      {"workspaceSymbolProvider", true},
+      {"definitionProvider", true},
+      {"referencesProvider", true},
+      {"hoverProvider", true},
+      {"documentHighlightProvider", true},
+      {"executeCommandProvider", {{"commands", {"switchboard.rescan", "switchboard.repoMap"}}}},
+      {"workspace",
+       {{"workspaceFolders", {{"supported", true}, {"changeNotifications", true}}}}},
   };
   request.reply.result({{"capabilities", std::move(capabilities)},
                         {"serverInfo", {{"name", "switchboard"}, {"version", SWITCHBOARD_VERSION}}}});
 }
 
-void LspServer::initialized(const json&) {}
+void LspServer::initialized(const json&) {
+  if (roots_.empty()) return;
+  registerFileWatchers();
+  startIndexing();
+}
+
+void LspServer::openWorkspaces(const std::vector<std::string>& roots) {
+  if (!options_.workspaces) return;
+  std::vector<std::shared_ptr<WorkspaceIndex>> indexes = engine_->workspaces();
+  for (const auto& root : roots) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(root, ec)) {
+      spdlog::warn("[{}] workspace folder {} is not a directory; not indexed", session_.peer, root);
+      continue;
+    }
+    try {
+      auto index = options_.workspaces->open(root);
+      if (std::find(indexes.begin(), indexes.end(), index) == indexes.end()) {
+        indexes.push_back(index);
+        roots_.push_back(index->root());
+      }
+    } catch (const std::exception& e) {
+      spdlog::error("[{}] cannot open the index of {}: {}", session_.peer, root, e.what());
+    }
+  }
+  engine_->setWorkspaces(std::move(indexes));
+}
+
+// Indexes every workspace in the background, reporting through $/progress
+// when the client supports it.
+void LspServer::startIndexing(std::function<void(const IndexReport&)> done) {
+  if (!options_.workspaces) return;
+  std::weak_ptr<RpcEndpoint> weak = session_.endpoint;
+  for (const auto& index : engine_->workspaces()) {
+    std::string token = "switchboard/index/" + std::to_string(++progressTokens_);
+    bool progress = client_->workDoneProgress;
+    auto lastReport = std::make_shared<std::chrono::steady_clock::time_point>();
+    auto send = [weak, token](json value) {
+      if (auto ep = weak.lock()) ep->notify("$/progress", {{"token", token}, {"value", std::move(value)}});
+    };
+    if (progress) {
+      session_.endpoint->call("window/workDoneProgress/create", {{"token", token}},
+                              [](const ResponseOrError&) {});
+      send({{"kind", "begin"}, {"title", "Indexing " + index->root()}, {"percentage", 0},
+            {"cancellable", false}});
+    }
+    WorkspaceRegistry::RefreshListener listener;
+    if (progress)
+      listener.progress = [send, lastReport](const IndexProgress& p) {
+        auto now = std::chrono::steady_clock::now();
+        if (now - *lastReport < std::chrono::milliseconds(100) && p.done != p.total) return;
+        *lastReport = now;
+        int pct = p.total ? static_cast<int>(100 * p.done / p.total) : 100;
+        send({{"kind", "report"},
+              {"message", std::to_string(p.done) + "/" + std::to_string(p.total) + " files"},
+              {"percentage", pct}});
+      };
+    listener.done = [send, progress, done](const IndexReport& r) {
+      if (progress)
+        send({{"kind", "end"},
+              {"message", std::to_string(r.scanned) + " files, " + std::to_string(r.parsed) +
+                              " indexed"}});
+      if (done) done(r);
+    };
+    options_.workspaces->refresh(index, std::move(listener));
+  }
+}
+
+void LspServer::registerFileWatchers() {
+  if (!client_->watchedFilesDynamic) return;
+  std::string exts;
+  for (const Language* lang : allLanguages())
+    for (auto ext : lang->extensions) {
+      if (!exts.empty()) exts += ",";
+      exts += std::string(ext.substr(1));
+    }
+  json registration = {
+      {"id", "switchboard-watch"},
+      {"method", "workspace/didChangeWatchedFiles"},
+      {"registerOptions", {{"watchers", {{{"globPattern", "**/*.{" + exts + "}"}}}}}}};
+  session_.endpoint->call("client/registerCapability", {{"registrations", {registration}}},
+                          [peer = session_.peer](const ResponseOrError& r) {
+                            if (r.error)
+                              spdlog::warn("[{}] file watcher registration refused: {}", peer,
+                                           r.error->message);
+                          });
+}
+
+void LspServer::didChangeWatchedFiles(const json& params) {
+  std::vector<std::string> paths;
+  for (const auto& change : params.at("changes"))
+    if (auto path = fileUriToPath(change.value("uri", ""))) paths.push_back(*path);
+  if (paths.empty()) return;
+  auto indexes = engine_->workspaces();
+  boost::asio::post(workers_.executor(), [indexes, paths] {
+    for (const auto& index : indexes) {
+      try {
+        index->updatePaths(paths);
+      } catch (const std::exception& e) {
+        spdlog::error("updating the index of {} failed: {}", index->root(), e.what());
+      }
+    }
+  });
+}
+
+void LspServer::didChangeWorkspaceFolders(const json& params) {
+  const json& event = params.at("event");
+  std::vector<std::string> added;
+  for (const auto& f : event.value("added", json::array()))
+    if (auto path = fileUriToPath(f.value("uri", ""))) added.push_back(*path);
+  std::vector<std::string> removed;
+  for (const auto& f : event.value("removed", json::array()))
+    if (auto path = fileUriToPath(f.value("uri", ""))) removed.push_back(*path);
+  if (!removed.empty()) {
+    auto indexes = engine_->workspaces();
+    std::erase_if(indexes, [&](const auto& index) {
+      return std::find(removed.begin(), removed.end(), index->root()) != removed.end();
+    });
+    std::erase_if(roots_, [&](const auto& r) {
+      return std::find(removed.begin(), removed.end(), r) != removed.end();
+    });
+    engine_->setWorkspaces(std::move(indexes));
+  }
+  if (!added.empty()) {
+    openWorkspaces(added);
+    startIndexing();
+  }
+}
 
 void LspServer::shutdown(const json&, Request& request) {
   phase_ = Phase::ShutDown;
@@ -211,6 +372,110 @@ void LspServer::selectionRange(const json& params, Request& request) {
                          std::move(request.reply), [client = client_](const auto& r) {
                            return lsp::selectionToJson(*r.doc, r.value, *client);
                          }));
+}
+
+// ---- workspace features ----
+
+namespace {
+
+Position positionParam(const json& params) { return lsp::positionFromJson(params.at("position")); }
+
+}  // namespace
+
+void LspServer::workspaceSymbol(const json& params, Request& request) {
+  std::string query = params.value("query", "");
+  engine_->workspaceSymbols(query, 200, client_->encoding, request.cancel,
+                            replyWith<std::vector<SymbolInfo>>(std::move(request.reply), [](const auto& r) {
+                              json out = json::array();
+                              for (const auto& s : r)
+                                out.push_back(lsp::workspaceSymbolToJson(
+                                    s.name, static_cast<int>(s.kind), s.container,
+                                    {s.location.uri, s.location.range}));
+                              return out;
+                            }));
+}
+
+void LspServer::definition(const json& params, Request& request) {
+  std::string uri = lsp::documentUri(params);
+  Position at = positionParam(params);
+  engine_->definition(uri, at, client_->encoding, request.cancel,
+                      replyWith<std::vector<SymbolInfo>>(std::move(request.reply), [](const auto& r) {
+                        json out = json::array();
+                        for (const auto& s : r) out.push_back(lsp::toJson(lsp::Location{s.location.uri, s.location.range}));
+                        return out;
+                      }));
+}
+
+void LspServer::references(const json& params, Request& request) {
+  std::string uri = lsp::documentUri(params);
+  Position at = positionParam(params);
+  bool includeDeclaration = true;
+  if (auto c = params.find("context"); c != params.end() && c->is_object())
+    includeDeclaration = c->value("includeDeclaration", true);
+  engine_->references(uri, at, client_->encoding, includeDeclaration, request.cancel,
+                      replyWith<std::vector<SourceLocation>>(std::move(request.reply), [](const auto& r) {
+                        json out = json::array();
+                        for (const auto& l : r) out.push_back(lsp::toJson(lsp::Location{l.uri, l.range}));
+                        return out;
+                      }));
+}
+
+void LspServer::hover(const json& params, Request& request) {
+  std::string uri = lsp::documentUri(params);
+  Position at = positionParam(params);
+  engine_->hover(uri, at, client_->encoding, request.cancel,
+                 replyWith<std::optional<HoverInfo>>(std::move(request.reply),
+                                                     [client = client_](const auto& r) -> json {
+                                                       if (!r) return nullptr;
+                                                       const SymbolInfo& best = r->definitions.front();
+                                                       return lsp::hoverToJson(
+                                                           r->range, best.language,
+                                                           best.signature.empty() ? best.name : best.signature,
+                                                           best.container, best.doc,
+                                                           r->definitions.size() - 1, *client);
+                                                     }));
+}
+
+void LspServer::documentHighlight(const json& params, Request& request) {
+  std::string uri = lsp::documentUri(params);
+  Position at = positionParam(params);
+  engine_->highlights(uri, at, client_->encoding, request.cancel,
+                      replyWith<std::vector<Range>>(std::move(request.reply), [](const auto& r) {
+                        json out = json::array();
+                        for (const auto& range : r) out.push_back({{"range", lsp::toJson(range)}, {"kind", 1}});
+                        return out;
+                      }));
+}
+
+void LspServer::executeCommand(const json& params, Request& request) {
+  std::string command = params.at("command").get<std::string>();
+  if (command == "switchboard.rescan") {
+    if (engine_->workspaces().empty())
+      throw RpcException(rpc::InvalidParams, "no workspace folder to index: open a folder first");
+    auto reply = std::make_shared<Reply>(std::move(request.reply));
+    auto remaining = std::make_shared<std::atomic<size_t>>(engine_->workspaces().size());
+    auto totals = std::make_shared<json>(json::array());
+    auto mu = std::make_shared<std::mutex>();
+    startIndexing([reply, remaining, totals, mu](const IndexReport& r) {
+      {
+        std::lock_guard lock(*mu);
+        totals->push_back({{"files", r.scanned}, {"indexed", r.parsed}, {"unchanged", r.unchanged},
+                           {"removed", r.removed}, {"seconds", r.seconds}});
+      }
+      if (--*remaining == 0) reply->result(*totals);
+    });
+    return;
+  }
+  if (command == "switchboard.repoMap") {
+    size_t tokens = 1024;
+    if (auto args = params.find("arguments"); args != params.end() && args->is_array() && !args->empty() &&
+                                              (*args)[0].is_object())
+      tokens = (*args)[0].value("tokens", size_t{1024});
+    engine_->repoMap(tokens, request.cancel,
+                     replyWith<std::string>(std::move(request.reply), [](const std::string& m) { return m; }));
+    return;
+  }
+  throw RpcException(rpc::InvalidParams, "unknown command '" + command + "'");
 }
 
 }  // namespace sb

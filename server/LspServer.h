@@ -9,6 +9,7 @@
 
 #include "Engine.h"
 #include "Transport.h"
+#include "WorkspaceRegistry.h"
 #include "protocol/ClientProfile.h"
 
 namespace sb {
@@ -17,6 +18,8 @@ struct LspOptions {
   EngineOptions engine;
   // Called when the client sends "exit": 0 after a shutdown request, else 1.
   std::function<void(int exitCode)> onExit;
+  // Where workspace indexes come from; null disables indexing.
+  WorkspaceRegistry* workspaces = nullptr;
 };
 
 class LspServer final : public FrontEnd {
@@ -38,6 +41,12 @@ class LspServer final : public FrontEnd {
   void documentSymbol(const json& params, Request& request);
   void foldingRange(const json& params, Request& request);
   void selectionRange(const json& params, Request& request);
+  void workspaceSymbol(const json& params, Request& request);
+  void definition(const json& params, Request& request);
+  void references(const json& params, Request& request);
+  void hover(const json& params, Request& request);
+  void documentHighlight(const json& params, Request& request);
+  void executeCommand(const json& params, Request& request);
 
   void initialized(const json& params);
   void exit(const json& params);
@@ -46,6 +55,12 @@ class LspServer final : public FrontEnd {
   void didClose(const json& params);
   void didSave(const json& params);
   void cancelRequest(const json& params);
+  void didChangeWatchedFiles(const json& params);
+  void didChangeWorkspaceFolders(const json& params);
+
+  void openWorkspaces(const std::vector<std::string>& roots);
+  void startIndexing(std::function<void(const IndexReport&)> done = {});
+  void registerFileWatchers();
 
   SessionContext session_;
   Workers& workers_;
@@ -53,6 +68,8 @@ class LspServer final : public FrontEnd {
   Phase phase_ = Phase::Uninitialized;
   std::shared_ptr<const ClientProfile> client_;
   std::unique_ptr<Engine> engine_;
+  std::vector<std::string> roots_;
+  int progressTokens_ = 0;
 };
 
 }  // namespace sb

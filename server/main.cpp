@@ -12,6 +12,7 @@
 #include "CommandLine.h"
 #include "Demo.h"
 #include "FileCommands.h"
+#include "IndexCommands.h"
 #include "LspServer.h"
 #include "SocketServer.h"
 #include "StdioTransport.h"
@@ -131,7 +132,25 @@ int main(int argc, char** argv) {
     return cmd == "symbols" ? printSymbols(cl->args, options.engine.parse)
                             : checkSyntax(cl->args, options.engine.parse);
   }
+  size_t tokens = 1024, limit = 20;
+  if (!numberOption(*cl, "--tokens", tokens) || !numberOption(*cl, "--limit", limit)) return 2;
+  RegistryOptions registryOptions;
+  registryOptions.indexDir = cl->get("--index-dir");
+  registryOptions.indexer.parse = options.engine.parse;
+  WorkspaceRegistry registry(registryOptions);
+  // Like git: with no directory argument the workspace is the current directory.
+  std::string dirArg = cl->args.empty() ? std::string(".") : cl->args.front();
+  if (cmd == "index") return runIndexCommand(registry, dirArg);
+  if (cmd == "repomap") return runRepoMapCommand(registry, dirArg, tokens);
+  if (cmd == "find") {
+    if (cl->args.empty()) {
+      std::cerr << "switchboard find: needs a QUERY\n";
+      return 2;
+    }
+    return runFindCommand(registry, cl->get("--workspace", "."), cl->args.front(), limit);
+  }
   Workers workers(static_cast<unsigned>(threads));
+  if (!cl->has("--no-index")) options.workspaces = &registry;
   if (cmd == "lsp") return serveLsp(*cl, workers, options, maxMessage);
   if (cmd == "demo") {
     std::string file = cl->args.empty() ? std::string(SWITCHBOARD_SOURCE_DIR "/server/Engine.cpp")

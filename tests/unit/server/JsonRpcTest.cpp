@@ -40,6 +40,13 @@ TEST(RpcEndpoint, MalformedJsonGetsParseErrorWithNullId) {
   EXPECT_TRUE(h.last()["id"].is_null());
 }
 
+TEST(RpcEndpoint, NumberOverflowIsAParseError) {
+  Harness h;
+  h.ep->receive(R"({"jsonrpc":"2.0","id":1,"method":"x","params":[1e999]})");
+  ASSERT_EQ(h.sent.size(), 1u);
+  EXPECT_EQ(h.last()["error"]["code"], rpc::ParseError);
+}
+
 TEST(RpcEndpoint, InvalidUtf8IsAParseError) {
   Harness h;
   h.ep->receive("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":{\"s\":\"\xff\xfe\"}}");

@@ -1,0 +1,407 @@
+#include "analysis/WorkspaceIndex.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace sb {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// One bit per character class present, to reject most names with one AND.
+uint64_t charMask(std::string_view lowered) {
+  uint64_t m = 0;
+  for (unsigned char c : lowered) {
+    if (c >= 'a' && c <= 'z') m |= uint64_t{1} << (c - 'a');
+    else if (c >= '0' && c <= '9') m |= uint64_t{1} << (26 + c - '0');
+    else if (c == '_') m |= uint64_t{1} << 36;
+    else m |= uint64_t{1} << 37;
+  }
+  return m;
+}
+
+// Subsequence match score: higher for matches at word starts and runs.
+int fuzzyScore(std::string_view q, std::string_view name, std::string_view lname) {
+  size_t qi = 0;
+  int score = 0;
+  bool prevMatched = false;
+  for (size_t i = 0; i < lname.size() && qi < q.size(); ++i) {
+    if (lname[i] != q[qi]) {
+      prevMatched = false;
+      continue;
+    }
+    bool wordStart = i == 0 || name[i - 1] == '_' || name[i - 1] == '.' ||
+                     (std::isupper(static_cast<unsigned char>(name[i])) &&
+                      std::islower(static_cast<unsigned char>(name[i - 1])));
+    score += 1 + (wordStart ? 3 : 0) + (prevMatched ? 2 : 0);
+    prevMatched = true;
+    ++qi;
+  }
+  return qi == q.size() ? score : -1;
+}
+
+int kindBonus(SymbolKind k) {
+  switch (k) {
+    case SymbolKind::Class:
+    case SymbolKind::Struct:
+    case SymbolKind::Interface:
+    case SymbolKind::Enum:
+      return 12;
+    case SymbolKind::Function:
+    case SymbolKind::Method:
+    case SymbolKind::Constructor:
+      return 10;
+    case SymbolKind::Namespace:
+    case SymbolKind::Module:
+      return 6;
+    case SymbolKind::Variable:
+    case SymbolKind::Field:
+      return 0;
+    default:
+      return 4;
+  }
+}
+
+std::string dirOf(std::string_view rel) {
+  size_t slash = rel.rfind('/');
+  return slash == std::string_view::npos ? std::string() : std::string(rel.substr(0, slash));
+}
+
+// Directory closeness: shared leading path components.
+int sharedDepth(std::string_view a, std::string_view b) {
+  int depth = 0;
+  size_t i = 0;
+  while (i < a.size() && i < b.size() && a[i] == b[i]) {
+    if (a[i] == '/') ++depth;
+    ++i;
+  }
+  if (i == a.size() && i == b.size()) ++depth;
+  return depth;
+}
+
+// Does import spec `imp` (e.g. "foo/bar.h", "pkg.mod", "./util") plausibly name `rel`?
+bool importNames(std::string_view imp, std::string_view rel) {
+  std::string spec(imp);
+  while (!spec.empty() && (spec.front() == '.' || spec.front() == '/')) spec.erase(0, 1);
+  if (spec.empty()) return false;
+  std::string path = spec;
+  std::replace(path.begin(), path.end(), '.', '/');
+  std::replace(path.begin(), path.end(), ':', '/');
+  std::string relNoExt(rel.substr(0, rel.rfind('.')));
+  auto endsWith = [](std::string_view s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix &&
+           (s.size() == suffix.size() || s[s.size() - suffix.size() - 1] == '/');
+  };
+  return endsWith(rel, spec) || endsWith(relNoExt, path) || endsWith(relNoExt, spec) ||
+         endsWith(dirOf(rel), path);
+}
+
+}  // namespace
+
+std::string defaultIndexPath(const std::string& root) {
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  const char* home = std::getenv("HOME");
+  fs::path base = xdg && *xdg ? fs::path(xdg) : fs::path(home ? home : "/tmp") / ".cache";
+  std::string name = fs::path(root).filename().string();
+  if (name.empty()) name = "root";
+  char hash[17];
+  std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(contentHash(root)));
+  return (base / "switchboard" / "index" / (name + "-" + hash + ".sqlite")).string();
+}
+
+WorkspaceIndex::WorkspaceIndex(const std::string& root, const std::string& dbPath,
+                               IndexerOptions options)
+    : root_(fs::weakly_canonical(root).string()), options_(std::move(options)), store_(dbPath, root_) {}
+
+void WorkspaceIndex::markDirty() {
+  std::lock_guard lock(namesMu_);
+  namesDirty_ = true;
+}
+
+IndexReport WorkspaceIndex::refresh(const ProgressFn& progress, const CancelToken& cancel) {
+  IndexReport r = updateIndex(store_, root_, options_, progress, cancel);
+  if (!r.changedPaths.empty()) markDirty();
+  return r;
+}
+
+void WorkspaceIndex::updateFromSnapshot(const DocumentSnapshot& doc, const std::string& relPath) {
+  if (!doc.hasTree()) return;
+  IndexedFile f = indexSnapshot(doc, relPath);
+  // The buffer may differ from the disk: a stamp that can never match makes
+  // the next refresh compare the file's content hash again.
+  f.mtimeNs = -1;
+  store_.write({&f, 1}, {});
+  markDirty();
+}
+
+void WorkspaceIndex::updatePaths(const std::vector<std::string>& absolutePaths) {
+  std::vector<IndexedFile> files;
+  std::vector<std::string> removed;
+  for (const auto& abs : absolutePaths) {
+    std::string rel = relativePath(abs);
+    if (rel.empty()) continue;
+    std::error_code ec;
+    if (!fs::is_regular_file(abs, ec)) {
+      removed.push_back(rel);
+      continue;
+    }
+    std::string inside = resolveInside(root_, abs);
+    if (inside.empty() || !languageForPath(rel)) continue;
+    std::ifstream in(inside, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    IndexedFile f;
+    std::string why;
+    if (!indexText(rel, "file://" + inside, std::move(text), options_.parse, f, why)) {
+      removed.push_back(rel);
+      continue;
+    }
+    struct stat st {};
+    // Same clock as the scanner's stamps, so the next refresh sees no change.
+    f.mtimeNs = ::stat(inside.c_str(), &st) != 0
+                    ? -1
+                    : static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+    files.push_back(std::move(f));
+  }
+  if (files.empty() && removed.empty()) return;
+  store_.write(files, removed);
+  markDirty();
+}
+
+std::string WorkspaceIndex::relativePath(std::string_view absolutePath) const {
+  if (absolutePath.size() <= root_.size() || absolutePath.substr(0, root_.size()) != root_ ||
+      absolutePath[root_.size()] != '/')
+    return {};
+  std::string rel(absolutePath.substr(root_.size() + 1));
+  // Refuse anything that climbs back out.
+  if (rel == ".." || rel.rfind("../", 0) == 0 || rel.find("/../") != std::string::npos) return {};
+  return rel;
+}
+
+std::string WorkspaceIndex::absolutePath(std::string_view relPath) const {
+  return root_ + "/" + std::string(relPath);
+}
+
+void WorkspaceIndex::rebuildNamesIfDirty() {
+  // Called with namesMu_ held.
+  if (!namesDirty_) return;
+  names_.clear();
+  for (auto& row : store_.allDefinitions()) {
+    std::string l = lower(row.name);
+    uint64_t mask = charMask(l);
+    names_.push_back({row.id, std::move(row.name), std::move(l), mask, row.kind, std::move(row.relPath)});
+  }
+  namesDirty_ = false;
+}
+
+std::vector<SymbolHit> WorkspaceIndex::searchSymbols(std::string_view query, size_t limit,
+                                                     const SymbolSearchHints& hints) {
+  struct Scored {
+    int score;
+    const NameEntry* e;
+  };
+  std::vector<int64_t> ids;
+  {
+    std::lock_guard lock(namesMu_);
+    rebuildNamesIfDirty();
+    std::string q = lower(query);
+    uint64_t qmask = charMask(q);
+    std::unordered_set<std::string_view> open(hints.openFiles.begin(), hints.openFiles.end());
+    std::string nearDir = dirOf(hints.nearFile);
+    std::vector<Scored> scored;
+    for (const auto& e : names_) {
+      int base;
+      if (q.empty()) {
+        base = 0;
+      } else {
+        if ((e.charMask & qmask) != qmask || e.lower.size() < q.size()) continue;
+        if (e.name == query) base = 1000;
+        else if (e.lower == q) base = 900;
+        else if (e.name.compare(0, query.size(), query) == 0) base = 800;
+        else if (e.lower.compare(0, q.size(), q) == 0) base = 700;
+        else if (e.lower.find(q) != std::string::npos) base = 500;
+        else {
+          int f = fuzzyScore(q, e.name, e.lower);
+          if (f < 0) continue;
+          base = 100 + f * 4;
+        }
+      }
+      int score = base + kindBonus(e.kind) - static_cast<int>(std::min<size_t>(e.name.size(), 40));
+      if (open.count(e.relPath)) score += 60;
+      if (!hints.nearFile.empty()) score += 8 * std::min(sharedDepth(dirOf(e.relPath), nearDir), 5);
+      scored.push_back({score, &e});
+    }
+    size_t n = std::min(limit, scored.size());
+    std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(n), scored.end(),
+                      [](const Scored& a, const Scored& b) {
+                        if (a.score != b.score) return a.score > b.score;
+                        if (a.e->name != b.e->name) return a.e->name < b.e->name;
+                        return a.e->relPath < b.e->relPath;
+                      });
+    for (size_t i = 0; i < n; ++i) ids.push_back(scored[i].e->id);
+  }
+  std::vector<SymbolHit> out;
+  out.reserve(ids.size());
+  for (int64_t id : ids) {
+    SymbolHit h = store_.symbolById(id);
+    if (h.id) out.push_back(std::move(h));
+  }
+  return out;
+}
+
+std::vector<SymbolHit> WorkspaceIndex::definitions(std::string_view name,
+                                                   const std::string& fromRelPath, size_t limit) {
+  std::vector<SymbolHit> all = store_.symbolsNamed(name, 500);
+  if (all.size() <= 1) return all;
+  auto imports = store_.importsOf(fromRelPath);
+  std::string fromDir = dirOf(fromRelPath);
+  auto rank = [&](const SymbolHit& h) {
+    if (h.relPath == fromRelPath) return 0;
+    for (const auto& imp : imports)
+      if (importNames(imp.path, h.relPath)) return 1;
+    if (dirOf(h.relPath) == fromDir) return 2;
+    return 3;
+  };
+  std::stable_sort(all.begin(), all.end(),
+                   [&](const SymbolHit& a, const SymbolHit& b) { return rank(a) < rank(b); });
+  // When the best tier is unambiguous (same file or an imported file), the
+  // farther candidates are noise.
+  int best = rank(all.front());
+  if (best <= 1) {
+    auto cut = std::find_if(all.begin(), all.end(), [&](const SymbolHit& h) { return rank(h) > best; });
+    all.erase(cut, all.end());
+  }
+  if (all.size() > limit) all.resize(limit);
+  return all;
+}
+
+std::vector<RefHit> WorkspaceIndex::references(std::string_view name, size_t limit) {
+  return store_.refsNamed(name, limit);
+}
+
+std::string WorkspaceIndex::repoMap(const RepoMapOptions& options) {
+  // PageRank over files, edges from a referencing file to the file defining
+  // the referenced name; a definition's score is the rank flowing into it.
+  auto paths = store_.filePaths();
+  auto edges = store_.referenceEdges();
+  std::unordered_map<int64_t, size_t> fileIndex;
+  std::vector<int64_t> fileIds;
+  for (const auto& [id, p] : paths) {
+    fileIndex[id] = fileIds.size();
+    fileIds.push_back(id);
+  }
+  std::unordered_map<int64_t, SymbolHit> symbolCache;
+  auto symbolFile = [&](int64_t sid) -> const SymbolHit& {
+    auto it = symbolCache.find(sid);
+    if (it == symbolCache.end()) it = symbolCache.emplace(sid, store_.symbolById(sid)).first;
+    return it->second;
+  };
+  struct FileEdge {
+    size_t from, to;
+    double w;
+  };
+  std::vector<FileEdge> fileEdges;
+  std::unordered_map<std::string, size_t> pathIndex;
+  for (const auto& [id, p] : paths) pathIndex[p] = fileIndex[id];
+  std::vector<double> outWeight(fileIds.size(), 0);
+  // Name-based edges are only as good as the name: a long distinctive name
+  // (parseHeaders, workspace_root) almost surely means that definition; a
+  // short one defined in several files (get, reset) could be anything.
+  std::unordered_map<std::string, std::unordered_set<std::string>> definedIn;
+  for (const auto& e : edges) {
+    const SymbolHit& s = symbolFile(e.toSymbol);
+    definedIn[s.symbol.name].insert(s.relPath);
+  }
+  auto nameWeight = [&](const std::string& name) {
+    double w = 1.0;
+    bool mixed = name.find('_') != std::string::npos ||
+                 std::any_of(name.begin() + 1, name.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
+    if (name.size() >= 8 && mixed) w *= 10;
+    if (name.front() == '_') w *= 0.1;
+    if (definedIn[name].size() > 1) w /= static_cast<double>(definedIn[name].size() * 3);
+    return w;
+  };
+  std::vector<double> edgeWeight(edges.size(), 0);
+  for (size_t i = 0; i < edges.size(); ++i) {
+    const auto& e = edges[i];
+    const SymbolHit& s = symbolFile(e.toSymbol);
+    auto to = pathIndex.find(s.relPath);
+    auto from = fileIndex.find(e.fromFile);
+    if (to == pathIndex.end() || from == fileIndex.end() || s.symbol.name.empty()) continue;
+    double w = std::sqrt(static_cast<double>(e.count)) * nameWeight(s.symbol.name);
+    edgeWeight[i] = w;
+    fileEdges.push_back({from->second, to->second, w});
+    outWeight[from->second] += w;
+  }
+  size_t n = fileIds.size();
+  if (n == 0) return "";
+  std::vector<double> rank(n, 1.0 / n), next(n);
+  for (int iter = 0; iter < 30; ++iter) {
+    double dangling = 0;
+    for (size_t i = 0; i < n; ++i)
+      if (outWeight[i] == 0) dangling += rank[i];
+    std::fill(next.begin(), next.end(), (0.15 + 0.85 * dangling) / n);
+    for (const auto& e : fileEdges) next[e.to] += 0.85 * rank[e.from] * e.w / outWeight[e.from];
+    rank.swap(next);
+  }
+  // Symbol scores: rank flowing along each edge into that definition.
+  std::unordered_map<int64_t, double> symbolScore;
+  for (size_t i = 0; i < edges.size(); ++i) {
+    const auto& e = edges[i];
+    auto from = fileIndex.find(e.fromFile);
+    if (from == fileIndex.end() || outWeight[from->second] == 0) continue;
+    symbolScore[e.toSymbol] += rank[from->second] * edgeWeight[i] / outWeight[from->second];
+  }
+  std::vector<std::pair<double, int64_t>> ordered;
+  for (const auto& [sid, score] : symbolScore) ordered.push_back({score, sid});
+  std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  // Files with no referenced symbol still count through their own rank.
+  std::unordered_set<std::string> focus(options.focusFiles.begin(), options.focusFiles.end());
+  std::map<std::string, std::vector<const SymbolHit*>> byFile;
+  std::vector<std::string> fileOrder;
+  size_t budgetChars = options.tokenBudget * 4;  // ~4 characters per token
+  size_t used = 0;
+  for (const auto& [score, sid] : ordered) {
+    const SymbolHit& s = symbolFile(sid);
+    if (s.id == 0 || focus.count(s.relPath)) continue;
+    std::string line = s.symbol.signature.empty() ? s.symbol.name : s.symbol.signature;
+    size_t cost = line.size() + 6 + (byFile.count(s.relPath) ? 0 : s.relPath.size() + 2);
+    if (used + cost > budgetChars) continue;
+    used += cost;
+    if (!byFile.count(s.relPath)) fileOrder.push_back(s.relPath);
+    byFile[s.relPath].push_back(&s);
+  }
+  std::string out;
+  for (const auto& file : fileOrder) {
+    out += file + ":\n";
+    auto& syms = byFile[file];
+    std::sort(syms.begin(), syms.end(), [](const SymbolHit* a, const SymbolHit* b) {
+      return a->symbol.start.line < b->symbol.start.line;
+    });
+    for (const SymbolHit* s : syms) {
+      out += "  " + std::to_string(s->symbol.start.line + 1) + ": ";
+      out += s->symbol.signature.empty() ? s->symbol.name : s->symbol.signature;
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace sb

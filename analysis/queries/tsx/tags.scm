@@ -1,0 +1,2 @@
+; inherits: typescript, jsx
+; TSX tags: TypeScript plus JSX components.

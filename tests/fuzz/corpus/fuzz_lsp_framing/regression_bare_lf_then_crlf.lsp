@@ -1,0 +1,5 @@
+Content-Length: 2
+
+{}Content-Length: 2
+
+{}

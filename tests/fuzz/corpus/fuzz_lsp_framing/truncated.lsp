@@ -1,0 +1,3 @@
+Content-Length: 156
+
+{"jsonrpc":"2.0",

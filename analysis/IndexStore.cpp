@@ -275,6 +275,30 @@ SymbolHit IndexStore::symbolById(int64_t id) {
   return readSymbol(st);
 }
 
+std::vector<SymbolHit> IndexStore::symbolsByIds(std::span<const int64_t> ids) {
+  if (ids.empty()) return {};
+  std::string list;
+  for (int64_t id : ids) {
+    if (!list.empty()) list += ',';
+    list += std::to_string(id);
+  }
+  std::unordered_map<int64_t, SymbolHit> found;
+  {
+    std::lock_guard lock(mu_);
+    auto st = db_->prepare("SELECT " + std::string(kSymbolColumns) +
+                           " FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.id IN (" + list + ")");
+    while (st.step()) {
+      SymbolHit h = readSymbol(st);
+      found.emplace(h.id, std::move(h));
+    }
+  }
+  std::vector<SymbolHit> out;
+  out.reserve(ids.size());
+  for (int64_t id : ids)
+    if (auto it = found.find(id); it != found.end()) out.push_back(std::move(it->second));
+  return out;
+}
+
 std::vector<RefHit> IndexStore::refsNamed(std::string_view name, size_t limit) {
   std::lock_guard lock(mu_);
   auto st = db_->prepare(

@@ -114,6 +114,8 @@ class IndexStore {
   };
   std::vector<NameRow> allDefinitions();
   SymbolHit symbolById(int64_t id);
+  // In the order of `ids`; unknown ids are left out. One query for all.
+  std::vector<SymbolHit> symbolsByIds(std::span<const int64_t> ids);
   // (referencing file, referenced definition id) pairs resolved by name, for
   // ranking; capped per name to keep common names from dominating.
   struct Edge {

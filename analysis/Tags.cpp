@@ -1,12 +1,12 @@
 #include "analysis/Tags.h"
 
 #include <algorithm>
-#include <cstring>
 #include <optional>
-#include <unordered_map>
 #include <unordered_set>
 
 #include "analysis/NodeUtil.h"
+#include "analysis/TagMatches.h"
+#include "analysis/TagNodes.h"
 #include "analysis/TagQuery.h"
 #include "analysis/TagText.h"
 
@@ -38,10 +38,6 @@ LanguageRules rulesFor(std::string_view lang) {
   return {};
 }
 
-// nodeText that accepts a null node (a missing optional field).
-std::string_view textOf(std::string_view text, TSNode n) { return ts_node_is_null(n) ? std::string_view{} : nodeText(text, n); }
-
-uint64_t keyOf(ByteRange r) { return (uint64_t{r.begin} << 32) | r.end; }
 bool contains(ByteRange outer, ByteRange inner) { return outer.begin <= inner.begin && inner.end <= outer.end; }
 
 bool isTypeKind(K k) { return k == K::Class || k == K::Struct || k == K::Interface || k == K::Enum; }
@@ -50,200 +46,8 @@ bool isDataKind(K k) {
   return k == K::Variable || k == K::Constant || k == K::Field || k == K::Property || k == K::EnumMember;
 }
 
-// C/C++ declarators that wrap the declared name.
-bool isCDeclarator(std::string_view type) {
-  return type == "init_declarator" || type == "pointer_declarator" || type == "reference_declarator" ||
-         type == "array_declarator" || type == "function_declarator" || type == "parenthesized_declarator" ||
-         type == "attributed_declarator";
-}
-
-struct ResolvedName {
-  TSNode node{};
-  std::string text;
-  std::vector<std::string> qualifier;  // C++ `a::B::name` -> {"a", "B"}
-  bool declaresFunction = false;       // a C declarator with a parameter list
-};
-
-// The identifier under C declarators and C++ qualified names; other nodes are
-// their own name.
-ResolvedName resolveName(std::string_view text, TSNode n) {
-  ResolvedName r;
-  while (isCDeclarator(ts_node_type(n))) {
-    TSNode next = childByField(n, "declarator");
-    // `int (*cb)(int)` is a pointer to a function, not a function.
-    if (typeIs(n, "function_declarator") && !typeIs(next, "parenthesized_declarator")) r.declaresFunction = true;
-    if (ts_node_is_null(next)) next = ts_node_named_child(n, 0);
-    if (ts_node_is_null(next)) break;
-    n = next;
-  }
-  while (typeIs(n, "qualified_identifier")) {
-    const std::string_view scope = withoutTemplateArgs(textOf(text, childByField(n, "scope")));
-    if (!scope.empty()) r.qualifier.emplace_back(scope);
-    const TSNode name = childByField(n, "name");
-    if (ts_node_is_null(name)) break;
-    n = name;
-  }
-  if (typeIs(n, "template_function") || typeIs(n, "template_type")) {
-    const TSNode name = childByField(n, "name");
-    if (!ts_node_is_null(name)) n = name;
-  }
-  r.node = n;
-  r.text = unquote(nodeText(text, n));
-  return r;
-}
-
-struct RawDefinition {
-  TSNode node;
-  TSNode name;
-  TSNode container;  // @container, or null
-  K kind;
-  uint32_t pattern;
-};
-
-struct RawReference {
-  ByteRange name;
-  K kind;
-  uint8_t priority;
-};
-
-struct DocItem {
-  ByteRange range;
-  bool comment;  // else an annotation, skipped over
-};
-
-struct WrapperInfo {
-  TSNode node;
-  bool signature;
-  uint64_t wrapped;
-  bool ambiguous;  // wraps several definitions: their ranges stay their own
-};
-
-struct Scope {
-  TSNode node;
-  TSNode name;
-};
-
-// Everything the query matched, before names, containers and kinds are settled.
-struct Matches {
-  std::vector<RawDefinition> definitions;
-  std::vector<RawReference> references;
-  std::vector<TSNode> imports;
-  std::vector<DocItem> docItems;
-  std::vector<Scope> scopes;
-  std::unordered_map<uint64_t, WrapperInfo> wrappers;  // by wrapper range
-  std::unordered_map<uint64_t, uint64_t> wrapperOf;    // wrapped range -> wrapper range
-};
-
-// Owns a TSTreeCursor.
-class TreeCursor {
- public:
-  explicit TreeCursor(TSNode n) : c_(ts_tree_cursor_new(n)) {}
-  ~TreeCursor() { ts_tree_cursor_delete(&c_); }
-  TreeCursor(const TreeCursor&) = delete;
-  TreeCursor& operator=(const TreeCursor&) = delete;
-  TSTreeCursor* get() { return &c_; }
-
- private:
-  TSTreeCursor c_;
-};
-
-struct TSQueryCursorDeleter {
-  void operator()(TSQueryCursor* c) const { ts_query_cursor_delete(c); }
-};
-
-Matches runQuery(const TagQuery& query, TSNode root, std::string_view text) {
-  Matches out;
-  std::unique_ptr<TSQueryCursor, TSQueryCursorDeleter> cursor(ts_query_cursor_new());
-  ts_query_cursor_exec(cursor.get(), query.get(), root);
-  TSQueryMatch m;
-  while (ts_query_cursor_next_match(cursor.get(), &m)) {
-    if (!query.accepts(m, text)) continue;
-    TSNode name{}, container{}, wrapper{}, wrapped{};
-    bool signatureWrapper = false;
-    for (uint16_t i = 0; i < m.capture_count; ++i) {
-      const TSNode n = m.captures[i].node;
-      const Capture& c = query.capture(m.captures[i].index);
-      switch (c.role) {
-        case Role::Name: if (ts_node_is_null(name)) name = n; break;
-        case Role::Container: container = n; break;
-        case Role::Wrapper: wrapper = n; break;
-        case Role::WrapperSignature: wrapper = n; signatureWrapper = true; break;
-        case Role::Wrapped: wrapped = n; break;
-        default: break;
-      }
-    }
-    for (uint16_t i = 0; i < m.capture_count; ++i) {
-      const TSNode n = m.captures[i].node;
-      const Capture& c = query.capture(m.captures[i].index);
-      switch (c.role) {
-        case Role::Definition:
-          if (!ts_node_is_null(name)) out.definitions.push_back({n, name, container, c.kind, m.pattern_index});
-          break;
-        case Role::Reference:
-          out.references.push_back({byteRangeOf(ts_node_is_null(name) ? n : name), c.kind, c.priority});
-          break;
-        case Role::Import: out.imports.push_back(n); break;
-        case Role::Comment: out.docItems.push_back({byteRangeOf(n), true}); break;
-        case Role::Annotation: out.docItems.push_back({byteRangeOf(n), false}); break;
-        case Role::Scope:
-          if (!ts_node_is_null(name)) out.scopes.push_back({n, name});
-          break;
-        default: break;
-      }
-    }
-    if (!ts_node_is_null(wrapper) && !ts_node_is_null(wrapped)) {
-      const uint64_t w = keyOf(byteRangeOf(wrapper)), inner = keyOf(byteRangeOf(wrapped));
-      auto [it, added] = out.wrappers.try_emplace(w, WrapperInfo{wrapper, signatureWrapper, inner, false});
-      if (!added && it->second.wrapped != inner) it->second.ambiguous = true;
-      out.wrapperOf.try_emplace(inner, w);
-    }
-  }
-  return out;
-}
-
-// The source of a signature: from the definition (or its template<> / `const`
-// wrapper) to the body, the first `{` or `;`, or a member initializer list.
-// Parameter lists are not searched (destructuring `{`, default-argument
-// lambdas); comments on the way are left out.
-struct SignatureScan {
-  uint32_t end;
-  std::vector<ByteRange> comments;
-};
-
-SignatureScan scanSignature(TSNode from, uint32_t limit) {
-  SignatureScan out{ts_node_end_byte(from), {}};
-  TreeCursor cursor(from);
-  TSTreeCursor* c = cursor.get();
-  if (!ts_tree_cursor_goto_first_child(c)) return out;
-  for (;;) {
-    const TSNode n = ts_tree_cursor_current_node(c);
-    const uint32_t begin = ts_node_start_byte(n);
-    if (begin >= limit) {
-      out.end = limit;
-      return out;
-    }
-    const char* fieldName = ts_tree_cursor_current_field_name(c);
-    const std::string_view field = fieldName ? fieldName : "";
-    const std::string_view type = ts_node_type(n);
-    if (field == "body" || type == "field_initializer_list" || (!ts_node_is_named(n) && (type == "{" || type == ";"))) {
-      out.end = begin;
-      return out;
-    }
-    if (type.ends_with("comment")) out.comments.push_back(byteRangeOf(n));
-    if (field != "parameters" && ts_tree_cursor_goto_first_child(c)) continue;
-    while (!ts_tree_cursor_goto_next_sibling(c))
-      if (!ts_tree_cursor_goto_parent(c)) return out;
-  }
-}
-
-std::string pythonDocstring(std::string_view text, TSNode def) {
-  if (!typeIs(def, "function_definition") && !typeIs(def, "class_definition")) return {};
-  const TSNode first = ts_node_named_child(childByField(def, "body"), 0);
-  if (!typeIs(first, "expression_statement") || ts_node_named_child_count(first) != 1) return {};
-  const TSNode s = ts_node_named_child(first, 0);
-  return typeIs(s, "string") ? cleanDocstring(nodeText(text, s)) : std::string{};
-}
-
+// Turns raw matches into tags in one pass over the definitions in document
+// order, keeping a stack of the open scopes for containers and kinds.
 class Assembler {
  public:
   Assembler(std::string_view text, const LanguageRules& rules, Matches& m) : text_(text), rules_(rules), m_(m) {
@@ -297,19 +101,21 @@ class Assembler {
 
   // One item per name (the earliest pattern wins), with wrapper-grown ranges.
   std::vector<Item> definitionItems() {
-    std::vector<RawDefinition>& defs = m_.definitions;
-    std::sort(defs.begin(), defs.end(), [](const RawDefinition& a, const RawDefinition& b) {
-      const uint32_t ab = ts_node_start_byte(a.name), bb = ts_node_start_byte(b.name);
-      return ab != bb ? ab < bb : a.pattern < b.pattern;
-    });
     std::vector<Item> items;
-    std::unordered_set<uint64_t> seen;
-    for (const RawDefinition& d : defs) {
+    items.reserve(m_.definitions.size());
+    for (const RawDefinition& d : m_.definitions) {
       ResolvedName name = resolveName(text_, d.name);
-      if (name.text.empty() || !seen.insert(keyOf(byteRangeOf(name.node))).second) continue;
-      definitionNames_.push_back(byteRangeOf(name.node));
-      if (d.kind == K::Package) excluded_.push_back(byteRangeOf(d.node));
-      Item item{byteRangeOf(d.node), std::move(name), &d, nullptr, d.node};
+      if (!name.text.empty()) items.push_back({byteRangeOf(d.node), std::move(name), &d, nullptr, d.node});
+    }
+    std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+      const uint32_t ab = ts_node_start_byte(a.name.node), bb = ts_node_start_byte(b.name.node);
+      return ab != bb ? ab < bb : a.def->pattern < b.def->pattern;
+    });
+    std::unordered_set<uint64_t> seen;
+    std::erase_if(items, [&](const Item& i) { return !seen.insert(keyOf(byteRangeOf(i.name.node))).second; });
+    for (Item& item : items) {
+      definitionNames_.push_back(byteRangeOf(item.name.node));
+      if (item.def->kind == K::Package) excluded_.push_back(item.range);
       for (int depth = 0; depth < 8; ++depth) {
         const auto w = m_.wrapperOf.find(keyOf(item.range));
         if (w == m_.wrapperOf.end()) break;
@@ -318,7 +124,6 @@ class Assembler {
         item.range = byteRangeOf(info.node);
         if (info.signature) item.signatureStart = info.node;
       }
-      items.push_back(std::move(item));
     }
     return items;
   }
@@ -439,47 +244,8 @@ class Assembler {
   }
 
   void collectImports(std::vector<Import>& out) {
-    for (TSNode n : m_.imports) {
-      excluded_.push_back(byteRangeOf(n));
-      if (typeIs(n, "scoped_use_list") || typeIs(n, "use_list") || typeIs(n, "use_as_clause"))
-        expandRustUse(n, "", out);
-      else if (typeIs(n, "import_from_statement"))
-        expandPythonRelative(n, out);
-      else
-        out.push_back({normalizeImport(nodeText(text_, n)), byteRangeOf(n)});
-    }
-    std::sort(out.begin(), out.end(), [](const Import& a, const Import& b) { return a.range.begin < b.range.begin; });
-  }
-
-  // `from .. import a, b as c` -> "..a", "..b": the names are modules.
-  void expandPythonRelative(TSNode n, std::vector<Import>& out) const {
-    const std::string prefix(textOf(text_, childByField(n, "module_name")));
-    TreeCursor c(n);
-    for (bool more = ts_tree_cursor_goto_first_child(c.get()); more; more = ts_tree_cursor_goto_next_sibling(c.get())) {
-      const char* field = ts_tree_cursor_current_field_name(c.get());
-      if (!field || std::strcmp(field, "name") != 0) continue;
-      TSNode name = ts_tree_cursor_current_node(c.get());
-      if (typeIs(name, "aliased_import")) name = childByField(name, "name");
-      if (ts_node_is_null(name)) continue;
-      out.push_back({prefix + std::string(nodeText(text_, name)), byteRangeOf(name)});
-    }
-  }
-
-  // `use a::{b, c::d as e}` -> "a::b", "a::c::d".
-  void expandRustUse(TSNode n, const std::string& prefix, std::vector<Import>& out) const {
-    if (typeIs(n, "scoped_use_list")) {
-      const TSNode path = childByField(n, "path");
-      const std::string p = ts_node_is_null(path) ? prefix : prefix + std::string(nodeText(text_, path)) + "::";
-      expandRustUse(childByField(n, "list"), p, out);
-    } else if (typeIs(n, "use_list")) {
-      for (uint32_t i = 0; i < ts_node_named_child_count(n); ++i) expandRustUse(ts_node_named_child(n, i), prefix, out);
-    } else if (typeIs(n, "use_as_clause")) {
-      expandRustUse(childByField(n, "path"), prefix, out);
-    } else if (!ts_node_is_null(n)) {
-      std::string path = prefix + normalizeImport(nodeText(text_, n));
-      if (path.ends_with("::self")) path.resize(path.size() - 6);  // `use std::io::{self}`
-      out.push_back({std::move(path), byteRangeOf(n)});
-    }
+    for (TSNode n : m_.imports) excluded_.push_back(byteRangeOf(n));
+    out = importsOf(m_.imports, text_);
   }
 
   // Sorted by position, one per name range (the most specific capture).

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <map>
 #include <unordered_map>
+#include <tuple>
 #include <unordered_set>
 
 namespace sb {
@@ -18,81 +19,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// One bit per character class present, to reject most names with one AND.
-uint64_t charMask(std::string_view lowered) {
-  uint64_t m = 0;
-  for (unsigned char c : lowered) {
-    if (c >= 'a' && c <= 'z') m |= uint64_t{1} << (c - 'a');
-    else if (c >= '0' && c <= '9') m |= uint64_t{1} << (26 + c - '0');
-    else if (c == '_') m |= uint64_t{1} << 36;
-    else m |= uint64_t{1} << 37;
-  }
-  return m;
-}
-
-// Subsequence match score: higher for matches at word starts and runs.
-int fuzzyScore(std::string_view q, std::string_view name, std::string_view lname) {
-  size_t qi = 0;
-  int score = 0;
-  bool prevMatched = false;
-  for (size_t i = 0; i < lname.size() && qi < q.size(); ++i) {
-    if (lname[i] != q[qi]) {
-      prevMatched = false;
-      continue;
-    }
-    bool wordStart = i == 0 || name[i - 1] == '_' || name[i - 1] == '.' ||
-                     (std::isupper(static_cast<unsigned char>(name[i])) &&
-                      std::islower(static_cast<unsigned char>(name[i - 1])));
-    score += 1 + (wordStart ? 3 : 0) + (prevMatched ? 2 : 0);
-    prevMatched = true;
-    ++qi;
-  }
-  return qi == q.size() ? score : -1;
-}
-
-int kindBonus(SymbolKind k) {
-  switch (k) {
-    case SymbolKind::Class:
-    case SymbolKind::Struct:
-    case SymbolKind::Interface:
-    case SymbolKind::Enum:
-      return 12;
-    case SymbolKind::Function:
-    case SymbolKind::Method:
-    case SymbolKind::Constructor:
-      return 10;
-    case SymbolKind::Namespace:
-    case SymbolKind::Module:
-      return 6;
-    case SymbolKind::Variable:
-    case SymbolKind::Field:
-      return 0;
-    default:
-      return 4;
-  }
-}
-
 std::string dirOf(std::string_view rel) {
   size_t slash = rel.rfind('/');
   return slash == std::string_view::npos ? std::string() : std::string(rel.substr(0, slash));
-}
-
-// Directory closeness: shared leading path components.
-int sharedDepth(std::string_view a, std::string_view b) {
-  int depth = 0;
-  size_t i = 0;
-  while (i < a.size() && i < b.size() && a[i] == b[i]) {
-    if (a[i] == '/') ++depth;
-    ++i;
-  }
-  if (i == a.size() && i == b.size()) ++depth;
-  return depth;
 }
 
 // Does import spec `imp` (e.g. "foo/bar.h", "pkg.mod", "./util") plausibly name `rel`?
@@ -200,68 +129,19 @@ std::string WorkspaceIndex::absolutePath(std::string_view relPath) const {
 void WorkspaceIndex::rebuildNamesIfDirty() {
   // Called with namesMu_ held.
   if (!namesDirty_) return;
-  names_.clear();
-  for (auto& row : store_.allDefinitions()) {
-    std::string l = lower(row.name);
-    uint64_t mask = charMask(l);
-    names_.push_back({row.id, std::move(row.name), std::move(l), mask, row.kind, std::move(row.relPath)});
-  }
+  names_.build(store_.allDefinitions());
   namesDirty_ = false;
 }
 
 std::vector<SymbolHit> WorkspaceIndex::searchSymbols(std::string_view query, size_t limit,
                                                      const SymbolSearchHints& hints) {
-  struct Scored {
-    int score;
-    const NameEntry* e;
-  };
   std::vector<int64_t> ids;
   {
     std::lock_guard lock(namesMu_);
     rebuildNamesIfDirty();
-    std::string q = lower(query);
-    uint64_t qmask = charMask(q);
-    std::unordered_set<std::string_view> open(hints.openFiles.begin(), hints.openFiles.end());
-    std::string nearDir = dirOf(hints.nearFile);
-    std::vector<Scored> scored;
-    for (const auto& e : names_) {
-      int base;
-      if (q.empty()) {
-        base = 0;
-      } else {
-        if ((e.charMask & qmask) != qmask || e.lower.size() < q.size()) continue;
-        if (e.name == query) base = 1000;
-        else if (e.lower == q) base = 900;
-        else if (e.name.compare(0, query.size(), query) == 0) base = 800;
-        else if (e.lower.compare(0, q.size(), q) == 0) base = 700;
-        else if (e.lower.find(q) != std::string::npos) base = 500;
-        else {
-          int f = fuzzyScore(q, e.name, e.lower);
-          if (f < 0) continue;
-          base = 100 + f * 4;
-        }
-      }
-      int score = base + kindBonus(e.kind) - static_cast<int>(std::min<size_t>(e.name.size(), 40));
-      if (open.count(e.relPath)) score += 60;
-      if (!hints.nearFile.empty()) score += 8 * std::min(sharedDepth(dirOf(e.relPath), nearDir), 5);
-      scored.push_back({score, &e});
-    }
-    size_t n = std::min(limit, scored.size());
-    std::partial_sort(scored.begin(), scored.begin() + static_cast<std::ptrdiff_t>(n), scored.end(),
-                      [](const Scored& a, const Scored& b) {
-                        if (a.score != b.score) return a.score > b.score;
-                        if (a.e->name != b.e->name) return a.e->name < b.e->name;
-                        return a.e->relPath < b.e->relPath;
-                      });
-    for (size_t i = 0; i < n; ++i) ids.push_back(scored[i].e->id);
+    ids = names_.search(query, limit, hints);
   }
-  std::vector<SymbolHit> out;
-  out.reserve(ids.size());
-  for (int64_t id : ids) {
-    SymbolHit h = store_.symbolById(id);
-    if (h.id) out.push_back(std::move(h));
-  }
-  return out;
+  return store_.symbolsByIds(ids);
 }
 
 std::vector<SymbolHit> WorkspaceIndex::definitions(std::string_view name,

@@ -10,13 +10,9 @@
 #include <vector>
 
 #include "analysis/Indexer.h"
+#include "analysis/SymbolNameTable.h"
 
 namespace sb {
-
-struct SymbolSearchHints {
-  std::vector<std::string> openFiles;  // relative paths; their symbols rank first
-  std::string nearFile;                // relative path; nearby directories rank higher
-};
 
 struct RepoMapOptions {
   size_t tokenBudget = 1024;
@@ -55,14 +51,6 @@ class WorkspaceIndex {
   IndexStats stats() { return store_.stats(); }
 
  private:
-  struct NameEntry {
-    int64_t id;
-    std::string name;
-    std::string lower;
-    uint64_t charMask;
-    SymbolKind kind;
-    std::string relPath;
-  };
   void markDirty();
   void rebuildNamesIfDirty();
 
@@ -71,7 +59,7 @@ class WorkspaceIndex {
   IndexStore store_;
   std::mutex namesMu_;
   bool namesDirty_ = true;
-  std::vector<NameEntry> names_;
+  SymbolNameTable names_;
 };
 
 // $XDG_CACHE_HOME/switchboard/index/<name>-<hash of root>.sqlite

@@ -1,12 +1,15 @@
 #!/bin/sh
 # Installs what Switchboard needs to build and test on Debian 12 (run as root).
+# clang and libclang-rt-14-dev (its libFuzzer and sanitizer runtimes) are only
+# for the -DSWITCHBOARD_FUZZ=ON build (docs/reliability.md).
 # Skips apt entirely when everything is already there, so repeated runs are fast
 # and work offline.
 set -eu
 
 PACKAGES="build-essential cmake ninja-build pkg-config ccache git
   nlohmann-json3-dev libboost-dev libcurl4-openssl-dev libtree-sitter-dev
-  libsqlite3-dev libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev neovim"
+  libsqlite3-dev libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev neovim
+  clang libclang-rt-14-dev"
 
 missing=""
 for p in $PACKAGES; do

@@ -1,0 +1,129 @@
+// Index benchmarks on a real-code workspace (see make-index-corpus.sh):
+// cold index throughput and peak RSS (in a child process, so the figure is
+// the indexer's alone), warm restart, workspace/symbol query latency, and the
+// database size.
+//   bench_index [WORKSPACE] [--threads N]
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "analysis/WorkspaceIndex.h"
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double secondsSince(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+struct ColdResult {
+  double seconds;
+  size_t lines, files;
+  long maxRssKb;
+};
+
+// Runs the cold index in a child so ru_maxrss measures only indexing.
+ColdResult coldIndex(const std::string& root, const std::string& db, unsigned threads) {
+  int pipeFd[2];
+  if (pipe(pipeFd) != 0) std::exit(1);
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(pipeFd[0]);
+    sb::IndexerOptions opts;
+    opts.threads = threads;
+    sb::WorkspaceIndex index(root, db, opts);
+    auto t0 = Clock::now();
+    sb::IndexReport r = index.refresh();
+    ColdResult res{secondsSince(t0), r.lines, r.parsed, 0};
+    rusage ru{};
+    getrusage(RUSAGE_SELF, &ru);
+    res.maxRssKb = ru.ru_maxrss;
+    ssize_t n = write(pipeFd[1], &res, sizeof res);
+    _exit(n == sizeof res ? 0 : 1);
+  }
+  close(pipeFd[1]);
+  ColdResult res{};
+  if (read(pipeFd[0], &res, sizeof res) != sizeof res) std::fprintf(stderr, "child failed\n");
+  close(pipeFd[0]);
+  waitpid(pid, nullptr, 0);
+  return res;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string root = "/tmp/switchboard-bench/workspace";
+  unsigned threads = 2;
+  for (int i = 1; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) threads = std::atoi(argv[++i]);
+    else root = argv[i];
+  }
+  if (!fs::is_directory(root)) {
+    std::fprintf(stderr, "no workspace at %s: run bench/make-index-corpus.sh first\n", root.c_str());
+    return 2;
+  }
+  std::string dbDir = fs::temp_directory_path() / "switchboard-bench-index";
+  fs::remove_all(dbDir);
+  fs::create_directories(dbDir);
+  std::string db = dbDir + "/index.sqlite";
+
+  ColdResult cold = coldIndex(root, db, threads);
+  std::printf("| cold index | %zu files, %zu lines | %.2f s | %.0f lines/s | peak RSS %.1f MB |\n",
+              cold.files, cold.lines, cold.seconds, cold.lines / cold.seconds, cold.maxRssKb / 1024.0);
+
+  sb::IndexerOptions opts;
+  opts.threads = threads;
+  auto t0 = Clock::now();
+  sb::WorkspaceIndex index(root, db, opts);
+  sb::IndexReport warm = index.refresh();
+  double warmSeconds = secondsSince(t0);
+  std::printf("| warm restart (nothing changed) | %zu unchanged, %zu parsed | %.3f s |\n", warm.unchanged,
+              warm.parsed, warmSeconds);
+
+  sb::IndexStats stats = index.stats();
+  uintmax_t bytes = fs::file_size(db);
+  std::error_code ec;
+  for (const char* suffix : {"-wal"}) bytes += fs::exists(db + suffix, ec) ? fs::file_size(db + suffix) : 0;
+  std::printf("| database | %zu definitions, %zu references | %.1f MB | %.2f MB per 100k lines |\n",
+              stats.symbols, stats.refs, bytes / 1e6, bytes / 1e6 / (stats.lines / 1e5));
+
+  // Queries: prefixes and fuzzy abbreviations of real names, plus misses.
+  std::vector<std::string> names;
+  for (const auto& row : index.store().allDefinitions())
+    if (row.name.size() >= 6) names.push_back(row.name);
+  std::mt19937 rng(42);
+  std::vector<std::string> queries;
+  for (int i = 0; i < 400 && !names.empty(); ++i) {
+    const std::string& n = names[rng() % names.size()];
+    switch (i % 4) {
+      case 0: queries.push_back(n); break;                      // exact
+      case 1: queries.push_back(n.substr(0, 3)); break;         // prefix
+      case 2: queries.push_back({n[0], n[2], n[4], n[5]}); break;  // fuzzy
+      case 3: queries.push_back(n.substr(1, 4)); break;         // substring
+    }
+  }
+  index.searchSymbols("warmup", 100);  // builds the in-memory name table
+  std::vector<double> us;
+  for (const auto& q : queries) {
+    auto q0 = Clock::now();
+    auto hits = index.searchSymbols(q, 100);
+    us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - q0).count());
+  }
+  std::sort(us.begin(), us.end());
+  auto at = [&](double p) { return us[std::min(us.size() - 1, size_t(p * us.size()))] / 1000.0; };
+  std::printf("| workspace/symbol query (100 results) | %zu queries | median %.2f ms | p99 %.2f ms |\n",
+              us.size(), at(0.5), at(0.99));
+  fs::remove_all(dbDir);
+  return 0;
+}

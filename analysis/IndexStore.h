@@ -95,6 +95,10 @@ class IndexStore {
   const std::string& recovered() const { return recovered_; }
 
   std::unordered_map<std::string, FileStamp> stamps();
+  // For a cold build into an empty index: drops the secondary indexes until
+  // endBulkLoad() rebuilds them in one pass.
+  void beginBulkLoad();
+  void endBulkLoad();
   // Replaces the given files' rows and deletes the removed paths, atomically.
   void write(std::span<const IndexedFile> files, std::span<const std::string> removed);
   // Records new stamps (relPath, size, mtimeNs) for files whose content hash
@@ -136,6 +140,7 @@ class IndexStore {
   std::string recovered_;
   std::mutex mu_;
   std::unique_ptr<sql::Database> db_;
+  bool bulk_ = false;
 };
 
 }  // namespace sb

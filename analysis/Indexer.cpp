@@ -118,7 +118,23 @@ IndexReport updateIndex(IndexStore& store, const std::string& root, const Indexe
   report.notes = std::move(scan.notes);
 
   auto stamps = store.stamps();
-  const auto knownHash = stamps;  // the workers compare content hashes against it
+  const auto knownHash = stamps;
+  // A cold build of a large workspace writes faster without live indexes.
+  struct BulkLoad {  // restores the indexes however this function exits
+    IndexStore* store = nullptr;
+    ~BulkLoad() {
+      if (!store) return;
+      try {
+        store->endBulkLoad();
+      } catch (const std::exception&) {
+        // The next open recreates missing indexes.
+      }
+    }
+  } bulk;
+  if (stamps.empty() && scan.files.size() > 200) {
+    store.beginBulkLoad();
+    bulk.store = &store;
+  }  // the workers compare content hashes against it
   std::vector<const ScannedFile*> candidates;
   for (const auto& f : scan.files) {
     auto it = stamps.find(f.relPath);

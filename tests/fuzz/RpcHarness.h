@@ -12,7 +12,9 @@
 //  - nothing stays in flight, and the one call the harness makes to the client
 //    gets its callback exactly once (matched by a response or at close).
 
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <string>
@@ -20,9 +22,9 @@
 #include <utility>
 #include <vector>
 
+#include "FuzzCheck.h"
 #include "server/Framing.h"
 #include "server/JsonRpc.h"
-#include "FuzzCheck.h"
 
 namespace sb::fuzz {
 

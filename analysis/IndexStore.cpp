@@ -133,14 +133,31 @@ void IndexStore::check(const std::string& workspaceRoot) {
   int64_t tables = scalar("SELECT count(*) FROM sqlite_master");
   if (tables == 0 && appId == 0) return createSchema(workspaceRoot);
   if (appId != kApplicationId) throw std::runtime_error("belongs to another application");
-  if (scalar("PRAGMA user_version") != kSchemaVersion)
-    throw std::runtime_error("has schema version " + std::to_string(scalar("PRAGMA user_version")) +
-                             ", expected " + std::to_string(kSchemaVersion));
+  int64_t version = scalar("PRAGMA user_version");
+  if (version > kSchemaVersion || version < 1)
+    throw std::runtime_error("has schema version " + std::to_string(version) + ", this build knows 1 to " +
+                             std::to_string(kSchemaVersion));
+  migrate(version);
   auto st = db_->prepare("PRAGMA quick_check(1)");
   if (!st.step() || st.text(0) != "ok") throw std::runtime_error("failed its integrity check");
   db_->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16000;");
   // A bulk load interrupted by a crash leaves them missing.
   db_->exec(kIndexes);
+}
+
+// Schema migrations: kMigrations[i] takes version i + 1 to i + 2 (so it has
+// kSchemaVersion - 1 entries). Each runs in
+// its own transaction with the version bump, so a crash leaves a consistent
+// database at one version or the next.
+void IndexStore::migrate(int64_t from) {
+  // No migrations yet: version 1 is the first schema.
+  static const std::vector<std::string_view> kMigrations = {};
+  for (int64_t v = from; v < kSchemaVersion; ++v) {
+    sql::Transaction tx(*db_);
+    db_->exec(kMigrations.at(static_cast<size_t>(v - 1)));
+    db_->exec("PRAGMA user_version = " + std::to_string(v + 1));
+    tx.commit();
+  }
 }
 
 void IndexStore::createSchema(const std::string& workspaceRoot) {

@@ -135,6 +135,7 @@ class IndexStore {
   void openOrRecover(const std::string& workspaceRoot);
   void createSchema(const std::string& workspaceRoot);
   void check(const std::string& workspaceRoot);
+  void migrate(int64_t fromVersion);
 
   std::string path_;
   std::string recovered_;

@@ -62,6 +62,8 @@ Usage: switchboard [options] COMMAND [ARGS]
 
 Commands:
   lsp                 Serve the Language Server Protocol (stdio unless --listen)
+  pipe                The same methods as newline-delimited JSON on stdio, one response
+                      per line, no initialize needed (for scripts)
   demo                Start the daemon on a private Unix socket, run a short scripted
                       LSP session against this project's sources, print the answers
   symbols FILE...     Print the outline of each file (FILE:LINE:COL, 1-based)
@@ -79,7 +81,7 @@ Options:
   --max-parse-bytes N        do not parse files larger than N bytes (default 8388608)
   --diagnostics-delay-ms N   wait N ms after typing stops before diagnostics (default 200)
   --workers N                worker threads (default: number of cores, at least 2)
-  --workspace DIR            workspace for find (default: the current directory)
+  --workspace DIR            workspace for find and pipe (default: the current directory)
   --index-dir DIR            where index databases live (default $XDG_CACHE_HOME/switchboard/index)
   --no-index                 lsp: do not index workspace folders
   --tokens N                 repomap: token budget

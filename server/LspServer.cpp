@@ -59,6 +59,13 @@ void LspServer::onRequest(Request request) {
       {"textDocument/documentHighlight", &LspServer::documentHighlight},
       {"workspace/executeCommand", &LspServer::executeCommand},
   };
+  if (phase_ == Phase::Uninitialized && request.method != "initialize" &&
+      options_.implicitInitialize) {
+    Request implicit{"initialize", *options_.implicitInitialize,
+                     Reply(std::weak_ptr<RpcEndpoint>(), nullptr, "initialize"), CancelToken()};
+    initialize(implicit.params, implicit);
+    initialized(json::object());
+  }
   if (phase_ == Phase::Uninitialized && request.method != "initialize")
     return request.reply.error(rpc::ServerNotInitialized,
                                "server not initialized: send 'initialize' first");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <memory>
 #include <string_view>
 
@@ -20,6 +21,9 @@ struct LspOptions {
   std::function<void(int exitCode)> onExit;
   // Where workspace indexes come from; null disables indexing.
   WorkspaceRegistry* workspaces = nullptr;
+  // Pipe mode: initialize params used when the first message is not
+  // "initialize", so scripts can send requests straight away.
+  std::optional<json> implicitInitialize;
 };
 
 class LspServer final : public FrontEnd {

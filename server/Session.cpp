@@ -1,3 +1,5 @@
+#include <thread>
+
 #include <spdlog/spdlog.h>
 
 #include "Transport.h"
@@ -42,6 +44,15 @@ Session::~Session() { onClosed(); }
 
 void Session::onBytes(std::string_view bytes) {
   if (!closed_) decoder_->feed(bytes, sink_);
+}
+
+bool Session::drain(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (endpoint_->inFlight() > 0) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
 }
 
 void Session::onClosed() {

@@ -15,9 +15,10 @@ namespace {
 
 class StdioTransport final : public Transport {
  public:
-  explicit StdioTransport(int outFd) : outFd_(outFd) {}
+  StdioTransport(int outFd, bool responsesOnly) : outFd_(outFd), responsesOnly_(responsesOnly) {}
 
   void send(std::string bytes) override {
+    if (responsesOnly_ && !isResponse(bytes)) return;
     std::lock_guard lock(writeMu_);
     if (broken_) return;
     std::string_view rest = bytes;
@@ -37,7 +38,14 @@ class StdioTransport final : public Transport {
   bool closing() const { return closing_; }
 
  private:
+  // A response has an id and no method; frames here are one JSON per line.
+  static bool isResponse(const std::string& frame) {
+    auto j = json::parse(frame, nullptr, false);
+    return j.is_array() || (j.is_object() && j.contains("id") && !j.contains("method"));
+  }
+
   int outFd_;
+  bool responsesOnly_;
   std::mutex writeMu_;
   bool broken_ = false;
   std::atomic<bool> closing_{false};
@@ -46,7 +54,7 @@ class StdioTransport final : public Transport {
 }  // namespace
 
 void serveStdio(const StdioOptions& options, const FrontEndFactory& makeFrontEnd) {
-  auto transport = std::make_shared<StdioTransport>(options.outFd);
+  auto transport = std::make_shared<StdioTransport>(options.outFd, options.responsesOnly);
   Session session(transport, options.framing, options.maxMessageBytes, makeFrontEnd);
   std::string buffer(64 * 1024, '\0');
   while (!transport->closing()) {
@@ -64,6 +72,10 @@ void serveStdio(const StdioOptions& options, const FrontEndFactory& makeFrontEnd
     }
     if (n == 0) {
       spdlog::info("stdin closed");
+      // Answer what was asked before the input ended (`echo ... | switchboard pipe`).
+      if (!session.drain(options.drainTimeout))
+        spdlog::warn("requests still running {} ms after end of input; abandoned",
+                     options.drainTimeout.count());
       break;
     }
     session.onBytes(std::string_view(buffer.data(), static_cast<size_t>(n)));

@@ -8,6 +8,7 @@
 // thread.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -52,6 +53,8 @@ class Session {
           const FrontEndFactory& makeFrontEnd);
   ~Session();
   void onBytes(std::string_view bytes);
+  // Waits (up to `timeout`) until every request received has been answered.
+  bool drain(std::chrono::milliseconds timeout);
   void onClosed();
   FrontEnd& frontEnd() { return *frontEnd_; }
 

@@ -1,6 +1,7 @@
 // switchboard: entry point. Parses the command line, sets up logging and the
 // worker pool, and starts the requested front end on its transport.
 #include <csignal>
+#include <filesystem>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -16,6 +17,7 @@
 #include "LspServer.h"
 #include "SocketServer.h"
 #include "StdioTransport.h"
+#include "protocol/Uri.h"
 
 namespace {
 
@@ -56,6 +58,31 @@ bool numberOption(const CommandLine& cl, const std::string& name, size_t& out) {
     std::cerr << name << " needs a non-negative number, got '" << cl.get(name) << "'\n";
     return false;
   }
+}
+
+// `switchboard pipe`: the LSP methods over newline-delimited JSON on stdio,
+// initialized implicitly for the current directory, one response per line.
+int servePipe(const CommandLine& cl, Workers& workers, LspOptions options, size_t maxMessage) {
+  std::string root = std::filesystem::absolute(cl.get("--workspace", ".")).lexically_normal().string();
+  if (root.size() > 1 && root.back() == '/') root.pop_back();
+  options.implicitInitialize = json{
+      {"processId", nullptr},
+      {"clientInfo", {{"name", "switchboard-pipe"}}},
+      {"rootUri", pathToFileUri(root)},
+      {"capabilities",
+       {{"general", {{"positionEncodings", {"utf-8", "utf-16"}}}},
+        {"textDocument", {{"documentSymbol", {{"hierarchicalDocumentSymbolSupport", true}}},
+                          {"hover", {{"contentFormat", {"markdown", "plaintext"}}}}}}}}};
+  int exitCode = 0;
+  options.onExit = [&exitCode](int code) { exitCode = code; };
+  StdioOptions stdio;
+  stdio.framing = Framing::Lines;
+  stdio.maxMessageBytes = maxMessage;
+  stdio.responsesOnly = true;
+  serveStdio(stdio, [&](const SessionContext& ctx) {
+    return std::make_unique<LspServer>(ctx, workers, options);
+  });
+  return exitCode;
 }
 
 int serveLsp(const CommandLine& cl, Workers& workers, LspOptions options, size_t maxMessage) {
@@ -152,6 +179,7 @@ int main(int argc, char** argv) {
   Workers workers(static_cast<unsigned>(threads));
   if (!cl->has("--no-index")) options.workspaces = &registry;
   if (cmd == "lsp") return serveLsp(*cl, workers, options, maxMessage);
+  if (cmd == "pipe") return servePipe(*cl, workers, options, maxMessage);
   if (cmd == "demo") {
     std::string file = cl->args.empty() ? std::string(SWITCHBOARD_SOURCE_DIR "/server/Engine.cpp")
                                         : cl->args.front();

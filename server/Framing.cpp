@@ -87,9 +87,10 @@ void ContentLengthDecoder::parseHeaders(const FrameSink& sink) {
   while (state_ == State::Headers) {
     size_t end = buffer_.find("\r\n\r\n");
     size_t sepLen = 4;
-    if (end == std::string::npos) {
-      // Tolerate bare "\n\n" from hand-written clients.
-      end = buffer_.find("\n\n");
+    // Tolerate bare "\n\n" from hand-written clients, when it comes first
+    // (else a "\n\n" frame followed by a normal one would merge with it).
+    if (const size_t bare = buffer_.find("\n\n"); bare < end) {
+      end = bare;
       sepLen = 2;
     }
     if (end == std::string::npos) {

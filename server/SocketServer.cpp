@@ -1,6 +1,8 @@
 #include "SocketServer.h"
 
 #include <sys/stat.h>
+
+#include <csignal>
 #include <unistd.h>
 
 #include <boost/asio.hpp>
@@ -286,6 +288,14 @@ std::string SocketServer::boundAddress() const { return impl_->bound; }
 
 void SocketServer::run() {
   auto guard = asio::make_work_guard(impl_->io);
+  // SIGTERM/SIGINT end the daemon cleanly: connections closed, the Unix
+  // socket file removed by the destructor.
+  asio::signal_set signals(impl_->io, SIGINT, SIGTERM);
+  signals.async_wait([this](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    spdlog::info("signal {}: shutting down", signo);
+    stop();
+  });
   impl_->io.run();
 }
 

@@ -113,6 +113,14 @@ TEST(ContentLengthDecoder, BinaryGarbageBeforeAFrameIsSkipped) {
   EXPECT_EQ(c.messages, (std::vector<std::string>{"ok"}));
 }
 
+TEST(ContentLengthDecoder, BareNewlineFrameFollowedByNormalFrameInOneRead) {
+  Collected c;
+  ContentLengthDecoder d(1024);
+  d.feed("Content-Length: 2\n\n{}Content-Length: 2\r\n\r\n[]", c.sink());
+  EXPECT_EQ(c.messages, (std::vector<std::string>{"{}", "[]"}));
+  EXPECT_TRUE(c.errors.empty());
+}
+
 TEST(ContentLengthEncoder, WritesHeaderAndBody) {
   EXPECT_EQ(ContentLengthEncoder().encode("{}"), "Content-Length: 2\r\n\r\n{}");
 }

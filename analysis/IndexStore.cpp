@@ -89,7 +89,7 @@ int64_t nowSeconds() {
 }  // namespace
 
 uint64_t contentHash(std::string_view bytes) {
-  uint64_t h = 1469598103934665603ull;
+  uint64_t h = 14695981039346656037ull;  // FNV-1a 64 offset basis
   for (unsigned char c : bytes) {
     h ^= c;
     h *= 1099511628211ull;

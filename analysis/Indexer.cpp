@@ -170,6 +170,7 @@ IndexReport updateIndex(IndexStore& store, const std::string& root, const Indexe
         if (i >= candidates.size() || cancel.cancelled()) break;
         const ScannedFile& f = *candidates[i];
         Work w;
+        w.file.relPath = f.relPath;
         auto text = readFile(f.path);
         if (!text) {
           w.note = f.relPath + ": could not be read (deleted during indexing?); skipped";
@@ -205,16 +206,22 @@ IndexReport updateIndex(IndexStore& store, const std::string& root, const Indexe
 
   std::vector<IndexedFile> batch;
   std::vector<IndexedFile> touched;
+  // Indexed before but skipped now (unreadable, or now binary, generated or
+  // minified): their old rows must go, or the index answers from them.
+  std::vector<std::string> stale;
   size_t done = 0;
   auto flush = [&] {
     if (!touched.empty()) store.touch(touched);
     touched.clear();
-    if (batch.empty() && removed.empty()) return;
-    store.write(batch, removed);
+    if (batch.empty() && removed.empty() && stale.empty()) return;
+    std::vector<std::string> gone = removed;
+    gone.insert(gone.end(), stale.begin(), stale.end());
+    store.write(batch, gone);
     for (const auto& f : batch) report.changedPaths.push_back(f.relPath);
-    for (const auto& r : removed) report.changedPaths.push_back(r);
+    for (const auto& r : gone) report.changedPaths.push_back(r);
     report.removed += removed.size();
     removed.clear();
+    stale.clear();
     batch.clear();
   };
   auto lastFlush = std::chrono::steady_clock::now();
@@ -242,10 +249,11 @@ IndexReport updateIndex(IndexStore& store, const std::string& root, const Indexe
       case Work::Kind::Skipped:
         ++report.skipped;
         report.notes.push_back(std::move(w.note));
+        if (knownHash.count(w.file.relPath)) stale.push_back(std::move(w.file.relPath));
         break;
     }
     auto now = std::chrono::steady_clock::now();
-    if (batch.size() + touched.size() >= options.batchFiles || now - lastFlush > std::chrono::milliseconds(500)) {
+    if (batch.size() + touched.size() + stale.size() >= options.batchFiles || now - lastFlush > std::chrono::milliseconds(500)) {
       flush();
       lastFlush = now;
     }

@@ -262,7 +262,9 @@ std::string WorkspaceIndex::repoMap(const RepoMapOptions& options) {
     const SymbolHit& s = symbolFile(sid);
     if (s.id == 0 || focus.count(s.relPath)) continue;
     std::string line = s.symbol.signature.empty() ? s.symbol.name : s.symbol.signature;
-    size_t cost = line.size() + 6 + (byFile.count(s.relPath) ? 0 : s.relPath.size() + 2);
+    // Exactly what the entry prints: "  LINE: " + line + "\n", plus "FILE:\n" for a new file.
+    size_t cost = line.size() + 5 + std::to_string(s.symbol.start.line + 1).size() +
+                  (byFile.count(s.relPath) ? 0 : s.relPath.size() + 2);
     if (used + cost > budgetChars) continue;
     used += cost;
     if (!byFile.count(s.relPath)) fileOrder.push_back(s.relPath);

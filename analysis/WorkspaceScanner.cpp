@@ -77,6 +77,11 @@ class Walker {
       // Follow only links that stay inside the workspace.
       std::string target = resolveInside(root_, path);
       if (target.empty()) {
+        std::error_code dangling;
+        if (!fs::exists(path, dangling)) {
+          result_.notes.push_back(childRel + ": dangling symlink; skipped");
+          return;
+        }
         ++result_.escapingLinks;
         result_.notes.push_back(childRel + ": symlink leads outside the workspace; skipped");
         return;
@@ -91,7 +96,7 @@ class Walker {
     }
     if (isDir) return walk(path, childRel);
     const Language* lang = languageForPath(name);
-    if (!lang) return;
+    if (!lang && !options_.anyTextFile) return;
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return;
     if (static_cast<uint64_t>(st.st_size) > options_.maxFileBytes) {

@@ -20,6 +20,9 @@ struct ScanOptions {
   bool honourGitignore = true;
   uint64_t maxFileBytes = 1024 * 1024;  // larger files are left out of the index
   size_t maxFiles = 200000;
+  // Also list files in no known language (for text search); their
+  // ScannedFile::language is null.
+  bool anyTextFile = false;
 };
 
 struct ScannedFile {

@@ -8,7 +8,7 @@ set -eu
 
 PACKAGES="build-essential cmake ninja-build pkg-config ccache git
   nlohmann-json3-dev libboost-dev libcurl4-openssl-dev libtree-sitter-dev
-  libsqlite3-dev libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev neovim
+  libsqlite3-dev libspdlog-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev neovim
   clang libclang-rt-14-dev"
 
 missing=""

@@ -62,6 +62,8 @@ Usage: switchboard [options] COMMAND [ARGS]
 
 Commands:
   lsp                 Serve the Language Server Protocol (stdio unless --listen)
+  mcp [DIR]           Serve the Model Context Protocol on stdio: code tools over DIR
+                      (default: the current directory)
   pipe                The same methods as newline-delimited JSON on stdio, one response
                       per line, no initialize needed (for scripts)
   demo                Start the daemon on a private Unix socket, run a short scripted

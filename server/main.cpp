@@ -15,6 +15,8 @@
 #include "FileCommands.h"
 #include "IndexCommands.h"
 #include "LspServer.h"
+#include "McpCodeTools.h"
+#include "McpServer.h"
 #include "SocketServer.h"
 #include "StdioTransport.h"
 #include "protocol/Uri.h"
@@ -83,6 +85,32 @@ int servePipe(const CommandLine& cl, Workers& workers, LspOptions options, size_
     return std::make_unique<LspServer>(ctx, workers, options);
   });
   return exitCode;
+}
+
+// `switchboard mcp [DIR]`: the code tools over MCP's stdio transport.
+int serveMcp(const CommandLine& cl, Workers& workers, WorkspaceRegistry& registry,
+             const LspOptions& options, size_t maxMessage) {
+  std::string root = cl.args.empty() ? std::string(".") : cl.args.front();
+  std::error_code ec;
+  if (!std::filesystem::is_directory(root, ec)) {
+    std::cerr << "switchboard mcp: " << root << " is not a directory\n";
+    return 2;
+  }
+  std::shared_ptr<const McpCatalog> catalog;
+  try {
+    catalog = makeCodeCatalog(root, registry, workers, options.engine);
+  } catch (const std::exception& e) {
+    std::cerr << "switchboard mcp: " << e.what() << "\n";
+    return 2;
+  }
+  Workers toolWorkers(4);
+  StdioOptions stdio;
+  stdio.framing = Framing::Lines;
+  stdio.maxMessageBytes = maxMessage;
+  serveStdio(stdio, [&](const SessionContext& ctx) {
+    return std::make_unique<McpServer>(ctx, toolWorkers, catalog);
+  });
+  return 0;
 }
 
 int serveLsp(const CommandLine& cl, Workers& workers, LspOptions options, size_t maxMessage) {
@@ -180,6 +208,7 @@ int main(int argc, char** argv) {
   if (!cl->has("--no-index")) options.workspaces = &registry;
   if (cmd == "lsp") return serveLsp(*cl, workers, options, maxMessage);
   if (cmd == "pipe") return servePipe(*cl, workers, options, maxMessage);
+  if (cmd == "mcp") return serveMcp(*cl, workers, registry, options, maxMessage);
   if (cmd == "demo") {
     std::string file = cl->args.empty() ? std::string(SWITCHBOARD_SOURCE_DIR "/server/Engine.cpp")
                                         : cl->args.front();

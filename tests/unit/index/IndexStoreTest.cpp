@@ -187,7 +187,9 @@ void expectRecovered(const std::string& path, const std::string& badBytes, std::
   EXPECT_FALSE(store->recovered().empty());
   EXPECT_NE(store->recovered().find(path), std::string::npos) << store->recovered();
   EXPECT_NE(store->recovered().find("rebuilt"), std::string::npos) << store->recovered();
-  if (!why.empty()) EXPECT_NE(store->recovered().find(why), std::string::npos) << store->recovered();
+  if (!why.empty()) {
+    EXPECT_NE(store->recovered().find(why), std::string::npos) << store->recovered();
+  }
   ASSERT_TRUE(fs::exists(path + ".corrupt"));
   EXPECT_EQ(test::readFile(path + ".corrupt"), badBytes) << "the bad file is kept as it was";
   EXPECT_EQ(store->stats().files, 0u);
@@ -272,6 +274,20 @@ TEST(IndexStoreTest, WrongSchemaVersionIsMovedAsideAndRebuilt) {
     db.exec("PRAGMA user_version = 99");
   }
   expectRecovered(path, test::readFile(path), "schema version 99");
+}
+
+TEST(IndexStoreTest, ZeroSchemaVersionOfOurApplicationIsMovedAsideAndRebuilt) {
+  TempDir dir;
+  std::string path = dir / "index.sqlite";
+  {
+    IndexStore store(path, "/ws");
+    store.write(sampleFiles(), {});
+  }
+  {
+    sql::Database db(path, false);
+    db.exec("PRAGMA user_version = 0");
+  }
+  expectRecovered(path, test::readFile(path), "schema version 0");
 }
 
 TEST(IndexStoreTest, EmptyFileBecomesAFreshIndexWithoutRecovery) {

@@ -78,7 +78,8 @@ TEST_F(FixtureIndexTest, PythonDefinitionsWithKindsContainersSignaturesDocs) {
   EXPECT_EQ(withVat[0].symbol.start.line, 23u);
   EXPECT_EQ(withVat[0].symbol.end.line, 28u);
 
-  const SymbolHit* total = find(index_->store().symbolsNamed("total", 10), "python/shop/pricing.py", "Item");
+  const auto totals = index_->store().symbolsNamed("total", 10);
+  const SymbolHit* total = find(totals, "python/shop/pricing.py", "Item");
   ASSERT_NE(total, nullptr);
   EXPECT_EQ(total->symbol.kind, SymbolKind::Method);
   EXPECT_EQ(total->symbol.doc, "Price times quantity.");

@@ -50,7 +50,13 @@ class FoldCollector {
     frames_.push_back({root, {}});
     for (;;) {
       bool descend = true;
-      if (frames_.size() > 1) descend = visit(frames_.back().node, frames_[frames_.size() - 2]);
+      if (frames_.size() > 1) {
+        const TSNode n = frames_.back().node;
+        // Nothing inside a one-line node can fold: skipping those subtrees
+        // skips most of the tree.
+        descend = visit(n, frames_[frames_.size() - 2]) &&
+                  ts_node_start_point(n).row != ts_node_end_point(n).row;
+      }
       if (descend && ts_tree_cursor_goto_first_child(&c)) {
         frames_.push_back({ts_tree_cursor_current_node(&c), {}});
         continue;

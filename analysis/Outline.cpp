@@ -97,7 +97,11 @@ struct Open {
 
 class OutlineBuilder {
  public:
-  OutlineBuilder(std::string_view text, const CompiledTable& table) : text_(text), table_(table) {}
+  // `nestedFunctions`: whether functions inside functions are outline
+  // symbols (JS, TS, Python); elsewhere function bodies hold only locals and
+  // are not walked.
+  OutlineBuilder(std::string_view text, const CompiledTable& table, bool nestedFunctions)
+      : text_(text), table_(table), nestedFunctions_(nestedFunctions) {}
 
   std::vector<OutlineSymbol> run(TSNode root) {
     TSTreeCursor c = ts_tree_cursor_new(root);
@@ -108,7 +112,7 @@ class OutlineBuilder {
     for (;;) {
       path_.push_back(ts_tree_cursor_current_node(&c));
       enter();
-      if (ts_tree_cursor_goto_first_child(&c)) continue;
+      if (shouldDescend() && ts_tree_cursor_goto_first_child(&c)) continue;
       for (;;) {
         close(path_.size() - 1);
         path_.pop_back();
@@ -119,6 +123,20 @@ class OutlineBuilder {
   }
 
  private:
+  // Inside a function's symbol (but not at the function's own node) only
+  // nested functions could matter.
+  bool shouldDescend() const {
+    if (nestedFunctions_ || open_.empty()) return true;
+    const Open& o = open_.back();
+    return !(isFunctionKind(o.sym.kind) && o.depth + 1 < path_.size() &&
+             ts_node_child_count(path_.back()) > 0 && isBody(path_.back()));
+  }
+  static bool isBody(TSNode n) {
+    std::string_view t = ts_node_type(n);
+    return t == "compound_statement" || t == "block" || t == "function_body" || t == "constructor_body" ||
+           t == "statement_block" || t == "field_initializer_list";
+  }
+
   TSNode parentNode() const { return path_.size() >= 2 ? path_[path_.size() - 2] : TSNode{}; }
   const Open* enclosing() const { return open_.empty() ? nullptr : &open_.back(); }
 
@@ -288,6 +306,7 @@ class OutlineBuilder {
 
   std::string_view text_;
   const CompiledTable& table_;
+  bool nestedFunctions_;
   std::vector<TSNode> path_;  // the cursor's node and its ancestors
   std::vector<Open> open_;    // symbols whose nodes are still being walked
   std::vector<OutlineSymbol> roots_;
@@ -298,7 +317,9 @@ class OutlineBuilder {
 std::vector<OutlineSymbol> documentOutline(const DocumentSnapshot& doc) {
   if (!doc.hasTree() || !doc.language()) return {};
   const TreeHandle tree = doc.tree();
-  return OutlineBuilder(doc.text(), compiledTableFor(*doc.language())).run(tree.root());
+  const std::string_view lang = doc.language()->name;
+  const bool nested = lang == "python" || lang == "javascript" || lang == "typescript" || lang == "tsx";
+  return OutlineBuilder(doc.text(), compiledTableFor(*doc.language()), nested).run(tree.root());
 }
 
 }  // namespace sb

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "analysis/CodeSearch.h"
 #include "analysis/WorkspaceIndex.h"
 
 namespace fs = std::filesystem;
@@ -124,6 +125,28 @@ int main(int argc, char** argv) {
   auto at = [&](double p) { return us[std::min(us.size() - 1, size_t(p * us.size()))] / 1000.0; };
   std::printf("| workspace/symbol query (100 results) | %zu queries | median %.2f ms | p99 %.2f ms |\n",
               us.size(), at(0.5), at(0.99));
+  // search_code (the MCP tool's engine): literal and regex over every text
+  // file of the workspace, warm page cache, median of 10.
+  auto timeSearch = [&](const char* label, const std::string& pattern, bool regex) {
+    sb::CodeSearchOptions o;
+    o.regex = regex;
+    o.maxResults = 200;
+    std::vector<double> ms;
+    size_t files = 0, matches = 0;
+    for (int i = 0; i < 10; ++i) {
+      auto s0 = Clock::now();
+      auto r = sb::searchCode(root, pattern, o);
+      ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - s0).count());
+      files = r.filesSearched;
+      matches = r.matches.size();
+    }
+    std::sort(ms.begin(), ms.end());
+    std::printf("| search_code %s `%s` | %zu files, %zu matches | median %.1f ms | max %.1f ms |\n", label,
+                pattern.c_str(), files, matches, ms[5], ms.back());
+  };
+  timeSearch("literal, rare", "EXPECT_NEVER_FOUND_12345", false);
+  timeSearch("literal, common", "return", false);
+  timeSearch("regex", "def [a-z_]+\\(self, key", true);
   fs::remove_all(dbDir);
   return 0;
 }

@@ -1,5 +1,7 @@
 #include "analysis/Outline.h"
 
+#include "analysis/TagText.h"
+
 #include <algorithm>
 #include <cctype>
 #include <optional>
@@ -39,14 +41,6 @@ std::string collapse(std::string_view s, size_t maxBytes = kMaxDetailBytes) {
   return out;
 }
 
-bool isUpperCaseName(std::string_view s) {
-  bool letter = false;
-  for (char c : s) {
-    if (std::islower(static_cast<unsigned char>(c))) return false;
-    letter |= std::isupper(static_cast<unsigned char>(c)) != 0;
-  }
-  return letter;
-}
 
 struct Name {
   std::string text;
@@ -280,7 +274,7 @@ class OutlineBuilder {
       case KindFrom::PyAssignment:
         if (!typeIs(name.node, "identifier")) return std::nullopt;  // self.x = ..., a, b = ...
         if (outer && outer->typeContainer) kind = K::Field;
-        else kind = isUpperCaseName(name.text) ? K::Constant : K::Variable;
+        else kind = tags::isUpperCaseName(name.text) ? K::Constant : K::Variable;
         break;
     }
     if ((rule.flags & MethodInType) && kind == K::Function && outer && outer->typeContainer) {
@@ -313,6 +307,16 @@ class OutlineBuilder {
 };
 
 }  // namespace
+
+std::string_view symbolKindName(SymbolKind kind) {
+  static constexpr std::string_view kNames[] = {
+      "file",   "module",   "namespace", "package", "class",  "method",      "property",
+      "field",  "constructor", "enum",   "interface", "function", "variable", "constant",
+      "string", "number",   "boolean",   "array",   "object", "key",         "null",
+      "enum-member", "struct", "event",  "operator", "type-parameter"};
+  const int i = static_cast<int>(kind) - 1;
+  return i >= 0 && i < static_cast<int>(std::size(kNames)) ? kNames[i] : "symbol";
+}
 
 std::vector<OutlineSymbol> documentOutline(const DocumentSnapshot& doc) {
   if (!doc.hasTree() || !doc.language()) return {};

@@ -2,6 +2,7 @@
 // Hierarchical document symbols (the LSP textDocument/documentSymbol shape).
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analysis/Document.h"
@@ -13,6 +14,9 @@ enum class SymbolKind : int {  // LSP numbering
   Interface, Function, Variable, Constant, String, Number, Boolean, Array, Object, Key, Null,
   EnumMember, Struct, Event, Operator, TypeParameter
 };
+
+// Lower-case name for messages and command-line output: "function", "enum-member".
+std::string_view symbolKindName(SymbolKind kind);
 
 struct OutlineSymbol {
   std::string name;

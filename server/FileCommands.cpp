@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -31,22 +32,12 @@ std::string where(const std::string& file, const DocumentSnapshot& doc, uint32_t
   return file + ":" + std::to_string(p.line + 1) + ":" + std::to_string(p.character + 1);
 }
 
-const char* kindName(SymbolKind kind) {
-  static const char* kNames[] = {"file",     "module",   "namespace", "package",  "class",
-                                 "method",   "property", "field",     "constructor", "enum",
-                                 "interface", "function", "variable",  "constant", "string",
-                                 "number",   "boolean",  "array",     "object",   "key",
-                                 "null",     "enum-member", "struct", "event",    "operator",
-                                 "type-parameter"};
-  int i = static_cast<int>(kind) - 1;
-  return i >= 0 && i < static_cast<int>(std::size(kNames)) ? kNames[i] : "symbol";
-}
 
 void printTree(const std::string& file, const DocumentSnapshot& doc,
                const std::vector<OutlineSymbol>& symbols, int depth) {
   for (const auto& s : symbols) {
     std::cout << where(file, doc, s.selectionRange.begin) << ": " << std::string(depth * 2, ' ')
-              << kindName(s.kind) << ' ' << s.name;
+              << symbolKindName(s.kind) << ' ' << s.name;
     if (!s.detail.empty()) std::cout << ' ' << s.detail;
     std::cout << '\n';
     printTree(file, doc, s.children, depth + 1);
@@ -55,7 +46,10 @@ void printTree(const std::string& file, const DocumentSnapshot& doc,
 
 }  // namespace
 
-int printSymbols(const std::vector<std::string>& files, const ParseLimits& limits) {
+// Parses each file and hands its snapshot to `use`; files that cannot be
+// read make the exit code 2, unparsed ones are reported and skipped.
+int forEachParsed(const std::vector<std::string>& files, const ParseLimits& limits,
+                  const std::function<void(const std::string&, const DocumentSnapshot&)>& use) {
   int rc = 0;
   for (const auto& file : files) {
     auto doc = load(file, limits);
@@ -68,30 +62,26 @@ int printSymbols(const std::vector<std::string>& files, const ParseLimits& limit
       std::cerr << file << ": not parsed: " << why << '\n';
       continue;
     }
-    printTree(file, *snap, documentOutline(*snap), 0);
+    use(file, *snap);
   }
   return rc;
 }
 
+int printSymbols(const std::vector<std::string>& files, const ParseLimits& limits) {
+  return forEachParsed(files, limits, [](const std::string& file, const DocumentSnapshot& doc) {
+    printTree(file, doc, documentOutline(doc), 0);
+  });
+}
+
 int checkSyntax(const std::vector<std::string>& files, const ParseLimits& limits) {
-  int rc = 0;
-  for (const auto& file : files) {
-    auto doc = load(file, limits);
-    if (!doc) {
-      rc = 2;
-      continue;
+  bool errors = false;
+  int rc = forEachParsed(files, limits, [&](const std::string& file, const DocumentSnapshot& doc) {
+    for (const auto& d : syntaxDiagnostics(doc)) {
+      std::cout << where(file, doc, d.range.begin) << ": error: " << d.message << '\n';
+      errors = true;
     }
-    auto snap = doc->snapshot();
-    if (auto why = snap->parseSkippedReason(); !why.empty()) {
-      std::cerr << file << ": not parsed: " << why << '\n';
-      continue;
-    }
-    for (const auto& d : syntaxDiagnostics(*snap)) {
-      std::cout << where(file, *snap, d.range.begin) << ": error: " << d.message << '\n';
-      if (rc == 0) rc = 1;
-    }
-  }
-  return rc;
+  });
+  return rc != 0 ? rc : (errors ? 1 : 0);
 }
 
 }  // namespace sb

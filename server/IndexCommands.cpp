@@ -10,16 +10,6 @@
 namespace sb {
 namespace {
 
-const char* kindName(SymbolKind kind) {
-  static const char* kNames[] = {"file",      "module",   "namespace",   "package",  "class",
-                                 "method",    "property", "field",       "constructor", "enum",
-                                 "interface", "function", "variable",    "constant", "string",
-                                 "number",    "boolean",  "array",       "object",   "key",
-                                 "null",      "enum-member", "struct",   "event",    "operator",
-                                 "type-parameter"};
-  int i = static_cast<int>(kind) - 1;
-  return i >= 0 && i < static_cast<int>(std::size(kNames)) ? kNames[i] : "symbol";
-}
 
 // Refreshes the index, drawing progress on stderr (one updating line on a
 // terminal, a line every few seconds otherwise).
@@ -92,7 +82,7 @@ int runFindCommand(WorkspaceRegistry& registry, const std::string& dir, const st
   auto hits = index->searchSymbols(query, limit);
   for (const auto& h : hits) {
     std::printf("%s:%u:%u: %s %s%s%s\n", h.relPath.c_str(), h.symbol.nameStart.line + 1,
-                h.symbol.nameStart.col8 + 1, kindName(h.symbol.kind),
+                h.symbol.nameStart.col8 + 1, std::string(symbolKindName(h.symbol.kind)).c_str(),
                 h.symbol.container.empty() ? "" : (h.symbol.container + "::").c_str(), h.symbol.name.c_str(),
                 h.symbol.signature.empty() ? "" : ("  " + h.symbol.signature).c_str());
   }

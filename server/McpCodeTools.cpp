@@ -13,16 +13,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const char* kindName(SymbolKind kind) {
-  static const char* kNames[] = {"file",      "module",   "namespace",   "package",  "class",
-                                 "method",    "property", "field",       "constructor", "enum",
-                                 "interface", "function", "variable",    "constant", "string",
-                                 "number",    "boolean",  "array",       "object",   "key",
-                                 "null",      "enum-member", "struct",   "event",    "operator",
-                                 "type-parameter"};
-  int i = static_cast<int>(kind) - 1;
-  return i >= 0 && i < static_cast<int>(std::size(kNames)) ? kNames[i] : "symbol";
-}
 
 std::string readText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -72,7 +62,7 @@ json symbolJson(const Workspace& w, const SymbolInfo& s) {
   auto path = fileUriToPath(s.location.uri);
   json j = location(path ? w.rel(*path) : s.location.uri, s.location.range);
   j["name"] = s.name;
-  j["kind"] = kindName(s.kind);
+  j["kind"] = symbolKindName(s.kind);
   if (!s.container.empty()) j["container"] = s.container;
   if (!s.signature.empty()) j["signature"] = s.signature;
   if (!s.doc.empty()) j["doc"] = s.doc;
@@ -84,7 +74,7 @@ json outlineJson(const DocumentSnapshot& doc, const std::vector<OutlineSymbol>& 
   for (const auto& s : symbols) {
     Range r = doc.toRange(s.selectionRange, PositionEncoding::Utf32);
     Range whole = doc.toRange(s.range, PositionEncoding::Utf32);
-    json j = {{"name", s.name}, {"kind", kindName(s.kind)}, {"line", r.start.line + 1},
+    json j = {{"name", s.name}, {"kind", symbolKindName(s.kind)}, {"line", r.start.line + 1},
               {"column", r.start.character + 1}, {"endLine", whole.end.line + 1}};
     if (!s.detail.empty()) j["detail"] = s.detail;
     if (!s.children.empty()) j["children"] = outlineJson(doc, s.children);
@@ -128,7 +118,7 @@ void addTools(McpCatalog& c, const std::shared_ptr<Workspace>& w) {
         });
         json symbols = json::array();
         for (const auto& s : found) {
-          if (!kind.empty() && kind != kindName(s.kind)) continue;
+          if (!kind.empty() && kind != symbolKindName(s.kind)) continue;
           if (symbols.size() >= limit) break;
           symbols.push_back(symbolJson(*w, s));
         }

@@ -1,0 +1,85 @@
+// Ollama's native API: /api/generate (prompt + suffix for FIM) and /api/chat,
+// whole or streamed as NDJSON ending with "done": true. Ollama streams unless
+// told otherwise, so "stream" is always sent.
+#include "agents/providers/Wire.h"
+
+namespace sb::agents {
+
+using nlohmann::json;
+
+namespace {
+
+json options(const LlmRequest& req) {
+  json o{{"temperature", req.temperature}, {"num_predict", req.maxTokens}};
+  if (!req.stop.empty()) o["stop"] = req.stop;
+  return o;
+}
+
+json generateBody(const LlmRequest& req, const BackendConfig& cfg) {
+  json b{{"model", cfg.model}, {"prompt", req.prefix}, {"stream", req.stream}, {"options", options(req)}};
+  if (!req.suffix.empty()) b["suffix"] = req.suffix;
+  if (!req.system.empty()) b["system"] = req.system;
+  return b;
+}
+
+json chatBody(const LlmRequest& req, const BackendConfig& cfg) {
+  json messages = json::array();
+  if (!req.system.empty()) messages.push_back({{"role", "system"}, {"content", req.system}});
+  for (auto& m : req.messages)
+    messages.push_back({{"role", m.role == Message::Role::User ? "user" : "assistant"}, {"content", m.content}});
+  return json{{"model", cfg.model}, {"messages", std::move(messages)}, {"stream", req.stream}, {"options", options(req)}};
+}
+
+std::string text(const json& v, bool chat) {
+  if (!chat) return stringOr(v, "response");
+  auto m = v.find("message");
+  return m == v.end() ? std::string() : stringOr(*m, "content");
+}
+
+WireError value(const json& v, bool chat, StreamState& st, const DeltaCallback& onDelta) {
+  if (!v.is_object()) return badResponse("stream value is not a JSON object");
+  if (v.contains("error")) return LlmError{LlmError::Kind::Http, 0, errorMessageFromBody(v.dump())};
+  std::string delta = text(v, chat);
+  if (!delta.empty()) {
+    st.text += delta;
+    if (onDelta) onDelta(delta);
+  }
+  if (v.value("done", false)) {
+    st.done = true;
+    st.finishReason = stringOr(v, "done_reason", "stop");
+    st.promptTokens = intOr(v, "prompt_eval_count");
+    st.completionTokens = intOr(v, "eval_count");
+  }
+  return std::nullopt;
+}
+
+WireError whole(const json& v, bool chat, StreamState& st) {
+  if (!v.is_object() || !(chat ? v.contains("message") : v.contains("response")))
+    return badResponse(chat ? "response has no message" : "response has no 'response' field");
+  auto err = value(v, chat, st, nullptr);
+  st.done = true;
+  return err;
+}
+
+const WireFormat kGenerate{
+    WireFormat::Framing::Ndjson,
+    [](const BackendConfig& c) { return c.baseUrl + "/api/generate"; },
+    generateBody,
+    [](const json& v, std::string_view, StreamState& st, const DeltaCallback& d) { return value(v, false, st, d); },
+    [](const json& v, StreamState& st) { return whole(v, false, st); },
+};
+
+const WireFormat kChat{
+    WireFormat::Framing::Ndjson,
+    [](const BackendConfig& c) { return c.baseUrl + "/api/chat"; },
+    chatBody,
+    [](const json& v, std::string_view, StreamState& st, const DeltaCallback& d) { return value(v, true, st, d); },
+    [](const json& v, StreamState& st) { return whole(v, true, st); },
+};
+
+}  // namespace
+
+const WireFormat& ollamaGenerateWire() { return kGenerate; }
+const WireFormat& ollamaChatWire() { return kChat; }
+
+}  // namespace sb::agents

@@ -1,0 +1,67 @@
+#include "agents/providers/Wire.h"
+
+namespace sb::agents {
+
+using nlohmann::json;
+
+const WireFormat& wireFor(Provider provider, LlmRequest::Kind kind) {
+  bool fim = kind == LlmRequest::Kind::Fim;
+  switch (provider) {
+    case Provider::OpenAi: return fim ? openAiCompletionsWire() : openAiChatWire();
+    case Provider::LlamaCpp: return fim ? llamaCppInfillWire() : openAiChatWire();
+    case Provider::Anthropic: return anthropicMessagesWire();
+    case Provider::Ollama: return fim ? ollamaGenerateWire() : ollamaChatWire();
+  }
+  return openAiChatWire();
+}
+
+WireRequest buildWireRequest(const LlmRequest& req, const BackendConfig& cfg, const std::string& apiKey) {
+  const WireFormat& wire = wireFor(cfg.provider, req.kind);
+  WireRequest out;
+  out.url = wire.url(cfg);
+  out.body = wire.body(req, cfg).dump();
+  out.headers.emplace_back("Content-Type", "application/json");
+  out.headers.emplace_back("Accept", req.stream ? (wire.framing == WireFormat::Framing::Sse ? "text/event-stream"
+                                                                                            : "application/x-ndjson")
+                                                : "application/json");
+  if (cfg.provider == Provider::Anthropic) {
+    out.headers.emplace_back("anthropic-version", cfg.anthropicVersion);
+    if (!apiKey.empty()) out.headers.emplace_back("x-api-key", apiKey);
+  } else if (!apiKey.empty()) {
+    out.headers.emplace_back("Authorization", "Bearer " + apiKey);
+  }
+  for (auto& [name, value] : cfg.headers) out.headers.emplace_back(name, value);
+  return out;
+}
+
+std::string errorMessageFromBody(std::string_view body) {
+  auto j = json::parse(body, nullptr, false);
+  if (j.is_object()) {
+    if (auto e = j.find("error"); e != j.end()) {
+      if (e->is_string()) return e->get<std::string>();
+      if (e->is_object() && e->contains("message") && (*e)["message"].is_string())
+        return (*e)["message"].get<std::string>();
+    }
+    if (auto m = j.find("message"); m != j.end() && m->is_string()) return m->get<std::string>();
+  }
+  std::string s(body.substr(0, 200));
+  return s;
+}
+
+WireError badResponse(std::string message) {
+  return LlmError{LlmError::Kind::BadResponse, 0, std::move(message)};
+}
+
+std::string stringOr(const json& j, const char* key, std::string fallback) {
+  if (!j.is_object()) return fallback;
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+int intOr(const json& j, const char* key, int fallback) {
+  if (!j.is_object()) return fallback;
+  auto it = j.find(key);
+  return it != j.end() && it->is_number_integer() ? it->get<int>() : fallback;
+}
+
+}  // namespace sb::agents

@@ -1,0 +1,74 @@
+// A real HTTP/1.1 server on 127.0.0.1 that speaks the LLM providers' wire
+// formats, for tests. Each request gets the next scripted Reply, or else an
+// automatic one in the format of the path it hit (OpenAI chat/completions,
+// llama.cpp /infill, Anthropic /v1/messages, Ollama /api/generate and
+// /api/chat; streamed when the request body says "stream": true). It records
+// what it received and notices when a client closes a connection before the
+// reply is complete. One connection per request (Connection: close).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sb::fake {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+using Millis = std::chrono::milliseconds;
+
+struct RecordedRequest {
+  std::string method, path;
+  Headers headers;
+  std::string body;
+  std::string header(const std::string& name) const;  // case-insensitive, "" if absent
+  nlohmann::json json() const;                        // the body parsed, null if not JSON
+};
+
+struct Reply {
+  int status = 200;
+  Headers headers;  // extra, e.g. {"Retry-After", "1"}
+  std::string contentType = "application/json";
+  std::string body;                 // sent with Content-Length when chunks is empty
+  std::vector<std::string> chunks;  // else sent with chunked transfer encoding
+  Millis headerDelay{0};            // before the status line
+  Millis chunkDelay{0};             // before each chunk
+  bool hang = false;                // never answer; wait for the client to go away
+  bool dropMidStream = false;       // close after the chunks, without the last-chunk marker
+};
+
+// Replies in each provider's format for `text` (streamed: a few pieces).
+Reply autoReply(const RecordedRequest& req, const std::string& text);
+Reply errorReply(int status, const std::string& message, Headers extra = {});
+// Streamed pieces as SSE events / NDJSON lines, in the format of `path`.
+std::vector<std::string> streamChunks(const std::string& path, const std::vector<std::string>& pieces);
+
+class FakeBackend {
+ public:
+  FakeBackend();  // listens on an ephemeral port
+  ~FakeBackend();
+  FakeBackend(const FakeBackend&) = delete;
+  FakeBackend& operator=(const FakeBackend&) = delete;
+
+  std::uint16_t port() const;
+  std::string url() const;  // http://127.0.0.1:PORT
+
+  void enqueue(Reply reply);            // used by the next requests, in order
+  void setDefaultText(std::string text);  // what automatic replies say ("Hello, world!")
+
+  std::vector<RecordedRequest> requests() const;
+  std::size_t requestCount() const;
+  bool waitForRequests(std::size_t n, Millis timeout) const;
+  // Connections the client closed before the reply was complete.
+  int closedByClient() const;
+  bool waitForClosedByClient(int n, Millis timeout) const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace sb::fake

@@ -58,9 +58,18 @@ WorkspaceIndex::WorkspaceIndex(const std::string& root, const std::string& dbPat
                                IndexerOptions options)
     : root_(fs::weakly_canonical(root).string()), options_(std::move(options)), store_(dbPath, root_) {}
 
-void WorkspaceIndex::markDirty() {
+void WorkspaceIndex::markDirty(bool rankingToo) {
   std::lock_guard lock(namesMu_);
   namesDirty_ = true;
+  if (rankingToo) repoMaps_.clear();
+}
+
+std::optional<std::string> WorkspaceIndex::cachedRepoMap(const RepoMapOptions& options) {
+  std::string key = std::to_string(options.tokenBudget);
+  for (const auto& f : options.focusFiles) key += "\n" + f;
+  std::lock_guard lock(namesMu_);
+  if (auto it = repoMaps_.find(key); it != repoMaps_.end()) return it->second;
+  return std::nullopt;
 }
 
 IndexReport WorkspaceIndex::refresh(const ProgressFn& progress, const CancelToken& cancel) {
@@ -76,7 +85,7 @@ void WorkspaceIndex::updateFromSnapshot(const DocumentSnapshot& doc, const std::
   // the next refresh compare the file's content hash again.
   f.mtimeNs = -1;
   store_.write({&f, 1}, {});
-  markDirty();
+  markDirty(false);
 }
 
 void WorkspaceIndex::updatePaths(const std::vector<std::string>& absolutePaths) {
@@ -175,6 +184,20 @@ std::vector<RefHit> WorkspaceIndex::references(std::string_view name, size_t lim
 }
 
 std::string WorkspaceIndex::repoMap(const RepoMapOptions& options) {
+  std::string key = std::to_string(options.tokenBudget);
+  for (const auto& f : options.focusFiles) key += "\n" + f;
+  {
+    std::lock_guard lock(namesMu_);
+    if (auto it = repoMaps_.find(key); it != repoMaps_.end()) return it->second;
+  }
+  std::string map = renderRepoMap(options);
+  std::lock_guard lock(namesMu_);
+  if (repoMaps_.size() > 64) repoMaps_.clear();
+  repoMaps_[key] = map;
+  return map;
+}
+
+std::string WorkspaceIndex::renderRepoMap(const RepoMapOptions& options) {
   // PageRank over files, edges from a referencing file to the file defining
   // the referenced name; a definition's score is the rank flowing into it.
   auto paths = store_.filePaths();

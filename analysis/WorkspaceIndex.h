@@ -3,8 +3,10 @@
 // references, a ranked repository map). Thread-safe.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,10 +50,16 @@ class WorkspaceIndex {
                                      size_t limit = 20);
   std::vector<RefHit> references(std::string_view name, size_t limit = 1000);
   std::string repoMap(const RepoMapOptions& options);
+  // The map if it is already rendered for these options, without computing
+  // it (for latency-critical callers such as completion).
+  std::optional<std::string> cachedRepoMap(const RepoMapOptions& options);
   IndexStats stats() { return store_.stats(); }
 
  private:
-  void markDirty();
+  // Edits to open buffers change names but barely move the global ranking:
+  // they keep the rendered maps; refreshes from disk drop them.
+  void markDirty(bool rankingToo = true);
+  std::string renderRepoMap(const RepoMapOptions& options);
   void rebuildNamesIfDirty();
 
   std::string root_;
@@ -60,6 +68,9 @@ class WorkspaceIndex {
   std::mutex namesMu_;
   bool namesDirty_ = true;
   SymbolNameTable names_;
+  // Rendered maps by (budget, focus): ranking is global, so it only changes
+  // when the index does.
+  std::map<std::string, std::string> repoMaps_;
 };
 
 // $XDG_CACHE_HOME/switchboard/index/<name>-<hash of root>.sqlite

@@ -8,12 +8,13 @@ namespace {
 const std::set<std::string>& valueOptions() {
   static const std::set<std::string> kOptions = {
       "--listen", "--log-level", "--log-file", "--max-message-bytes", "--max-parse-bytes",
-      "--diagnostics-delay-ms", "--workers", "--index-dir", "--tokens", "--workspace", "--limit"};
+      "--diagnostics-delay-ms", "--workers", "--index-dir", "--tokens", "--workspace", "--limit",
+      "--http", "--token"};
   return kOptions;
 }
 const std::set<std::string>& flagOptions() {
   static const std::set<std::string> kFlags = {"--help", "--version", "--allow-remote", "-h",
-                                               "--no-index"};
+                                               "--no-index", "--show-context"};
   return kFlags;
 }
 }  // namespace
@@ -62,8 +63,8 @@ Usage: switchboard [options] COMMAND [ARGS]
 
 Commands:
   lsp                 Serve the Language Server Protocol (stdio unless --listen)
-  mcp [DIR]           Serve the Model Context Protocol on stdio: code tools over DIR
-                      (default: the current directory)
+  mcp [DIR]           Serve the Model Context Protocol on stdio (or Streamable HTTP
+                      with --http): code tools over DIR (default: the current directory)
   pipe                The same methods as newline-delimited JSON on stdio, one response
                       per line, no initialize needed (for scripts)
   demo                Start the daemon on a private Unix socket, run a short scripted
@@ -73,10 +74,19 @@ Commands:
   index [DIR]         Build or refresh the index of DIR (default: the current directory)
   find QUERY          Search the index's symbols (fuzzy); prints FILE:LINE:COL kind name
   repomap [DIR]       Print the most referenced definitions within --tokens (default 1024)
+  config check [DIR]  Show the configuration files read, the effective settings and
+                      whether each LLM backend answers; exit 1 if one does not
+  complete FILE:LINE:COL  Print the completion at that spot (1-based), using the model
+                      configured by OPENAI_BASE_URL / ANTHROPIC_API_KEY / OLLAMA_HOST
+                      (--show-context also prints the prompt; --workspace sets the index)
 
 Options:
   --listen ADDR              tcp://127.0.0.1:PORT, tcp://[::1]:PORT or unix:PATH
-  --allow-remote             permit --listen on a non-loopback address
+  --allow-remote             permit --listen or --http on a non-loopback address
+  --http HOST:PORT           mcp: serve Streamable HTTP at http://HOST:PORT/mcp (port 0:
+                             any free port; printed on stderr)
+  --token TOKEN              mcp --http: require "Authorization: Bearer TOKEN" (or set
+                             SWITCHBOARD_MCP_TOKEN); needed with --allow-remote
   --log-level LEVEL          trace, debug, info, warn (default), error, off
   --log-file PATH            write logs there instead of stderr
   --max-message-bytes N      refuse messages larger than N bytes (default 67108864)

@@ -19,6 +19,9 @@
 #include "analysis/Document.h"
 #include "analysis/Outline.h"
 #include "analysis/SyntaxInfo.h"
+#include "agents/FimPrompt.h"
+#include "agents/LlmRouter.h"
+#include "analysis/CompletionContext.h"
 #include "analysis/WorkspaceIndex.h"
 
 namespace sb {
@@ -65,9 +68,35 @@ struct HoverInfo {
   std::vector<SymbolInfo> definitions;
 };
 
+struct CompletionOptions {
+  CompletionBudgets budgets;
+  agents::FimOptions fim;
+  std::chrono::milliseconds debounce{75};
+  bool enabled = true;
+};
+
+struct CompletionCandidate {
+  std::string insertText;  // text to insert at the cursor (after replacing `replace`)
+  Range replace;           // usually empty at the cursor; the word prefix for identifiers
+  std::string label;
+  std::string detail;
+  SymbolKind kind = SymbolKind::Variable;
+  bool fromModel = false;
+};
+
+struct CompletionOutcome {
+  std::vector<CompletionCandidate> items;  // the model's first, then identifiers
+  bool superseded = false;                 // a newer request for the document replaced this one
+  std::string note;                        // why there is no model completion, if there is none
+};
+
 struct EngineOptions {
   ParseLimits parse;
   std::chrono::milliseconds diagnosticsDelay{200};
+  // The language models; null or unconfigured means offline completion
+  // (identifiers and signatures from the document and the index).
+  std::shared_ptr<agents::LlmRouter> llm;
+  CompletionOptions completion;
 };
 
 class Engine {
@@ -114,6 +143,16 @@ class Engine {
   void highlights(const std::string& uri, Position at, PositionEncoding encoding,
                   const CancelToken& cancel, Callback<std::vector<Range>> done);
   void repoMap(size_t tokenBudget, const CancelToken& cancel, Callback<std::string> done);
+
+  // ---- completion ----
+  // Completes at `at`: the model's fill-in-the-middle (debounced; a newer
+  // request for the same document supersedes this one and aborts its HTTP
+  // transfer) plus identifiers from the document and the index.
+  void complete(const std::string& uri, Position at, PositionEncoding encoding,
+                const CancelToken& cancel, Callback<CompletionOutcome> done);
+  // The prompt a completion at `at` would send (for --show-context).
+  void completionPrompt(const std::string& uri, Position at, PositionEncoding encoding,
+                        const CancelToken& cancel, Callback<agents::LlmRequest> done);
 
  private:
   struct State;

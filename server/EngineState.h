@@ -45,6 +45,7 @@ struct Engine::State : std::enable_shared_from_this<Engine::State> {
   mutable std::mutex mu;
   std::unordered_map<std::string, std::shared_ptr<OpenDocument>> docs;
   std::vector<std::shared_ptr<WorkspaceIndex>> workspaces;  // guarded by mu
+  std::unordered_map<std::string, CancelSource> completions;  // the running one per document; guarded by mu
 
   // The workspace holding `uri`, and the file's path relative to its root.
   std::pair<std::shared_ptr<WorkspaceIndex>, std::string> locate(const std::string& uri) const {

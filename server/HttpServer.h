@@ -76,8 +76,9 @@ class HttpServer {
   // Thread-safe; closes the listener and all connections.
   void stop();
 
+  struct Impl;  // public only so the .cpp's connections can name it
+
  private:
-  struct Impl;
   std::shared_ptr<Impl> impl_;
 };
 

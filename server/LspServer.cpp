@@ -32,6 +32,8 @@ Callback<T> replyWith(Reply reply, Convert convert) {
     }
     try {
       shared->result(convert(std::get<T>(result)));
+    } catch (const RpcException& e) {
+      shared->error(e.error);
     } catch (const std::exception& e) {
       shared->error(rpc::InternalError, e.what());
     }
@@ -58,6 +60,8 @@ void LspServer::onRequest(Request request) {
       {"textDocument/hover", &LspServer::hover},
       {"textDocument/documentHighlight", &LspServer::documentHighlight},
       {"workspace/executeCommand", &LspServer::executeCommand},
+      {"textDocument/completion", &LspServer::completion},
+      {"textDocument/inlineCompletion", &LspServer::inlineCompletion},
   };
   if (phase_ == Phase::Uninitialized && request.method != "initialize" &&
       options_.implicitInitialize) {
@@ -173,6 +177,12 @@ void LspServer::initialize(const json& params, Request& request) {
       {"workspace",
        {{"workspaceFolders", {{"supported", true}, {"changeNotifications", true}}}}},
   };
+  // Inline (ghost text) completion where the client has it (LSP 3.18),
+  // completion items otherwise: never both, so a keystroke costs one model call.
+  if (client_->inlineCompletion)
+    capabilities["inlineCompletionProvider"] = json::object();
+  else
+    capabilities["completionProvider"] = {{"triggerCharacters", {".", ">", ":", "("}}, {"resolveProvider", false}};
   request.reply.result({{"capabilities", std::move(capabilities)},
                         {"serverInfo", {{"name", "switchboard"}, {"version", SWITCHBOARD_VERSION}}}});
 }
@@ -452,6 +462,75 @@ void LspServer::documentHighlight(const json& params, Request& request) {
                         for (const auto& range : r) out.push_back({{"range", lsp::toJson(range)}, {"kind", 1}});
                         return out;
                       }));
+}
+
+namespace {
+
+int completionItemKind(SymbolKind k) {
+  switch (k) {
+    case SymbolKind::Method: return 2;
+    case SymbolKind::Function: return 3;
+    case SymbolKind::Constructor: return 4;
+    case SymbolKind::Field: return 5;
+    case SymbolKind::Variable: return 6;
+    case SymbolKind::Class: return 7;
+    case SymbolKind::Interface: return 8;
+    case SymbolKind::Module:
+    case SymbolKind::Namespace:
+    case SymbolKind::Package: return 9;
+    case SymbolKind::Property: return 10;
+    case SymbolKind::Enum: return 13;
+    case SymbolKind::EnumMember: return 20;
+    case SymbolKind::Constant: return 21;
+    case SymbolKind::Struct: return 22;
+    case SymbolKind::TypeParameter: return 25;
+    default: return 1;  // Text: a model's completion
+  }
+}
+
+}  // namespace
+
+void LspServer::completion(const json& params, Request& request) {
+  std::string uri = lsp::documentUri(params);
+  Position at = positionParam(params);
+  CancelToken cancel = request.cancel;
+  engine_->complete(uri, at, client_->encoding, request.cancel,
+                    replyWith<CompletionOutcome>(std::move(request.reply), [cancel](const CompletionOutcome& r) {
+                      if (cancel.cancelled()) throw RpcException(rpc::RequestCancelled, "request cancelled");
+                      json items = json::array();
+                      int rank = 0;
+                      for (const auto& c : r.items) {
+                        json item = {{"label", c.label},
+                                     {"kind", completionItemKind(c.kind)},
+                                     {"sortText", (rank < 10 ? "000" : "00") + std::to_string(rank)},
+                                     {"insertTextFormat", 1},
+                                     {"textEdit", {{"range", lsp::toJson(c.replace)}, {"newText", c.insertText}}}};
+                        ++rank;
+                        if (!c.detail.empty()) item["detail"] = c.detail;
+                        if (c.fromModel) item["preselect"] = true;
+                        items.push_back(std::move(item));
+                      }
+                      // Incomplete: typing more asks again, so the model sees the new text.
+                      return json{{"isIncomplete", true}, {"items", std::move(items)}};
+                    }));
+}
+
+void LspServer::inlineCompletion(const json& params, Request& request) {
+  std::string uri = lsp::documentUri(params);
+  Position at = positionParam(params);
+  CancelToken cancel = request.cancel;
+  engine_->complete(uri, at, client_->encoding, request.cancel,
+                    replyWith<CompletionOutcome>(std::move(request.reply), [cancel](const CompletionOutcome& r) {
+                      if (cancel.cancelled()) throw RpcException(rpc::RequestCancelled, "request cancelled");
+                      json items = json::array();
+                      for (const auto& c : r.items) {
+                        // Ghost text is the model's; offline, the best identifier.
+                        if (!c.fromModel && !items.empty()) break;
+                        items.push_back({{"insertText", c.insertText}, {"range", lsp::toJson(c.replace)}});
+                        if (!c.fromModel) break;
+                      }
+                      return json{{"items", std::move(items)}};
+                    }));
 }
 
 void LspServer::executeCommand(const json& params, Request& request) {

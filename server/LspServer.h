@@ -51,6 +51,8 @@ class LspServer final : public FrontEnd {
   void hover(const json& params, Request& request);
   void documentHighlight(const json& params, Request& request);
   void executeCommand(const json& params, Request& request);
+  void completion(const json& params, Request& request);
+  void inlineCompletion(const json& params, Request& request);
 
   void initialized(const json& params);
   void exit(const json& params);

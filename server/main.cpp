@@ -1,7 +1,9 @@
 // switchboard: entry point. Parses the command line, sets up logging and the
 // worker pool, and starts the requested front end on its transport.
+#include <algorithm>
 #include <csignal>
 #include <filesystem>
+#include <future>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -11,11 +13,15 @@
 #include <spdlog/spdlog.h>
 
 #include "CommandLine.h"
+#include "ConfigCommand.h"
 #include "Demo.h"
 #include "FileCommands.h"
+#include "CompleteCommand.h"
 #include "IndexCommands.h"
 #include "LspServer.h"
+#include "HttpServer.h"
 #include "McpCodeTools.h"
+#include "McpHttpTransport.h"
 #include "McpServer.h"
 #include "SocketServer.h"
 #include "StdioTransport.h"
@@ -87,6 +93,48 @@ int servePipe(const CommandLine& cl, Workers& workers, LspOptions options, size_
   return exitCode;
 }
 
+// `switchboard mcp [DIR] --http HOST:PORT`: MCP's Streamable HTTP transport.
+int serveMcpHttp(const CommandLine& cl, const McpServerFactory& makeServer, size_t maxMessage) {
+  std::string error;
+  auto address = parseListenAddress("tcp://" + cl.get("--http"), error);
+  if (!address) {
+    std::cerr << "--http: " << error << "\n";
+    return 2;
+  }
+  McpHttpOptions http;
+  http.token = cl.get("--token");
+  if (http.token.empty())
+    if (const char* env = std::getenv("SWITCHBOARD_MCP_TOKEN")) http.token = env;
+  if (!isLoopbackHost(address->host)) {
+    // Off loopback anyone on the network could drive the tools: both are required.
+    if (!cl.has("--allow-remote") || http.token.empty()) {
+      std::cerr << "switchboard mcp: --http on non-loopback address " << address->host
+                << " needs --allow-remote and --token\n";
+      return 2;
+    }
+    http.allowRemote = true;
+  }
+  McpHttpTransport transport(http, makeServer);
+  HttpServerOptions options;
+  options.host = address->host;
+  options.port = address->port;
+  // HTTP bodies are one message each: 4 MiB unless --max-message-bytes says otherwise.
+  options.maxBodyBytes = cl.has("--max-message-bytes") ? maxMessage : std::min<size_t>(maxMessage, 4 << 20);
+  try {
+    HttpServer server(options, [&transport](HttpRequest req, std::shared_ptr<HttpExchange> ex) {
+      transport.handle(std::move(req), std::move(ex));
+    });
+    // The real port on stderr lets scripts and tests use port 0.
+    std::cerr << "switchboard: MCP on http://" << server.host() << ":" << server.port() << "/mcp"
+              << std::endl;
+    server.run();
+  } catch (const std::exception& e) {
+    std::cerr << "switchboard mcp: " << e.what() << "\n";
+    return 2;
+  }
+  return 0;
+}
+
 // `switchboard mcp [DIR]`: the code tools over MCP's stdio transport.
 int serveMcp(const CommandLine& cl, Workers& workers, WorkspaceRegistry& registry,
              const LspOptions& options, size_t maxMessage) {
@@ -104,6 +152,10 @@ int serveMcp(const CommandLine& cl, Workers& workers, WorkspaceRegistry& registr
     return 2;
   }
   Workers toolWorkers(4);
+  if (cl.has("--http"))
+    return serveMcpHttp(cl, [&](const SessionContext& ctx) {
+      return std::make_unique<McpServer>(ctx, toolWorkers, catalog);
+    }, maxMessage);
   StdioOptions stdio;
   stdio.framing = Framing::Lines;
   stdio.maxMessageBytes = maxMessage;
@@ -179,6 +231,13 @@ int main(int argc, char** argv) {
   options.engine.diagnosticsDelay = std::chrono::milliseconds(delayMs);
 
   const std::string& cmd = cl->command;
+  if (cmd == "config") {
+    if (cl->args.empty() || cl->args.front() != "check" || cl->args.size() > 2) {
+      std::cerr << "switchboard config: usage: switchboard config check [DIR]\n";
+      return 2;
+    }
+    return runConfigCheck(cl->args.size() == 2 ? cl->args[1] : std::string("."), std::cout, {});
+  }
   if (cmd == "symbols" || cmd == "check") {
     if (cl->args.empty()) {
       std::cerr << "switchboard " << cmd << ": needs at least one FILE\n";
@@ -204,7 +263,34 @@ int main(int argc, char** argv) {
     }
     return runFindCommand(registry, cl->get("--workspace", "."), cl->args.front(), limit);
   }
+  // Language models from the usual environment variables (a configuration
+  // file joins them with the settings work); none means offline mode.
+  if (auto backends = agents::backendsFromEnvironment(); !backends.empty()) {
+    try {
+      options.engine.llm = std::make_shared<agents::LlmRouter>(std::move(backends));
+    } catch (const std::exception& e) {
+      std::cerr << "switchboard: LLM backends not usable: " << e.what() << "\n";
+    }
+  }
   Workers workers(static_cast<unsigned>(threads));
+  if (cmd == "complete") {
+    if (cl->args.empty()) {
+      std::cerr << "switchboard complete: needs FILE:LINE:COL\n";
+      return 2;
+    }
+    Engine engine(workers, options.engine, nullptr);
+    std::string file = cl->args.front().substr(0, cl->args.front().find(':'));
+    std::error_code ec;
+    std::string dir = std::filesystem::absolute(cl->get("--workspace", ".")).lexically_normal().string();
+    if (std::filesystem::is_directory(dir, ec)) {
+      auto index = registry.open(dir);
+      engine.setWorkspaces({index});
+      std::promise<void> indexed;
+      registry.refresh(index, {{}, [&indexed](const IndexReport&) { indexed.set_value(); }});
+      indexed.get_future().wait();
+    }
+    return runCompleteCommand(cl->args.front(), cl->has("--show-context"), engine);
+  }
   if (!cl->has("--no-index")) options.workspaces = &registry;
   if (cmd == "lsp") return serveLsp(*cl, workers, options, maxMessage);
   if (cmd == "pipe") return servePipe(*cl, workers, options, maxMessage);

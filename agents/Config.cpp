@@ -1,0 +1,351 @@
+#include "agents/Config.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace sb::agents {
+
+using nlohmann::json;
+
+namespace {
+
+// The file format, for validation: every key, its type, and its children.
+// Checking the whole object before applying any of it gives errors and
+// warnings with full JSON paths and keeps a bad file from half-applying.
+enum class Kind { String, Bool, Number, NonNegInt, PosInt, Object, Array, StringArray, StringMap };
+
+struct Field {
+  const char* key;
+  Kind kind;
+  const std::vector<Field>* children = nullptr;  // Object: its keys; Array: each element's
+};
+
+const std::vector<Field> kTimeouts = {
+    {"connectMs", Kind::NonNegInt}, {"firstTokenMs", Kind::NonNegInt}, {"totalMs", Kind::NonNegInt}};
+const std::vector<Field> kRetry = {{"maxRetries", Kind::NonNegInt},
+                                   {"baseDelayMs", Kind::NonNegInt},
+                                   {"maxDelayMs", Kind::NonNegInt},
+                                   {"retryAfterCapMs", Kind::NonNegInt}};
+const std::vector<Field> kBreaker = {{"failureThreshold", Kind::PosInt}, {"cooldownMs", Kind::NonNegInt}};
+const std::vector<Field> kBackend = {
+    {"name", Kind::String},          {"provider", Kind::String},      {"baseUrl", Kind::String},
+    {"model", Kind::String},         {"apiKeyEnv", Kind::String},     {"headers", Kind::StringMap},
+    {"timeouts", Kind::Object, &kTimeouts}, {"maxConcurrent", Kind::PosInt},
+    {"retry", Kind::Object, &kRetry}, {"circuitBreaker", Kind::Object, &kBreaker},
+    {"anthropicVersion", Kind::String}, {"enabled", Kind::Bool}};
+const std::vector<Field> kCache = {{"path", Kind::String},
+                                   {"ttlMs", Kind::NonNegInt},
+                                   {"maxEntries", Kind::NonNegInt},
+                                   {"maxTemperature", Kind::Number},
+                                   {"cacheStreamed", Kind::Bool}};
+const std::vector<Field> kCompletion = {
+    {"fimTemplate", Kind::String},   {"maxTokens", Kind::PosInt},      {"temperature", Kind::Number},
+    {"debounceMs", Kind::NonNegInt}, {"prefixTokens", Kind::NonNegInt}, {"suffixTokens", Kind::NonNegInt},
+    {"contextTokens", Kind::NonNegInt}, {"repoMapTokens", Kind::NonNegInt}, {"stop", Kind::StringArray},
+    {"enabled", Kind::Bool}};
+const std::vector<Field> kTop = {{"backends", Kind::Array, &kBackend},
+                                 {"cache", Kind::Object, &kCache},
+                                 {"completion", Kind::Object, &kCompletion},
+                                 {"chatBackend", Kind::String}};
+
+[[noreturn]] void fail(const std::string& path, const std::string& what) {
+  throw std::invalid_argument(path + ": " + what);
+}
+
+std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
+
+const char* kindName(Kind k) {
+  switch (k) {
+    case Kind::String: return "a string";
+    case Kind::Bool: return "true or false";
+    case Kind::Number: return "a number";
+    case Kind::NonNegInt: return "a non-negative integer";
+    case Kind::PosInt: return "a positive integer";
+    case Kind::Object: return "an object";
+    case Kind::Array: return "an array";
+    case Kind::StringArray: return "an array of strings";
+    case Kind::StringMap: return "an object of strings";
+  }
+  return "?";
+}
+
+std::string typeName(const json& v) {
+  if (v.is_number_integer()) return "the integer " + v.dump();
+  if (v.is_number()) return "the number " + v.dump();
+  if (v.is_string()) return "a string";
+  return v.type_name();  // never echo a string's contents: it may be a secret
+}
+
+void checkObject(const json& obj, const std::string& path, const std::vector<Field>& fields,
+                 std::vector<std::string>& warnings);
+
+void checkValue(const json& v, const std::string& path, const Field& f, std::vector<std::string>& warnings) {
+  if (v.is_null()) return;  // null resets to the default
+  bool ok = false;
+  switch (f.kind) {
+    case Kind::String: ok = v.is_string(); break;
+    case Kind::Bool: ok = v.is_boolean(); break;
+    case Kind::Number: ok = v.is_number(); break;
+    case Kind::NonNegInt: ok = v.is_number_unsigned() || (v.is_number_integer() && v.get<long long>() >= 0); break;
+    case Kind::PosInt: ok = v.is_number_integer() && v.get<long long>() >= 1; break;
+    case Kind::Object: ok = v.is_object(); break;
+    case Kind::Array: ok = v.is_array(); break;
+    case Kind::StringArray:
+      ok = v.is_array() && std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); });
+      break;
+    case Kind::StringMap:
+      ok = v.is_object() && std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); });
+      break;
+  }
+  if (!ok) fail(path, std::string("must be ") + kindName(f.kind) + ", not " + typeName(v));
+  if (f.kind == Kind::Object) checkObject(v, path, *f.children, warnings);
+  if (f.kind == Kind::Array)
+    for (size_t i = 0; i < v.size(); ++i)
+      checkObject(v[i], path + "[" + std::to_string(i) + "]", *f.children, warnings);
+}
+
+void checkObject(const json& obj, const std::string& path, const std::vector<Field>& fields,
+                 std::vector<std::string>& warnings) {
+  if (!obj.is_object()) fail(path.empty() ? "settings" : path, "must be an object, not " + typeName(obj));
+  for (auto& [key, value] : obj.items()) {
+    auto f = std::find_if(fields.begin(), fields.end(), [&](const Field& x) { return key == x.key; });
+    if (f != fields.end()) {
+      checkValue(value, join(path, key), *f, warnings);
+    } else if (key == "apiKey" || key == "api_key") {
+      // Files get committed and shared; keys belong in the environment.
+      fail(join(path, key), "API keys are not read from configuration; put the key in an environment variable "
+                            "and name it in \"apiKeyEnv\" (e.g. \"apiKeyEnv\": \"OPENAI_API_KEY\")");
+    } else if (!(path.empty() && key.rfind('$', 0) == 0)) {  // "$schema" and the like
+      warnings.push_back(join(path, key) + ": unknown setting, ignored");
+    }
+  }
+}
+
+bool isCredentialHeader(std::string name) {
+  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  return name == "authorization" || name == "x-api-key" || name == "api-key" || name == "proxy-authorization";
+}
+
+std::string backendName(const json& entry) {
+  if (auto n = entry.find("name"); n != entry.end() && n->is_string() && !n->get<std::string>().empty())
+    return n->get<std::string>();
+  if (auto p = entry.find("provider"); p != entry.end() && p->is_string()) return p->get<std::string>();
+  return {};
+}
+
+// One backends[] entry on top of what the previous layers had (if anything).
+BackendConfig patchBackend(const BackendConfig* existing, json entry, const std::string& path) {
+  entry.erase("enabled");
+  json merged = existing ? toJson(*existing) : json::object();
+  merged.merge_patch(entry);
+  try {
+    BackendConfig c = backendFromJson(merged);
+    if (c.baseUrl.rfind("http://", 0) != 0 && c.baseUrl.rfind("https://", 0) != 0)
+      fail(path + ".baseUrl", "must start with http:// or https://");
+    return c;
+  } catch (const std::invalid_argument& e) {
+    std::string what = e.what();
+    if (what.rfind(path, 0) == 0) throw;
+    fail(path, what);
+  }
+}
+
+void applyBackends(std::vector<BackendConfig>& list, const json& entries, std::vector<std::string>& warnings) {
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const json& entry = entries[i];
+    std::string path = "backends[" + std::to_string(i) + "]";
+    std::string name = backendName(entry);
+    if (name.empty()) fail(path, "needs a \"name\" or a \"provider\"");
+    auto it = std::find_if(list.begin(), list.end(), [&](const BackendConfig& b) { return b.name == name; });
+    if (entry.value("enabled", true) == false) {
+      if (it != list.end()) list.erase(it);
+      continue;
+    }
+    if (auto h = entry.find("headers"); h != entry.end() && h->is_object())
+      for (auto& [header, value] : h->items())
+        if (isCredentialHeader(header))
+          warnings.push_back(path + ".headers." + header +
+                             ": a credential in a configuration file; prefer \"apiKeyEnv\"");
+    BackendConfig c = patchBackend(it != list.end() ? &*it : nullptr, entry, path);
+    c.name = name;
+    if (it != list.end()) *it = std::move(c);
+    else list.push_back(std::move(c));
+  }
+}
+
+template <class T>
+void take(const json& j, const char* key, T& out) {
+  if (auto it = j.find(key); it != j.end() && !it->is_null()) out = it->get<T>();
+}
+
+void applyCompletion(CompletionSettings& c, const json& j) {
+  auto reset = [&](const char* key, auto& field, auto fallback) {
+    if (auto it = j.find(key); it != j.end() && it->is_null()) field = fallback;
+  };
+  CompletionSettings d;
+  take(j, "fimTemplate", c.fimTemplate);
+  reset("fimTemplate", c.fimTemplate, d.fimTemplate);
+  auto& names = fimTemplateNames();
+  if (std::find(names.begin(), names.end(), c.fimTemplate) == names.end()) {
+    std::string list;
+    for (auto& n : names) list += (list.empty() ? "" : ", ") + n;
+    fail("completion.fimTemplate", "must be one of " + list);
+  }
+  take(j, "maxTokens", c.maxTokens);
+  reset("maxTokens", c.maxTokens, d.maxTokens);
+  take(j, "temperature", c.temperature);
+  reset("temperature", c.temperature, d.temperature);
+  if (c.temperature < 0 || c.temperature > 2) fail("completion.temperature", "must be between 0 and 2");
+  take(j, "debounceMs", c.debounceMs);
+  reset("debounceMs", c.debounceMs, d.debounceMs);
+  take(j, "prefixTokens", c.prefixTokens);
+  reset("prefixTokens", c.prefixTokens, d.prefixTokens);
+  take(j, "suffixTokens", c.suffixTokens);
+  reset("suffixTokens", c.suffixTokens, d.suffixTokens);
+  take(j, "contextTokens", c.contextTokens);
+  reset("contextTokens", c.contextTokens, d.contextTokens);
+  take(j, "repoMapTokens", c.repoMapTokens);
+  reset("repoMapTokens", c.repoMapTokens, d.repoMapTokens);
+  take(j, "stop", c.stop);
+  reset("stop", c.stop, d.stop);
+  take(j, "enabled", c.enabled);
+  reset("enabled", c.enabled, d.enabled);
+}
+
+std::string env(const GetEnv& getenv, const char* name) {
+  const char* v = getenv ? getenv(name) : nullptr;
+  return v ? std::string(v) : std::string();
+}
+
+}  // namespace
+
+const std::vector<std::string>& fimTemplateNames() {
+  static const std::vector<std::string> kNames = {"auto",     "qwen",      "starcoder", "codellama",
+                                                  "deepseek", "codestral", "none"};
+  return kNames;
+}
+
+Settings applySettingsJson(Settings s, const json& j, std::vector<std::string>& warnings) {
+  std::vector<std::string> found;
+  checkObject(j, "", kTop, found);
+  if (auto b = j.find("backends"); b != j.end() && b->is_array()) applyBackends(s.backends, *b, found);
+  if (auto c = j.find("cache"); c != j.end() && !c->is_null()) {
+    json merged = toJson(s.cache);
+    merged.merge_patch(*c);
+    s.cache = cacheOptionsFromJson(merged);
+  }
+  if (auto c = j.find("completion"); c != j.end() && c->is_object()) applyCompletion(s.completion, *c);
+  if (auto c = j.find("chatBackend"); c != j.end()) s.chatBackend = c->is_string() ? c->get<std::string>() : "";
+  warnings.insert(warnings.end(), found.begin(), found.end());
+  return s;
+}
+
+Settings settingsFromJson(const json& j, std::vector<std::string>& warnings) {
+  return applySettingsJson(Settings{}, j, warnings);
+}
+
+json toJson(const CompletionSettings& c) {
+  return json{{"fimTemplate", c.fimTemplate},   {"maxTokens", c.maxTokens},
+              {"temperature", c.temperature},   {"debounceMs", c.debounceMs},
+              {"prefixTokens", c.prefixTokens}, {"suffixTokens", c.suffixTokens},
+              {"contextTokens", c.contextTokens}, {"repoMapTokens", c.repoMapTokens},
+              {"stop", c.stop},                 {"enabled", c.enabled}};
+}
+
+json toJson(const Settings& s) {
+  json backends = json::array();
+  for (auto& b : s.backends) backends.push_back(toJson(b));
+  json out{{"backends", backends}, {"cache", toJson(s.cache)}, {"completion", toJson(s.completion)}};
+  if (!s.chatBackend.empty()) out["chatBackend"] = s.chatBackend;
+  return out;
+}
+
+Settings mergeSettings(Settings base, const json& overrides, std::vector<std::string>* warnings) {
+  if (overrides.is_null()) return base;
+  const json* obj = &overrides;
+  if (overrides.is_object())
+    if (auto it = overrides.find("switchboard"); it != overrides.end()) obj = &*it;
+  if (obj->is_null()) return base;
+  std::vector<std::string> ignored;
+  return applySettingsJson(std::move(base), *obj, warnings ? *warnings : ignored);
+}
+
+std::string userConfigPath(const GetEnv& getenv) {
+  std::string xdg = env(getenv, "XDG_CONFIG_HOME");
+  if (!xdg.empty() && xdg.front() == '/') return xdg + "/switchboard/config.json";  // relative: ignored, per the spec
+  std::string home = env(getenv, "HOME");
+  return home.empty() ? std::string() : home + "/.config/switchboard/config.json";
+}
+
+std::string workspaceConfigPath(const std::string& workspaceRoot) {
+  return (std::filesystem::path(workspaceRoot) / ".switchboard" / "config.json").lexically_normal().string();
+}
+
+LoadedSettings loadSettings(const std::string& workspaceRoot, const GetEnv& getenv) {
+  LoadedSettings out;
+  std::vector<BackendConfig> fromEnv = backendsFromEnvironment(getenv);
+  if (!fromEnv.empty()) {
+    std::string vars;
+    for (const char* v : {"OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_MODEL", "ANTHROPIC_BASE_URL",
+                          "ANTHROPIC_API_KEY", "ANTHROPIC_MODEL", "OLLAMA_HOST", "OLLAMA_MODEL"})
+      if (!env(getenv, v).empty()) vars += (vars.empty() ? "" : ", ") + std::string(v);
+    out.sources.push_back("environment (" + vars + ")");
+  }
+  std::vector<std::string> files;
+  if (auto user = userConfigPath(getenv); !user.empty()) files.push_back(user);
+  if (!workspaceRoot.empty()) files.push_back(workspaceConfigPath(workspaceRoot));
+
+  bool filesListBackends = false;
+  for (const auto& file : files) {
+    std::error_code ec;
+    if (!std::filesystem::exists(file, ec)) continue;
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in) {
+      out.errors.push_back(file + ": cannot be read");
+      continue;
+    }
+    json j = json::parse(text.str(), nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
+    if (j.is_discarded()) {
+      out.errors.push_back(file + ": not valid JSON");
+      continue;
+    }
+    try {
+      std::vector<std::string> warnings;
+      Settings next = out.settings;
+      bool listsBackends = false;
+      // An entry named like an environment backend patches that one.
+      if (auto b = j.find("backends"); b != j.end() && b->is_array()) {
+        listsBackends = !b->empty();
+        for (auto& entry : *b) {
+          if (!entry.is_object()) continue;
+          std::string name = backendName(entry);
+          bool known = std::any_of(next.backends.begin(), next.backends.end(),
+                                   [&](const BackendConfig& c) { return c.name == name; });
+          auto e = std::find_if(fromEnv.begin(), fromEnv.end(), [&](const BackendConfig& c) { return c.name == name; });
+          if (!known && e != fromEnv.end()) next.backends.push_back(*e);
+        }
+      }
+      out.settings = applySettingsJson(std::move(next), j, warnings);
+      for (auto& w : warnings) out.warnings.push_back(file + ": " + w);
+      out.sources.push_back(file);
+      filesListBackends = filesListBackends || listsBackends;
+    } catch (const std::invalid_argument& e) {
+      out.errors.push_back(file + ": " + e.what());
+    }
+  }
+  // Without a backend list in any file the environment's backends are the chain.
+  if (!filesListBackends) out.settings.backends = fromEnv;
+  const std::string& chat = out.settings.chatBackend;
+  if (!chat.empty() && std::none_of(out.settings.backends.begin(), out.settings.backends.end(),
+                                    [&](const BackendConfig& b) { return b.name == chat; }))
+    out.warnings.push_back("chatBackend: no backend is named '" + chat + "'");
+  return out;
+}
+
+}  // namespace sb::agents

@@ -1,0 +1,55 @@
+// MCP's Streamable HTTP transport (revisions 2025-03-26 to 2025-11-25) on
+// HttpServer: one endpoint path (/mcp) where
+//   POST   carries one JSON-RPC message (or a 2025-03-26 batch); requests are
+//          answered with application/json, or with a text/event-stream when
+//          notifications or server requests (progress, logs, sampling,
+//          elicitation) go out before the answer; notifications and
+//          responses get 202;
+//   GET    opens the session's stream for server messages tied to no request;
+//   DELETE ends the session.
+// Sessions: initialize creates one (Mcp-Session-Id response header), every
+// later request must name it (400 without, 404 unknown or ended). Each session
+// is its own RpcEndpoint + McpServer. Security: Origin and Host must be
+// loopback (DNS rebinding), an optional bearer token.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "HttpServer.h"
+#include "McpServer.h"
+
+namespace sb {
+
+struct McpHttpOptions {
+  std::string path = "/mcp";
+  std::string token;         // non-empty: require "Authorization: Bearer TOKEN"
+  bool allowRemote = false;  // accept any Host header (the bind address is then not loopback)
+  size_t maxSessions = 128;  // beyond that the least recently used session is ended
+};
+
+using McpServerFactory = std::function<std::unique_ptr<McpServer>(const SessionContext&)>;
+
+class McpHttpTransport {
+ public:
+  McpHttpTransport(McpHttpOptions options, McpServerFactory makeServer);
+  ~McpHttpTransport();
+  McpHttpTransport(const McpHttpTransport&) = delete;
+  McpHttpTransport& operator=(const McpHttpTransport&) = delete;
+
+  // The HttpServer handler.
+  void handle(HttpRequest request, std::shared_ptr<HttpExchange> exchange);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// DNS-rebinding checks, exposed for tests: an Origin header value
+// ("http://localhost:3000") or Host header value ("127.0.0.1:8080") that
+// names this machine's loopback interface.
+bool isLoopbackOrigin(std::string_view origin);
+bool isLoopbackHostHeader(std::string_view host);
+
+}  // namespace sb

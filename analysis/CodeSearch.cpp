@@ -31,8 +31,8 @@ std::string lowerAscii(std::string_view s) {
 
 // Reports every match in one file's text through `add`; false to stop.
 template <class Add>
-bool scanLines(std::string_view text, const std::function<bool(std::string_view, size_t&, size_t&)>& find,
-               Add add) {
+bool scanLines(std::string_view text,
+               const std::function<bool(std::string_view, size_t&, size_t&)>& find, Add add) {
   uint32_t line = 0;
   size_t start = 0;
   while (start <= text.size()) {
@@ -44,7 +44,8 @@ bool scanLines(std::string_view text, const std::function<bool(std::string_view,
     while (from <= content.size()) {
       std::string_view rest = content.substr(from);
       if (!find(rest, at, len)) break;
-      if (!add(line, static_cast<uint32_t>(from + at), static_cast<uint32_t>(len), content)) return false;
+      if (!add(line, static_cast<uint32_t>(from + at), static_cast<uint32_t>(len), content))
+        return false;
       from += at + std::max<size_t>(len, 1);
     }
     if (nl == std::string_view::npos) break;
@@ -109,18 +110,21 @@ CodeSearchResult searchCode(const std::string& root, const std::string& pattern,
         !globMatch("**/" + options.pathGlob, f.relPath))
       continue;
     std::string text = readAll(f.path);
-    if (std::string_view(text).substr(0, 8192).find('\0') != std::string_view::npos) continue;  // binary
+    if (std::string_view(text).substr(0, 8192).find('\0') != std::string_view::npos)
+      continue;  // binary
     ++result.filesSearched;
     // Whole-file prefilter: most files have no match at all.
     if (!re && options.caseSensitive && text.find(needle) == std::string::npos) continue;
-    bool more = scanLines(text, find, [&](uint32_t line, uint32_t col, uint32_t len, std::string_view content) {
-      if (result.matches.size() >= options.maxResults) {
-        result.truncated = true;
-        return false;
-      }
-      result.matches.push_back({f.relPath, line, col, len, std::string(content.substr(0, kMaxLineText))});
-      return true;
-    });
+    bool more = scanLines(
+        text, find, [&](uint32_t line, uint32_t col, uint32_t len, std::string_view content) {
+          if (result.matches.size() >= options.maxResults) {
+            result.truncated = true;
+            return false;
+          }
+          result.matches.push_back(
+              {f.relPath, line, col, len, std::string(content.substr(0, kMaxLineText))});
+          return true;
+        });
     if (!more) break;
   }
   return result;

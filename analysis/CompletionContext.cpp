@@ -12,7 +12,8 @@ namespace {
 constexpr size_t kCharsPerToken = 4;
 
 bool identChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '$';
 }
 
 // Moves a cut point to a syntax boundary: the start (for a prefix) or end
@@ -100,7 +101,8 @@ CompletionContext buildCompletionContext(const DocumentSnapshot& doc, uint32_t o
   for (const Tag& t : extractTags(doc).definitions) localDefs.insert(t.name);
   std::vector<std::pair<uint32_t, std::string>> used;
   for (const Tag& r : extractTags(doc).references) {
-    uint32_t distance = r.nameRange.begin > offset ? r.nameRange.begin - offset : offset - r.nameRange.end;
+    uint32_t distance =
+        r.nameRange.begin > offset ? r.nameRange.begin - offset : offset - r.nameRange.end;
     if (distance > 3000 || localDefs.count(r.name) || r.name.size() < 3) continue;
     used.push_back({distance, r.name});
   }

@@ -25,10 +25,10 @@ struct ContextSnippet {
 };
 
 struct CompletionContext {
-  std::string language;  // grammar name, "" if unknown
-  std::string path;      // relative path (or the URI outside a workspace)
-  std::string prefix;    // text before the cursor
-  std::string suffix;    // text after the cursor
+  std::string language;                // grammar name, "" if unknown
+  std::string path;                    // relative path (or the URI outside a workspace)
+  std::string prefix;                  // text before the cursor
+  std::string suffix;                  // text after the cursor
   std::string linePrefix, lineSuffix;  // the cursor's line, split at the cursor
   std::string wordPrefix;              // the identifier characters just before the cursor
   std::vector<ContextSnippet> definitions;

@@ -36,7 +36,8 @@ TSPoint tsPointAt(std::string_view text, const LineIndex& lines, uint32_t offset
   const std::string_view before = text.substr(0, offset);
   const auto row = static_cast<uint32_t>(std::count(before.begin(), before.end(), '\n'));
   const size_t nl = before.rfind('\n');
-  const auto column = static_cast<uint32_t>(nl == std::string_view::npos ? offset : offset - nl - 1);
+  const auto column =
+      static_cast<uint32_t>(nl == std::string_view::npos ? offset : offset - nl - 1);
   return {row, column};
 }
 
@@ -49,8 +50,9 @@ TSPoint pointAfter(TSPoint start, std::string_view inserted) {
 
 }  // namespace
 
-DocumentSnapshot::DocumentSnapshot(Key, std::string uri, int version, const Language* language, std::string text,
-                                   TreeHandle tree, std::string parseSkippedReason)
+DocumentSnapshot::DocumentSnapshot(Key, std::string uri, int version, const Language* language,
+                                   std::string text, TreeHandle tree,
+                                   std::string parseSkippedReason)
     : uri_(std::move(uri)),
       version_(version),
       language_(language),
@@ -59,19 +61,22 @@ DocumentSnapshot::DocumentSnapshot(Key, std::string uri, int version, const Lang
       tree_(std::move(tree)),
       skipped_(std::move(parseSkippedReason)) {}
 
-Document::Document(std::string uri, std::string_view lspLanguageId, int version, std::string text, ParseLimits limits)
+Document::Document(std::string uri, std::string_view lspLanguageId, int version, std::string text,
+                   ParseLimits limits)
     : uri_(std::move(uri)), limits_(limits) {
   language_ = languageForLspId(lspLanguageId);
   if (!language_) language_ = languageForPath(uri_);
   if (!language_) {
-    noParserReason_ = lspLanguageId.empty() ? "no grammar for '" + uri_ + "'"
-                                            : "no grammar for language '" + std::string(lspLanguageId) + "'";
+    noParserReason_ = lspLanguageId.empty()
+                          ? "no grammar for '" + uri_ + "'"
+                          : "no grammar for language '" + std::string(lspLanguageId) + "'";
   } else {
     parser_.reset(ts_parser_new());
     if (!ts_parser_set_language(parser_.get(), language_->grammar())) {
       // An ABI mismatch between a grammar and libtree-sitter shows up only here.
       parser_.reset();
-      noParserReason_ = "grammar for '" + std::string(language_->name) + "' does not load (ABI mismatch)";
+      noParserReason_ =
+          "grammar for '" + std::string(language_->name) + "' does not load (ABI mismatch)";
     } else {
       ts_parser_set_timeout_micros(parser_.get(), limits_.parseTimeoutMicros);
     }
@@ -121,25 +126,29 @@ EditStats Document::publish(int version, std::string text, TreeHandle oldTree) {
   if (!parser_) {
     reason = noParserReason_;
   } else if (text.size() > limits_.maxParseBytes) {
-    reason = "file is " + formatBytes(text.size()) + ", over the " + formatBytes(limits_.maxParseBytes) +
-             " parse limit";
-  } else if (std::string_view(text).substr(0, kBinarySniffBytes).find('\0') != std::string_view::npos) {
+    reason = "file is " + formatBytes(text.size()) + ", over the " +
+             formatBytes(limits_.maxParseBytes) + " parse limit";
+  } else if (std::string_view(text).substr(0, kBinarySniffBytes).find('\0') !=
+             std::string_view::npos) {
     reason = "binary content";
   } else {
     stats.incremental = static_cast<bool>(oldTree);
     const auto t0 = std::chrono::steady_clock::now();
     tree = TreeHandle(ts_parser_parse_string(parser_.get(), oldTree.get(), text.data(),
                                              static_cast<uint32_t>(text.size())));
-    stats.parseMicros = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
+    stats.parseMicros =
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
     if (!tree) {
       // Timed out: the parser keeps its partial state unless reset.
       ts_parser_reset(parser_.get());
       stats.incremental = false;
-      reason = "parse took over " + std::to_string(limits_.parseTimeoutMicros / 1000) + " ms and was abandoned";
+      reason = "parse took over " + std::to_string(limits_.parseTimeoutMicros / 1000) +
+               " ms and was abandoned";
     }
   }
-  current_ = std::make_shared<const DocumentSnapshot>(DocumentSnapshot::Key{}, uri_, version, language_,
-                                                      std::move(text), std::move(tree), std::move(reason));
+  current_ =
+      std::make_shared<const DocumentSnapshot>(DocumentSnapshot::Key{}, uri_, version, language_,
+                                               std::move(text), std::move(tree), std::move(reason));
   return stats;
 }
 

@@ -47,9 +47,15 @@ class DocumentSnapshot {
   // "" when parsed; otherwise why there is no tree.
   std::string_view parseSkippedReason() const { return skipped_; }
 
-  uint32_t offsetAt(Position p, PositionEncoding enc) const { return lines_.offsetAt(text_, p, enc); }
-  Position positionAt(uint32_t offset, PositionEncoding enc) const { return lines_.positionAt(text_, offset, enc); }
-  Range toRange(ByteRange r, PositionEncoding enc) const { return {positionAt(r.begin, enc), positionAt(r.end, enc)}; }
+  uint32_t offsetAt(Position p, PositionEncoding enc) const {
+    return lines_.offsetAt(text_, p, enc);
+  }
+  Position positionAt(uint32_t offset, PositionEncoding enc) const {
+    return lines_.positionAt(text_, offset, enc);
+  }
+  Range toRange(ByteRange r, PositionEncoding enc) const {
+    return {positionAt(r.begin, enc), positionAt(r.end, enc)};
+  }
 
  private:
   std::string uri_;
@@ -71,7 +77,8 @@ struct EditStats {
 class Document {
  public:
   // An unknown LSP languageId falls back to languageForPath(uri).
-  Document(std::string uri, std::string_view lspLanguageId, int version, std::string text, ParseLimits limits = {});
+  Document(std::string uri, std::string_view lspLanguageId, int version, std::string text,
+           ParseLimits limits = {});
 
   std::shared_ptr<const DocumentSnapshot> snapshot() const { return current_; }
 

@@ -13,16 +13,21 @@ struct Delimiters {
   std::string_view open, close;
 };
 constexpr Delimiters kDelimiters[] = {
-    {"{", "}"}, {"[", "]"}, {"(", ")"},                            // most languages
-    {"do", "done"}, {"if", "fi"}, {"case", "esac"},                // bash
-    {"jsx_opening_element", "jsx_closing_element"},                // JSX
+    {"{", "}"},
+    {"[", "]"},
+    {"(", ")"},  // most languages
+    {"do", "done"},
+    {"if", "fi"},
+    {"case", "esac"},                                // bash
+    {"jsx_opening_element", "jsx_closing_element"},  // JSX
 };
-constexpr std::string_view kClosers[] = {"}", "]", ")", "done", "fi", "esac", "jsx_closing_element"};
+constexpr std::string_view kClosers[] = {
+    "}", "]", ")", "done", "fi", "esac", "jsx_closing_element"};
 
 // Import-like statements; runs of adjacent ones fold together.
 constexpr std::string_view kImports[] = {
-    "preproc_include",  "import_statement", "import_from_statement", "future_import_statement",
-    "import_declaration", "use_declaration", "extern_crate_declaration",
+    "preproc_include",    "import_statement", "import_from_statement",    "future_import_statement",
+    "import_declaration", "use_declaration",  "extern_crate_declaration",
 };
 
 template <typename Table>
@@ -30,7 +35,9 @@ bool contains(const Table& t, std::string_view s) {
   return std::find(std::begin(t), std::end(t), s) != std::end(t);
 }
 
-bool isComment(TSNode n) { return std::string_view(ts_node_type(n)).find("comment") != std::string_view::npos; }
+bool isComment(TSNode n) {
+  return std::string_view(ts_node_type(n)).find("comment") != std::string_view::npos;
+}
 
 struct Group {
   uint32_t startLine = 0, endLine = 0;
@@ -99,8 +106,8 @@ class FoldCollector {
     TSNode leaf = n;
     while (ts_node_child_count(leaf) > 0) leaf = ts_node_child(leaf, ts_node_child_count(leaf) - 1);
     const uint32_t end = endLine(n);
-    if (contains(kClosers, ts_node_type(leaf)) && firstOnLine(ts_node_start_byte(leaf)) && end > 0 &&
-        startLine(leaf) == end)
+    if (contains(kClosers, ts_node_type(leaf)) && firstOnLine(ts_node_start_byte(leaf)) &&
+        end > 0 && startLine(leaf) == end)
       return end - 1;
     return end;
   }
@@ -181,7 +188,9 @@ class FoldCollector {
       return a.kind > b.kind;
     });
     out_.erase(std::unique(out_.begin(), out_.end(),
-                           [](const FoldingRegion& a, const FoldingRegion& b) { return a.startLine == b.startLine; }),
+                           [](const FoldingRegion& a, const FoldingRegion& b) {
+                             return a.startLine == b.startLine;
+                           }),
                out_.end());
     return std::move(out_);
   }

@@ -31,7 +31,8 @@ std::optional<IdentifierAt> identifierAt(const DocumentSnapshot& doc, uint32_t o
   if (!identLeaf(n) && offset > 0) n = leafAt(root, offset - 1);  // cursor just after a name
   if (!identLeaf(n)) {
     // Some grammars wrap the name one level up (e.g. a named node with one leaf).
-    if (ts_node_is_null(n) || ts_node_named_child_count(n) != 0 || !isIdentifierType(ts_node_type(n)))
+    if (ts_node_is_null(n) || ts_node_named_child_count(n) != 0 ||
+        !isIdentifierType(ts_node_type(n)))
       return std::nullopt;
   }
   IdentifierAt id;
@@ -62,7 +63,8 @@ std::vector<ByteRange> identifierOccurrences(const DocumentSnapshot& doc, std::s
   while (more) {
     TSNode n = ts_tree_cursor_current_node(cursor);
     if (ts_node_child_count(n) == 0) {
-      if (isIdentifierType(ts_node_type(n)) && nodeText(text, n) == name) out.push_back(byteRangeOf(n));
+      if (isIdentifierType(ts_node_type(n)) && nodeText(text, n) == name)
+        out.push_back(byteRangeOf(n));
     } else if (ts_tree_cursor_goto_first_child(cursor)) {
       continue;
     }

@@ -86,7 +86,9 @@ std::string_view trimTrailingSpaces(std::string_view line) {
 
 }  // namespace
 
-bool globMatch(std::string_view pattern, std::string_view path) { return matchHere(pattern, path); }
+bool globMatch(std::string_view pattern, std::string_view path) {
+  return matchHere(pattern, path);
+}
 
 void IgnoreRules::add(std::string_view text, std::string_view base) {
   while (!text.empty()) {

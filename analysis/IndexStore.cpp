@@ -77,7 +77,9 @@ SymbolHit readSymbol(const sql::Statement& st) {
 }
 
 void bindPos(sql::Statement& st, int first, const StoredPos& p) {
-  st.bind(first, int64_t{p.line}).bind(first + 1, int64_t{p.col8}).bind(first + 2, int64_t{p.col16});
+  st.bind(first, int64_t{p.line})
+      .bind(first + 1, int64_t{p.col8})
+      .bind(first + 2, int64_t{p.col16});
 }
 
 int64_t nowSeconds() {
@@ -97,7 +99,8 @@ uint64_t contentHash(std::string_view bytes) {
   return h;
 }
 
-IndexStore::IndexStore(const std::string& dbPath, const std::string& workspaceRoot) : path_(dbPath) {
+IndexStore::IndexStore(const std::string& dbPath, const std::string& workspaceRoot)
+    : path_(dbPath) {
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(dbPath).parent_path(), ec);
   openOrRecover(workspaceRoot);
@@ -109,7 +112,8 @@ void IndexStore::openOrRecover(const std::string& workspaceRoot) {
     check(workspaceRoot);
     return;
   } catch (const sql::SqliteError& e) {
-    recovered_ = "index database " + path_ + " was unusable (" + e.what() + "); rebuilt from scratch";
+    recovered_ =
+        "index database " + path_ + " was unusable (" + e.what() + "); rebuilt from scratch";
   } catch (const std::runtime_error& e) {
     recovered_ = "index database " + path_ + " " + e.what() + "; rebuilt from scratch";
   }
@@ -135,8 +139,8 @@ void IndexStore::check(const std::string& workspaceRoot) {
   if (appId != kApplicationId) throw std::runtime_error("belongs to another application");
   int64_t version = scalar("PRAGMA user_version");
   if (version > kSchemaVersion || version < 1)
-    throw std::runtime_error("has schema version " + std::to_string(version) + ", this build knows 1 to " +
-                             std::to_string(kSchemaVersion));
+    throw std::runtime_error("has schema version " + std::to_string(version) +
+                             ", this build knows 1 to " + std::to_string(kSchemaVersion));
   migrate(version);
   auto st = db_->prepare("PRAGMA quick_check(1)");
   if (!st.step() || st.text(0) != "ok") throw std::runtime_error("failed its integrity check");
@@ -167,7 +171,9 @@ void IndexStore::createSchema(const std::string& workspaceRoot) {
   db_->exec("PRAGMA application_id = " + std::to_string(kApplicationId));
   db_->exec(kIndexes);
   db_->exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
-  db_->prepare("INSERT INTO meta(key, value) VALUES ('workspace', ?1)").bind(1, workspaceRoot).step();
+  db_->prepare("INSERT INTO meta(key, value) VALUES ('workspace', ?1)")
+      .bind(1, workspaceRoot)
+      .step();
   tx.commit();
 }
 
@@ -327,7 +333,8 @@ std::vector<SymbolHit> IndexStore::symbolsByIds(std::span<const int64_t> ids) {
   {
     std::lock_guard lock(mu_);
     auto st = db_->prepare("SELECT " + std::string(kSymbolColumns) +
-                           " FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.id IN (" + list + ")");
+                           " FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.id IN (" +
+                           list + ")");
     while (st.step()) {
       SymbolHit h = readSymbol(st);
       found.emplace(h.id, std::move(h));

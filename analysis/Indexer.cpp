@@ -184,7 +184,8 @@ IndexReport updateIndex(IndexStore& store, const std::string& root, const Indexe
             w.file.mtimeNs = f.mtimeNs;
           } else {
             std::string why;
-            if (indexText(f.relPath, "file://" + f.path, std::move(*text), options.parse, w.file, why)) {
+            if (indexText(f.relPath, "file://" + f.path, std::move(*text), options.parse, w.file,
+                          why)) {
               w.kind = Work::Kind::Indexed;
               w.file.mtimeNs = f.mtimeNs;
               w.file.size = f.size;
@@ -253,7 +254,8 @@ IndexReport updateIndex(IndexStore& store, const std::string& root, const Indexe
         break;
     }
     auto now = std::chrono::steady_clock::now();
-    if (batch.size() + touched.size() + stale.size() >= options.batchFiles || now - lastFlush > std::chrono::milliseconds(500)) {
+    if (batch.size() + touched.size() + stale.size() >= options.batchFiles ||
+        now - lastFlush > std::chrono::milliseconds(500)) {
       flush();
       lastFlush = now;
     }

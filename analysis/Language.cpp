@@ -21,13 +21,13 @@ const TSLanguage* tree_sitter_bash();
 namespace sb {
 namespace {
 
-
 // .h maps to C++: the C++ grammar parses C headers, the C grammar does not
 // parse C++ ones. .jsx uses the JavaScript grammar, which handles JSX.
 constexpr std::string_view kCIds[] = {"c"};
 constexpr std::string_view kCExt[] = {".c"};
 constexpr std::string_view kCppIds[] = {"cpp", "cuda-cpp", "objective-cpp"};
-constexpr std::string_view kCppExt[] = {".cc", ".cpp", ".cxx", ".c++", ".h", ".hh", ".hpp", ".hxx", ".h++", ".ipp", ".inl"};
+constexpr std::string_view kCppExt[] = {".cc",  ".cpp", ".cxx", ".c++", ".h",  ".hh",
+                                        ".hpp", ".hxx", ".h++", ".ipp", ".inl"};
 constexpr std::string_view kPyIds[] = {"python"};
 constexpr std::string_view kPyExt[] = {".py", ".pyi", ".pyw"};
 constexpr std::string_view kJsIds[] = {"javascript", "javascriptreact"};
@@ -68,9 +68,9 @@ constexpr auto kPointers = [] {
 }();
 
 bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
          });
 }
 
@@ -78,7 +78,8 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b) {
 
 const Language* languageForLspId(std::string_view languageId) {
   for (const Language& lang : kLanguages)
-    if (std::find(lang.lspIds.begin(), lang.lspIds.end(), languageId) != lang.lspIds.end()) return &lang;
+    if (std::find(lang.lspIds.begin(), lang.lspIds.end(), languageId) != lang.lspIds.end())
+      return &lang;
   return nullptr;
 }
 
@@ -96,6 +97,8 @@ const Language* languageForPath(std::string_view path) {
   return nullptr;
 }
 
-std::span<const Language* const> allLanguages() { return kPointers; }
+std::span<const Language* const> allLanguages() {
+  return kPointers;
+}
 
 }  // namespace sb

@@ -9,7 +9,9 @@
 
 namespace sb {
 
-inline ByteRange byteRangeOf(TSNode n) { return {ts_node_start_byte(n), ts_node_end_byte(n)}; }
+inline ByteRange byteRangeOf(TSNode n) {
+  return {ts_node_start_byte(n), ts_node_end_byte(n)};
+}
 
 inline std::string_view nodeText(std::string_view text, TSNode n) {
   const uint32_t b = ts_node_start_byte(n), e = ts_node_end_byte(n);
@@ -31,6 +33,8 @@ inline TSNode childByFieldPath(TSNode n, std::string_view path) {
   return n;
 }
 
-inline bool typeIs(TSNode n, std::string_view type) { return !ts_node_is_null(n) && ts_node_type(n) == type; }
+inline bool typeIs(TSNode n, std::string_view type) {
+  return !ts_node_is_null(n) && ts_node_type(n) == type;
+}
 
 }  // namespace sb

@@ -18,8 +18,12 @@ using K = SymbolKind;
 
 constexpr size_t kMaxDetailBytes = 80;
 
-bool isFunctionKind(K k) { return k == K::Function || k == K::Method || k == K::Constructor; }
-bool isTypeKind(K k) { return k == K::Class || k == K::Struct || k == K::Interface || k == K::Enum; }
+bool isFunctionKind(K k) {
+  return k == K::Function || k == K::Method || k == K::Constructor;
+}
+bool isTypeKind(K k) {
+  return k == K::Class || k == K::Struct || k == K::Interface || k == K::Enum;
+}
 
 // Runs of whitespace become one space; long text is cut at a character boundary.
 std::string collapse(std::string_view s, size_t maxBytes = kMaxDetailBytes) {
@@ -41,11 +45,10 @@ std::string collapse(std::string_view s, size_t maxBytes = kMaxDetailBytes) {
   return out;
 }
 
-
 struct Name {
   std::string text;
-  TSNode node{};       // selection range
-  TSNode function{};   // C/C++: the function_declarator, when there is one
+  TSNode node{};      // selection range
+  TSNode function{};  // C/C++: the function_declarator, when there is one
 };
 
 // C/C++: declarators nest (pointer, reference, array, function, init); the
@@ -58,7 +61,8 @@ std::optional<Name> declaratorName(std::string_view text, TSNode node) {
     if (type == "function_declarator" && ts_node_is_null(fn)) fn = d;
     TSNode next = childByField(d, "declarator");
     if (ts_node_is_null(next) &&
-        (type == "reference_declarator" || type == "parenthesized_declarator" || type == "attributed_declarator"))
+        (type == "reference_declarator" || type == "parenthesized_declarator" ||
+         type == "attributed_declarator"))
       next = ts_node_named_child(d, 0);
     if (ts_node_is_null(next)) break;
     d = next;
@@ -127,8 +131,8 @@ class OutlineBuilder {
   }
   static bool isBody(TSNode n) {
     std::string_view t = ts_node_type(n);
-    return t == "compound_statement" || t == "block" || t == "function_body" || t == "constructor_body" ||
-           t == "statement_block" || t == "field_initializer_list";
+    return t == "compound_statement" || t == "block" || t == "function_body" ||
+           t == "constructor_body" || t == "statement_block" || t == "field_initializer_list";
   }
 
   TSNode parentNode() const { return path_.size() >= 2 ? path_[path_.size() - 2] : TSNode{}; }
@@ -147,7 +151,8 @@ class OutlineBuilder {
 
     std::optional<Name> name = nameOf(rule, node);
     if (!name || name->text.empty()) {
-      if (rule.anonymousName.empty()) return;  // e.g. an anonymous struct: its members go to the parent
+      if (rule.anonymousName.empty())
+        return;  // e.g. an anonymous struct: its members go to the parent
       name = Name{std::string(rule.anonymousName), ts_node_child(node, 0), {}};
     }
     const std::optional<K> kind = kindOf(rule, node, *name, outer);
@@ -200,7 +205,8 @@ class OutlineBuilder {
       case NameFrom::GoMethod: {
         const TSNode n = childByField(node, "name");
         if (ts_node_is_null(n)) return std::nullopt;
-        const TSNode recv = childByFieldPath(ts_node_named_child(childByField(node, "receiver"), 0), "type");
+        const TSNode recv =
+            childByFieldPath(ts_node_named_child(childByField(node, "receiver"), 0), "type");
         std::string s;
         if (!ts_node_is_null(recv)) {
           for (char c : nodeText(text_, recv))
@@ -221,7 +227,8 @@ class OutlineBuilder {
     return std::nullopt;
   }
 
-  std::optional<K> kindOf(const Rule& rule, TSNode node, const Name& name, const Open* outer) const {
+  std::optional<K> kindOf(const Rule& rule, TSNode node, const Name& name,
+                          const Open* outer) const {
     K kind = rule.kind;
     switch (rule.kindFrom) {
       case KindFrom::Fixed:
@@ -234,17 +241,23 @@ class OutlineBuilder {
         }
         break;
       case KindFrom::CTypedef: {
-        const std::string_view t = ts_node_is_null(childByField(node, "type")) ? "" : ts_node_type(childByField(node, "type"));
-        if (t == "struct_specifier" || t == "union_specifier") kind = K::Struct;
-        else if (t == "enum_specifier") kind = K::Enum;
-        else if (t == "class_specifier") kind = K::Class;
+        const std::string_view t = ts_node_is_null(childByField(node, "type"))
+                                       ? ""
+                                       : ts_node_type(childByField(node, "type"));
+        if (t == "struct_specifier" || t == "union_specifier")
+          kind = K::Struct;
+        else if (t == "enum_specifier")
+          kind = K::Enum;
+        else if (t == "class_specifier")
+          kind = K::Class;
         break;
       }
       case KindFrom::JsDeclarator: {
         if (!typeIs(name.node, "identifier")) return std::nullopt;  // destructuring
         const TSNode value = childByField(node, "value");
         const std::string_view v = ts_node_is_null(value) ? "" : ts_node_type(value);
-        if (v == "arrow_function" || v == "function_expression" || v == "function" || v == "generator_function") {
+        if (v == "arrow_function" || v == "function_expression" || v == "function" ||
+            v == "generator_function") {
           kind = K::Function;
         } else if (v == "class") {
           kind = K::Class;
@@ -256,25 +269,35 @@ class OutlineBuilder {
       }
       case KindFrom::GoTypeSpec: {
         const TSNode t = childByField(node, "type");
-        if (typeIs(t, "struct_type")) kind = K::Struct;
-        else if (typeIs(t, "interface_type")) kind = K::Interface;
+        if (typeIs(t, "struct_type"))
+          kind = K::Struct;
+        else if (typeIs(t, "interface_type"))
+          kind = K::Interface;
         break;
       }
       case KindFrom::JsonValue: {
         const TSNode v = childByField(node, "value");
         const std::string_view t = ts_node_is_null(v) ? "" : ts_node_type(v);
-        if (t == "object") kind = K::Object;
-        else if (t == "array") kind = K::Array;
-        else if (t == "string") kind = K::String;
-        else if (t == "number") kind = K::Number;
-        else if (t == "true" || t == "false") kind = K::Boolean;
-        else if (t == "null") kind = K::Null;
+        if (t == "object")
+          kind = K::Object;
+        else if (t == "array")
+          kind = K::Array;
+        else if (t == "string")
+          kind = K::String;
+        else if (t == "number")
+          kind = K::Number;
+        else if (t == "true" || t == "false")
+          kind = K::Boolean;
+        else if (t == "null")
+          kind = K::Null;
         break;
       }
       case KindFrom::PyAssignment:
         if (!typeIs(name.node, "identifier")) return std::nullopt;  // self.x = ..., a, b = ...
-        if (outer && outer->typeContainer) kind = K::Field;
-        else kind = tags::isUpperCaseName(name.text) ? K::Constant : K::Variable;
+        if (outer && outer->typeContainer)
+          kind = K::Field;
+        else
+          kind = tags::isUpperCaseName(name.text) ? K::Constant : K::Variable;
         break;
     }
     if ((rule.flags & MethodInType) && kind == K::Function && outer && outer->typeContainer) {
@@ -291,7 +314,8 @@ class OutlineBuilder {
   }
 
   std::string detailOf(const Rule& rule, TSNode node, const Name& name) const {
-    if (!ts_node_is_null(name.function)) return collapse(nodeText(text_, childByField(name.function, "parameters")));
+    if (!ts_node_is_null(name.function))
+      return collapse(nodeText(text_, childByField(name.function, "parameters")));
     if (rule.detailField.empty()) return {};
     const TSNode d = childByFieldPath(node, rule.detailField);
     if (ts_node_is_null(d)) return {};
@@ -310,10 +334,11 @@ class OutlineBuilder {
 
 std::string_view symbolKindName(SymbolKind kind) {
   static constexpr std::string_view kNames[] = {
-      "file",   "module",   "namespace", "package", "class",  "method",      "property",
-      "field",  "constructor", "enum",   "interface", "function", "variable", "constant",
-      "string", "number",   "boolean",   "array",   "object", "key",         "null",
-      "enum-member", "struct", "event",  "operator", "type-parameter"};
+      "file",     "module",        "namespace",   "package",     "class",     "method",
+      "property", "field",         "constructor", "enum",        "interface", "function",
+      "variable", "constant",      "string",      "number",      "boolean",   "array",
+      "object",   "key",           "null",        "enum-member", "struct",    "event",
+      "operator", "type-parameter"};
   const int i = static_cast<int>(kind) - 1;
   return i >= 0 && i < static_cast<int>(std::size(kNames)) ? kNames[i] : "symbol";
 }
@@ -322,7 +347,8 @@ std::vector<OutlineSymbol> documentOutline(const DocumentSnapshot& doc) {
   if (!doc.hasTree() || !doc.language()) return {};
   const TreeHandle tree = doc.tree();
   const std::string_view lang = doc.language()->name;
-  const bool nested = lang == "python" || lang == "javascript" || lang == "typescript" || lang == "tsx";
+  const bool nested =
+      lang == "python" || lang == "javascript" || lang == "typescript" || lang == "tsx";
   return OutlineBuilder(doc.text(), compiledTableFor(*doc.language()), nested).run(tree.root());
 }
 

@@ -10,9 +10,32 @@
 namespace sb {
 
 enum class SymbolKind : int {  // LSP numbering
-  File = 1, Module, Namespace, Package, Class, Method, Property, Field, Constructor, Enum,
-  Interface, Function, Variable, Constant, String, Number, Boolean, Array, Object, Key, Null,
-  EnumMember, Struct, Event, Operator, TypeParameter
+  File = 1,
+  Module,
+  Namespace,
+  Package,
+  Class,
+  Method,
+  Property,
+  Field,
+  Constructor,
+  Enum,
+  Interface,
+  Function,
+  Variable,
+  Constant,
+  String,
+  Number,
+  Boolean,
+  Array,
+  Object,
+  Key,
+  Null,
+  EnumMember,
+  Struct,
+  Event,
+  Operator,
+  TypeParameter
 };
 
 // Lower-case name for messages and command-line output: "function", "enum-member".

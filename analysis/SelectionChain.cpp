@@ -21,8 +21,8 @@ std::vector<ByteRange> selectionChain(const DocumentSnapshot& doc, uint32_t offs
   };
   if (doc.hasTree()) {
     const TreeHandle tree = doc.tree();
-    for (TSNode n = ts_node_descendant_for_byte_range(tree.root(), offset, offset); !ts_node_is_null(n);
-         n = ts_node_parent(n))
+    for (TSNode n = ts_node_descendant_for_byte_range(tree.root(), offset, offset);
+         !ts_node_is_null(n); n = ts_node_parent(n))
       add(byteRangeOf(n));
   }
   add({0, size});

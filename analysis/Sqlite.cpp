@@ -33,18 +33,21 @@ void Database::exec(std::string_view sql) {
   }
 }
 
-Statement Database::prepare(std::string_view sql) { return Statement(db_.get(), sql); }
+Statement Database::prepare(std::string_view sql) {
+  return Statement(db_.get(), sql);
+}
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
   sqlite3_stmt* raw = nullptr;
-  int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
-                              &raw, nullptr);
+  int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                              SQLITE_PREPARE_PERSISTENT, &raw, nullptr);
   stmt_.reset(raw);
   if (rc != SQLITE_OK) fail(db, rc, "prepare failed");
 }
 
 Statement& Statement::bind(int index, int64_t value) {
-  if (int rc = sqlite3_bind_int64(stmt_.get(), index, value); rc != SQLITE_OK) fail(db_, rc, "bind");
+  if (int rc = sqlite3_bind_int64(stmt_.get(), index, value); rc != SQLITE_OK)
+    fail(db_, rc, "bind");
   return *this;
 }
 
@@ -80,7 +83,9 @@ std::string Statement::text(int column) const {
            : std::string();
 }
 
-Transaction::Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Database& db) : db_(db) {
+  db_.exec("BEGIN IMMEDIATE");
+}
 
 Transaction::~Transaction() {
   if (!done_) {

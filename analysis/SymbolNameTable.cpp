@@ -8,8 +8,12 @@
 namespace sb {
 namespace {
 
-char toLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-bool isUpper(char c) { return c >= 'A' && c <= 'Z'; }
+char toLower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+bool isUpper(char c) {
+  return c >= 'A' && c <= 'Z';
+}
 
 uint64_t bitOf(char lowered) {
   unsigned char c = static_cast<unsigned char>(lowered);
@@ -137,7 +141,8 @@ std::vector<int64_t> SymbolNameTable::search(std::string_view query, size_t limi
   const uint64_t firstBit = q.empty() ? 0 : bitOf(q[0]);
   std::unordered_set<uint32_t> openPaths;
   for (uint32_t p = 0; p < paths_.size() && !hints.openFiles.empty(); ++p)
-    if (std::find(hints.openFiles.begin(), hints.openFiles.end(), paths_[p]) != hints.openFiles.end())
+    if (std::find(hints.openFiles.begin(), hints.openFiles.end(), paths_[p]) !=
+        hints.openFiles.end())
       openPaths.insert(p);
   std::string_view nearDir = dirOf(hints.nearFile);
 
@@ -157,14 +162,22 @@ std::vector<int64_t> SymbolNameTable::search(std::string_view query, size_t limi
     } else {
       if ((g.mask & qmask) != qmask || g.length < q.size()) continue;
       std::string_view name = nameOf(g), lname = lowerOf(g);
-      if (name == query) base = 1000;
-      else if (lname == q) base = 900;
-      else if (name.substr(0, query.size()) == query) base = 800;
-      else if (lname.substr(0, q.size()) == q) base = 700;
-      else if (lname.find(q) != std::string_view::npos) base = 500;
-      else if (!(g.starts & firstBit)) continue;
-      else if (int f = fuzzyScore(q, name, lname); f >= 0) base = 100 + f * 4;
-      else continue;
+      if (name == query)
+        base = 1000;
+      else if (lname == q)
+        base = 900;
+      else if (name.substr(0, query.size()) == query)
+        base = 800;
+      else if (lname.substr(0, q.size()) == q)
+        base = 700;
+      else if (lname.find(q) != std::string_view::npos)
+        base = 500;
+      else if (!(g.starts & firstBit))
+        continue;
+      else if (int f = fuzzyScore(q, name, lname); f >= 0)
+        base = 100 + f * 4;
+      else
+        continue;
     }
     const int nameScore = base - static_cast<int>(std::min<uint32_t>(g.length, 40));
     for (uint32_t k = g.begin; k < g.end; ++k) {

@@ -29,7 +29,7 @@ class SymbolNameTable {
   size_t size() const { return entries_.size(); }
 
  private:
-  struct Group {  // one distinct name
+  struct Group {                   // one distinct name
     uint32_t name, lower, length;  // offsets into arena_
     uint64_t mask, starts;         // characters present / starting a word
     uint32_t begin, end;           // its entries

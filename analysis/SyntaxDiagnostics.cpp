@@ -31,7 +31,8 @@ std::string firstTokenText(std::string_view text, TSNode n) {
 // `parent` is null when the error sits directly under the root.
 std::string errorMessage(std::string_view text, TSNode error, TSNode parent) {
   std::string msg = "Syntax error";
-  if (const std::string tok = firstTokenText(text, error); !tok.empty()) msg += ": unexpected `" + tok + "`";
+  if (const std::string tok = firstTokenText(text, error); !tok.empty())
+    msg += ": unexpected `" + tok + "`";
   if (!ts_node_is_null(parent)) msg += " in " + humanise(ts_node_type(parent));
   return msg;
 }
@@ -66,7 +67,8 @@ std::vector<SyntaxDiagnostic> syntaxDiagnostics(const DocumentSnapshot& doc, siz
       out.push_back({{at, at}, missingMessage(n)});
       descend = false;
     } else if (std::string_view(ts_node_type(n)) == "ERROR") {
-      out.push_back({byteRangeOf(n), errorMessage(text, n, path.size() >= 2 ? path.back() : TSNode{})});
+      out.push_back(
+          {byteRangeOf(n), errorMessage(text, n, path.size() >= 2 ? path.back() : TSNode{})});
       descend = false;  // nested errors are part of this one
     }
     if (out.size() >= maxCount) break;

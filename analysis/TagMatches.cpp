@@ -26,12 +26,24 @@ Matches runQuery(const TagQuery& query, TSNode root, std::string_view text) {
     for (uint16_t i = 0; i < m.capture_count; ++i) {
       const TSNode n = m.captures[i].node;
       switch (query.capture(m.captures[i].index).role) {
-        case Role::Name: if (ts_node_is_null(name)) name = n; break;
-        case Role::Container: container = n; break;
-        case Role::Wrapper: wrapper = n; break;
-        case Role::WrapperSignature: wrapper = n; signatureWrapper = true; break;
-        case Role::Wrapped: wrapped = n; break;
-        default: break;
+        case Role::Name:
+          if (ts_node_is_null(name)) name = n;
+          break;
+        case Role::Container:
+          container = n;
+          break;
+        case Role::Wrapper:
+          wrapper = n;
+          break;
+        case Role::WrapperSignature:
+          wrapper = n;
+          signatureWrapper = true;
+          break;
+        case Role::Wrapped:
+          wrapped = n;
+          break;
+        default:
+          break;
       }
     }
     for (uint16_t i = 0; i < m.capture_count; ++i) {
@@ -39,23 +51,33 @@ Matches runQuery(const TagQuery& query, TSNode root, std::string_view text) {
       const Capture& c = query.capture(m.captures[i].index);
       switch (c.role) {
         case Role::Definition:
-          if (!ts_node_is_null(name)) out.definitions.push_back({n, name, container, c.kind, m.pattern_index});
+          if (!ts_node_is_null(name))
+            out.definitions.push_back({n, name, container, c.kind, m.pattern_index});
           break;
         case Role::Reference:
-          out.references.push_back({byteRangeOf(ts_node_is_null(name) ? n : name), c.kind, c.priority});
+          out.references.push_back(
+              {byteRangeOf(ts_node_is_null(name) ? n : name), c.kind, c.priority});
           break;
-        case Role::Import: out.imports.push_back(n); break;
-        case Role::Comment: out.docItems.push_back({byteRangeOf(n), true}); break;
-        case Role::Annotation: out.docItems.push_back({byteRangeOf(n), false}); break;
+        case Role::Import:
+          out.imports.push_back(n);
+          break;
+        case Role::Comment:
+          out.docItems.push_back({byteRangeOf(n), true});
+          break;
+        case Role::Annotation:
+          out.docItems.push_back({byteRangeOf(n), false});
+          break;
         case Role::Scope:
           if (!ts_node_is_null(name)) out.scopes.push_back({n, name});
           break;
-        default: break;
+        default:
+          break;
       }
     }
     if (!ts_node_is_null(wrapper) && !ts_node_is_null(wrapped)) {
       const uint64_t w = keyOf(byteRangeOf(wrapper)), inner = keyOf(byteRangeOf(wrapped));
-      auto [it, added] = out.wrappers.try_emplace(w, WrapperInfo{wrapper, signatureWrapper, inner, false});
+      auto [it, added] =
+          out.wrappers.try_emplace(w, WrapperInfo{wrapper, signatureWrapper, inner, false});
       if (!added && it->second.wrapped != inner) it->second.ambiguous = true;
       out.wrapperOf.try_emplace(inner, w);
     }

@@ -14,7 +14,9 @@
 
 namespace sb::tags {
 
-inline uint64_t keyOf(ByteRange r) { return (uint64_t{r.begin} << 32) | r.end; }
+inline uint64_t keyOf(ByteRange r) {
+  return (uint64_t{r.begin} << 32) | r.end;
+}
 
 struct RawDefinition {
   TSNode node;

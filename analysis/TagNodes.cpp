@@ -11,8 +11,9 @@ namespace {
 
 // C/C++ declarators that wrap the declared name.
 bool isCDeclarator(std::string_view type) {
-  return type == "init_declarator" || type == "pointer_declarator" || type == "reference_declarator" ||
-         type == "array_declarator" || type == "function_declarator" || type == "parenthesized_declarator" ||
+  return type == "init_declarator" || type == "pointer_declarator" ||
+         type == "reference_declarator" || type == "array_declarator" ||
+         type == "function_declarator" || type == "parenthesized_declarator" ||
          type == "attributed_declarator";
 }
 
@@ -20,7 +21,8 @@ bool isCDeclarator(std::string_view type) {
 void expandPythonRelative(TSNode n, std::string_view text, std::vector<Import>& out) {
   const std::string prefix(textOf(text, childByField(n, "module_name")));
   TreeCursor c(n);
-  for (bool more = ts_tree_cursor_goto_first_child(c.get()); more; more = ts_tree_cursor_goto_next_sibling(c.get())) {
+  for (bool more = ts_tree_cursor_goto_first_child(c.get()); more;
+       more = ts_tree_cursor_goto_next_sibling(c.get())) {
     const char* field = ts_tree_cursor_current_field_name(c.get());
     if (!field || std::strcmp(field, "name") != 0) continue;
     TSNode name = ts_tree_cursor_current_node(c.get());
@@ -31,10 +33,12 @@ void expandPythonRelative(TSNode n, std::string_view text, std::vector<Import>& 
 }
 
 // `use a::{b, c::d as e}` -> "a::b", "a::c::d".
-void expandRustUse(TSNode n, const std::string& prefix, std::string_view text, std::vector<Import>& out) {
+void expandRustUse(TSNode n, const std::string& prefix, std::string_view text,
+                   std::vector<Import>& out) {
   if (typeIs(n, "scoped_use_list")) {
     const TSNode path = childByField(n, "path");
-    const std::string p = ts_node_is_null(path) ? prefix : prefix + std::string(nodeText(text, path)) + "::";
+    const std::string p =
+        ts_node_is_null(path) ? prefix : prefix + std::string(nodeText(text, path)) + "::";
     expandRustUse(childByField(n, "list"), p, text, out);
   } else if (typeIs(n, "use_list")) {
     for (uint32_t i = 0; i < ts_node_named_child_count(n); ++i)
@@ -59,7 +63,8 @@ ResolvedName resolveName(std::string_view text, TSNode n) {
   while (isCDeclarator(ts_node_type(n))) {
     TSNode next = childByField(n, "declarator");
     // `int (*cb)(int)` is a pointer to a function, not a function.
-    if (typeIs(n, "function_declarator") && !typeIs(next, "parenthesized_declarator")) r.declaresFunction = true;
+    if (typeIs(n, "function_declarator") && !typeIs(next, "parenthesized_declarator"))
+      r.declaresFunction = true;
     if (ts_node_is_null(next)) next = ts_node_named_child(n, 0);
     if (ts_node_is_null(next)) break;
     n = next;
@@ -95,7 +100,8 @@ SignatureScan scanSignature(TSNode from, uint32_t limit) {
     const char* fieldName = ts_tree_cursor_current_field_name(c);
     const std::string_view field = fieldName ? fieldName : "";
     const std::string_view type = ts_node_type(n);
-    if (field == "body" || type == "field_initializer_list" || (!ts_node_is_named(n) && (type == "{" || type == ";"))) {
+    if (field == "body" || type == "field_initializer_list" ||
+        (!ts_node_is_named(n) && (type == "{" || type == ";"))) {
       out.end = begin;
       return out;
     }
@@ -126,7 +132,8 @@ std::vector<Import> importsOf(const std::vector<TSNode>& nodes, std::string_view
     else
       out.push_back({normalizeImport(nodeText(text, n)), byteRangeOf(n)});
   }
-  std::stable_sort(out.begin(), out.end(), [](const Import& a, const Import& b) { return a.range.begin < b.range.begin; });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Import& a, const Import& b) { return a.range.begin < b.range.begin; });
   return out;
 }
 

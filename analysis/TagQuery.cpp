@@ -14,12 +14,12 @@ namespace {
 using K = SymbolKind;
 
 constexpr std::pair<std::string_view, K> kDefinitionKinds[] = {
-    {"class", K::Class},         {"struct", K::Struct},       {"interface", K::Interface},
-    {"enum", K::Enum},           {"enum_member", K::EnumMember}, {"function", K::Function},
-    {"method", K::Method},       {"constructor", K::Constructor}, {"macro", K::Function},
-    {"module", K::Module},       {"namespace", K::Namespace}, {"package", K::Package},
-    {"type", K::TypeParameter},  {"constant", K::Constant},   {"variable", K::Variable},
-    {"field", K::Field},         {"property", K::Property},
+    {"class", K::Class},        {"struct", K::Struct},           {"interface", K::Interface},
+    {"enum", K::Enum},          {"enum_member", K::EnumMember},  {"function", K::Function},
+    {"method", K::Method},      {"constructor", K::Constructor}, {"macro", K::Function},
+    {"module", K::Module},      {"namespace", K::Namespace},     {"package", K::Package},
+    {"type", K::TypeParameter}, {"constant", K::Constant},       {"variable", K::Variable},
+    {"field", K::Field},        {"property", K::Property},
 };
 
 struct ReferenceKind {
@@ -28,8 +28,8 @@ struct ReferenceKind {
   uint8_t priority;
 };
 constexpr ReferenceKind kReferenceKinds[] = {
-    {"call", K::Function, 4},  {"implementation", K::Interface, 3}, {"class", K::Class, 3},
-    {"type", K::Class, 2},     {"variable", K::Variable, 1},
+    {"call", K::Function, 4}, {"implementation", K::Interface, 3}, {"class", K::Class, 3},
+    {"type", K::Class, 2},    {"variable", K::Variable, 1},
 };
 
 [[noreturn]] void fail(std::string_view lang, const std::string& what) {
@@ -61,13 +61,20 @@ Capture classify(std::string_view lang, std::string_view name) {
 
 std::string_view errorName(TSQueryError e) {
   switch (e) {
-    case TSQueryErrorSyntax: return "syntax error";
-    case TSQueryErrorNodeType: return "unknown node type";
-    case TSQueryErrorField: return "unknown field";
-    case TSQueryErrorCapture: return "unknown capture";
-    case TSQueryErrorStructure: return "impossible pattern structure";
-    case TSQueryErrorLanguage: return "incompatible language";
-    case TSQueryErrorNone: break;
+    case TSQueryErrorSyntax:
+      return "syntax error";
+    case TSQueryErrorNodeType:
+      return "unknown node type";
+    case TSQueryErrorField:
+      return "unknown field";
+    case TSQueryErrorCapture:
+      return "unknown capture";
+    case TSQueryErrorStructure:
+      return "impossible pattern structure";
+    case TSQueryErrorLanguage:
+      return "incompatible language";
+    case TSQueryErrorNone:
+      break;
   }
   return "error";
 }
@@ -77,11 +84,12 @@ std::string describeOffset(std::string_view source, uint32_t offset) {
   offset = std::min<uint32_t>(offset, static_cast<uint32_t>(source.size()));
   const std::string_view before = source.substr(0, offset);
   const size_t line = std::count(before.begin(), before.end(), '\n') + 1;
-  const size_t lineStart = before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1;
+  const size_t lineStart =
+      before.rfind('\n') == std::string_view::npos ? 0 : before.rfind('\n') + 1;
   std::string_view rest = source.substr(offset);
   rest = rest.substr(0, std::min(rest.find('\n'), size_t{40}));
-  return "line " + std::to_string(line) + ", column " + std::to_string(offset - lineStart + 1) + ": `" +
-         std::string(rest) + "`";
+  return "line " + std::to_string(line) + ", column " + std::to_string(offset - lineStart + 1) +
+         ": `" + std::string(rest) + "`";
 }
 
 std::vector<Predicate> parsePredicates(std::string_view lang, const TSQuery* q, uint32_t pattern) {
@@ -104,19 +112,25 @@ std::vector<Predicate> parsePredicates(std::string_view lang, const TSQuery* q, 
     Predicate p;
     p.negated = op.starts_with("not-");
     if (p.negated) op.erase(0, 4);
-    if (op == "eq?") p.op = Predicate::Op::Eq;
-    else if (op == "any-of?") p.op = Predicate::Op::AnyOf;
-    else if (op == "match?") p.op = Predicate::Op::Match;
-    else fail(lang, "pattern " + std::to_string(pattern) + ": unsupported predicate #" + op);
+    if (op == "eq?")
+      p.op = Predicate::Op::Eq;
+    else if (op == "any-of?")
+      p.op = Predicate::Op::AnyOf;
+    else if (op == "match?")
+      p.op = Predicate::Op::Match;
+    else
+      fail(lang, "pattern " + std::to_string(pattern) + ": unsupported predicate #" + op);
     p.capture = steps[i + 1].value_id;
     for (uint32_t k = i + 2; k < end; ++k) {
       if (steps[k].type != TSQueryPredicateStepTypeString)
-        fail(lang, "pattern " + std::to_string(pattern) + ": #" + op + " takes strings after the capture");
+        fail(lang, "pattern " + std::to_string(pattern) + ": #" + op +
+                       " takes strings after the capture");
       p.values.push_back(str(steps[k].value_id));
     }
     if (p.op != Predicate::Op::AnyOf && p.values.size() != 1)
       fail(lang, "pattern " + std::to_string(pattern) + ": #" + op + " takes one string");
-    if (p.op == Predicate::Op::Match) p.regex = std::regex(p.values[0], std::regex::ECMAScript | std::regex::optimize);
+    if (p.op == Predicate::Op::Match)
+      p.regex = std::regex(p.values[0], std::regex::ECMAScript | std::regex::optimize);
     out.push_back(std::move(p));
     i = end + 1;
   }
@@ -153,8 +167,10 @@ struct Entry {
 TagQuery::TagQuery(const Language& lang, std::string_view source) {
   uint32_t errorOffset = 0;
   TSQueryError error = TSQueryErrorNone;
-  query_.reset(ts_query_new(lang.grammar(), source.data(), static_cast<uint32_t>(source.size()), &errorOffset, &error));
-  if (!query_) fail(lang.name, std::string(errorName(error)) + " at " + describeOffset(source, errorOffset));
+  query_.reset(ts_query_new(lang.grammar(), source.data(), static_cast<uint32_t>(source.size()),
+                            &errorOffset, &error));
+  if (!query_)
+    fail(lang.name, std::string(errorName(error)) + " at " + describeOffset(source, errorOffset));
   const uint32_t captures = ts_query_capture_count(query_.get());
   for (uint32_t i = 0; i < captures; ++i) {
     uint32_t len = 0;
@@ -162,7 +178,8 @@ TagQuery::TagQuery(const Language& lang, std::string_view source) {
     captures_.push_back(classify(lang.name, std::string_view(name, len)));
   }
   const uint32_t patterns = ts_query_pattern_count(query_.get());
-  for (uint32_t p = 0; p < patterns; ++p) predicates_.push_back(parsePredicates(lang.name, query_.get(), p));
+  for (uint32_t p = 0; p < patterns; ++p)
+    predicates_.push_back(parsePredicates(lang.name, query_.get(), p));
 }
 
 bool TagQuery::accepts(const TSQueryMatch& m, std::string_view text) const {
@@ -170,12 +187,19 @@ bool TagQuery::accepts(const TSQueryMatch& m, std::string_view text) const {
     for (uint16_t i = 0; i < m.capture_count; ++i) {
       if (m.captures[i].index != p.capture) continue;
       const TSNode n = m.captures[i].node;
-      const std::string_view value = text.substr(ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
+      const std::string_view value =
+          text.substr(ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
       bool ok = false;
       switch (p.op) {
-        case Predicate::Op::Eq: ok = value == p.values[0]; break;
-        case Predicate::Op::AnyOf: ok = std::find(p.values.begin(), p.values.end(), value) != p.values.end(); break;
-        case Predicate::Op::Match: ok = std::regex_search(value.begin(), value.end(), p.regex); break;
+        case Predicate::Op::Eq:
+          ok = value == p.values[0];
+          break;
+        case Predicate::Op::AnyOf:
+          ok = std::find(p.values.begin(), p.values.end(), value) != p.values.end();
+          break;
+        case Predicate::Op::Match:
+          ok = std::regex_search(value.begin(), value.end(), p.regex);
+          break;
       }
       if (ok == p.negated) return false;
     }

@@ -30,8 +30,18 @@
 namespace sb::tags {
 
 enum class Role : uint8_t {
-  Ignored, Name, Definition, Reference, Import, Comment, Annotation, Scope, Container,
-  Wrapper, WrapperSignature, Wrapped
+  Ignored,
+  Name,
+  Definition,
+  Reference,
+  Import,
+  Comment,
+  Annotation,
+  Scope,
+  Container,
+  Wrapper,
+  WrapperSignature,
+  Wrapped
 };
 
 struct Capture {

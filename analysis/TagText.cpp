@@ -9,7 +9,9 @@
 namespace sb::tags {
 namespace {
 
-bool isSpace(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+bool isSpace(char c) {
+  return std::isspace(static_cast<unsigned char>(c)) != 0;
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && isSpace(s.front())) s.remove_prefix(1);
@@ -45,11 +47,15 @@ std::string joinLines(const std::vector<std::string_view>& lines) {
   return out;
 }
 
-std::string_view dropOneSpace(std::string_view s) { return s.starts_with(' ') ? s.substr(1) : s; }
+std::string_view dropOneSpace(std::string_view s) {
+  return s.starts_with(' ') ? s.substr(1) : s;
+}
 
 }  // namespace
 
-void truncateUtf8(std::string& s, size_t maxBytes) { s.resize(utf8::truncate(s, maxBytes).size()); }
+void truncateUtf8(std::string& s, size_t maxBytes) {
+  s.resize(utf8::truncate(s, maxBytes).size());
+}
 
 std::string collapseSignature(std::string_view text, size_t maxBytes) {
   std::string out;
@@ -84,7 +90,8 @@ std::string stripCommentMarkers(std::string_view c) {
     while (c.ends_with('*')) c.remove_suffix(1);
     for (std::string_view line : splitLines(c)) {
       line = trim(line);
-      if (line.starts_with('*')) line = dropOneSpace(line.substr(1));  // " * text" continuation lines
+      if (line.starts_with('*'))
+        line = dropOneSpace(line.substr(1));  // " * text" continuation lines
       lines.push_back(line);
     }
     return joinLines(lines);
@@ -103,7 +110,8 @@ std::string stripCommentMarkers(std::string_view c) {
 }
 
 std::string cleanDocstring(std::string_view s) {
-  while (!s.empty() && std::isalpha(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);  // r, u, b, f
+  while (!s.empty() && std::isalpha(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);  // r, u, b, f
   for (std::string_view q : {"\"\"\"", "'''", "\"", "'"}) {
     if (s.size() >= 2 * q.size() && s.starts_with(q) && s.ends_with(q)) {
       s = s.substr(q.size(), s.size() - 2 * q.size());
@@ -119,12 +127,15 @@ std::string cleanDocstring(std::string_view s) {
   }
   lines[0] = trim(lines[0]);
   for (size_t i = 1; i < lines.size(); ++i)
-    lines[i] = lines[i].size() > indent && indent != std::string_view::npos ? lines[i].substr(indent) : trim(lines[i]);
+    lines[i] = lines[i].size() > indent && indent != std::string_view::npos
+                   ? lines[i].substr(indent)
+                   : trim(lines[i]);
   return joinLines(lines);
 }
 
 std::string_view unquote(std::string_view s) {
-  if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'' || s.front() == '`') && s.back() == s.front())
+  if (s.size() >= 2 && (s.front() == '"' || s.front() == '\'' || s.front() == '`') &&
+      s.back() == s.front())
     return s.substr(1, s.size() - 2);
   if (s.size() >= 2 && s.front() == '<' && s.back() == '>') return s.substr(1, s.size() - 2);
   return s;
@@ -132,10 +143,12 @@ std::string_view unquote(std::string_view s) {
 
 std::string normalizeImport(std::string_view text) {
   text = trim(text);
-  if (!text.starts_with("import") || text.size() < 7 || !isSpace(text[6])) return std::string(unquote(text));
+  if (!text.starts_with("import") || text.size() < 7 || !isSpace(text[6]))
+    return std::string(unquote(text));
   // Java: `import static a.b.*;`
   text = trim(text.substr(6));
-  if (text.starts_with("static") && text.size() > 6 && isSpace(text[6])) text = trim(text.substr(6));
+  if (text.starts_with("static") && text.size() > 6 && isSpace(text[6]))
+    text = trim(text.substr(6));
   if (text.ends_with(';')) text.remove_suffix(1);
   std::string out;
   for (char c : text)
@@ -143,7 +156,9 @@ std::string normalizeImport(std::string_view text) {
   return out;
 }
 
-std::string_view withoutTemplateArgs(std::string_view s) { return s.substr(0, s.find('<')); }
+std::string_view withoutTemplateArgs(std::string_view s) {
+  return s.substr(0, s.find('<'));
+}
 
 bool isUpperCaseName(std::string_view s) {
   bool letter = false;

@@ -20,7 +20,8 @@ struct Tag {
   // References: Function for calls, Class/Interface for types, else Variable.
   SymbolKind kind = SymbolKind::Variable;
   TagRole role = TagRole::Definition;
-  ByteRange range;      // definition: the whole definition (with template<>, decorators, export); reference: the name
+  ByteRange range;      // definition: the whole definition (with template<>, decorators, export);
+                        // reference: the name
   ByteRange nameRange;  // the name
   // Enclosing scopes joined with "::" (C, C++, Rust) or "." (others): "ns::Widget",
   // "Outer.Inner"; "" at top level. C++ `void Foo::bar()` adds "Foo"; Go methods
@@ -36,7 +37,8 @@ struct Tag {
 };
 
 struct Import {
-  std::string path;  // "stdio.h", "os.path", ".utils", "./x", "fmt", "std::collections::HashMap", "java.util.*"
+  std::string path;  // "stdio.h", "os.path", ".utils", "./x", "fmt", "std::collections::HashMap",
+                     // "java.util.*"
   ByteRange range;
 };
 

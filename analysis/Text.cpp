@@ -10,9 +10,12 @@ namespace {
 
 uint32_t unitsOf(uint32_t byteLength, PositionEncoding enc) {
   switch (enc) {
-    case PositionEncoding::Utf8: return byteLength;
-    case PositionEncoding::Utf16: return utf8::utf16Units(byteLength);
-    case PositionEncoding::Utf32: return 1;
+    case PositionEncoding::Utf8:
+      return byteLength;
+    case PositionEncoding::Utf16:
+      return utf8::utf16Units(byteLength);
+    case PositionEncoding::Utf32:
+      return 1;
   }
   return 1;
 }
@@ -34,8 +37,10 @@ LineIndex::LineIndex(std::string_view text) : size_(static_cast<uint32_t>(text.s
     if (*p == '\n') {
       starts_.push_back(static_cast<uint32_t>(p - begin + 1));
     } else if (*p == '\r') {
-      if (p + 1 < end && p[1] == '\n') ++p;
-      else hasLoneCr_ = true;
+      if (p + 1 < end && p[1] == '\n')
+        ++p;
+      else
+        hasLoneCr_ = true;
       starts_.push_back(static_cast<uint32_t>(p - begin + 1));
     }
   }

@@ -21,7 +21,8 @@ class TreeHandle {
  public:
   TreeHandle() = default;
   explicit TreeHandle(TSTree* owned) : tree_(owned) {}
-  TreeHandle(const TreeHandle& other) : tree_(other.tree_ ? ts_tree_copy(other.tree_.get()) : nullptr) {}
+  TreeHandle(const TreeHandle& other)
+      : tree_(other.tree_ ? ts_tree_copy(other.tree_.get()) : nullptr) {}
   TreeHandle& operator=(const TreeHandle& other) {
     if (this != &other) tree_.reset(other.tree_ ? ts_tree_copy(other.tree_.get()) : nullptr);
     return *this;

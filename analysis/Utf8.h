@@ -35,7 +35,9 @@ inline uint32_t sequenceLength(std::string_view text, size_t i) {
 }
 
 // Code units a sequence of `len` bytes takes in UTF-16 (1 for invalid bytes).
-inline uint32_t utf16Units(uint32_t len) { return len == 4 ? 2 : 1; }
+inline uint32_t utf16Units(uint32_t len) {
+  return len == 4 ? 2 : 1;
+}
 
 // True when text[begin, end) is all ASCII; checks eight bytes at a time.
 inline bool isAscii(const char* p, size_t n) {

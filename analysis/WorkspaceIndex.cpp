@@ -3,15 +3,15 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <chrono>
-#include <fstream>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
-#include <unordered_map>
 #include <tuple>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace sb {
@@ -56,7 +56,9 @@ std::string defaultIndexPath(const std::string& root) {
 
 WorkspaceIndex::WorkspaceIndex(const std::string& root, const std::string& dbPath,
                                IndexerOptions options)
-    : root_(fs::weakly_canonical(root).string()), options_(std::move(options)), store_(dbPath, root_) {}
+    : root_(fs::weakly_canonical(root).string()),
+      options_(std::move(options)),
+      store_(dbPath, root_) {}
 
 void WorkspaceIndex::markDirty(bool rankingToo) {
   std::lock_guard lock(namesMu_);
@@ -172,7 +174,8 @@ std::vector<SymbolHit> WorkspaceIndex::definitions(std::string_view name,
   // farther candidates are noise.
   int best = rank(all.front());
   if (best <= 1) {
-    auto cut = std::find_if(all.begin(), all.end(), [&](const SymbolHit& h) { return rank(h) > best; });
+    auto cut =
+        std::find_if(all.begin(), all.end(), [&](const SymbolHit& h) { return rank(h) > best; });
     all.erase(cut, all.end());
   }
   if (all.size() > limit) all.resize(limit);
@@ -233,7 +236,8 @@ std::string WorkspaceIndex::renderRepoMap(const RepoMapOptions& options) {
   auto nameWeight = [&](const std::string& name) {
     double w = 1.0;
     bool mixed = name.find('_') != std::string::npos ||
-                 std::any_of(name.begin() + 1, name.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
+                 std::any_of(name.begin() + 1, name.end(),
+                             [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
     if (name.size() >= 8 && mixed) w *= 10;
     if (name.front() == '_') w *= 0.1;
     if (definedIn[name].size() > 1) w /= static_cast<double>(definedIn[name].size() * 3);

@@ -30,7 +30,8 @@ class Walker {
  public:
   Walker(std::string root, const ScanOptions& options) : root_(std::move(root)), options_(options) {
     for (const auto& pattern : options_.exclude) rules_.addPattern(pattern, "");
-    if (options_.honourGitignore) rules_.add(readSmallFile(fs::path(root_) / ".git/info/exclude"), "");
+    if (options_.honourGitignore)
+      rules_.add(readSmallFile(fs::path(root_) / ".git/info/exclude"), "");
   }
 
   ScanResult run() {
@@ -54,11 +55,13 @@ class Walker {
          !ec && it != end; it.increment(ec))
       entries.push_back(*it);
     // Sorted so that scans, and so index ids and reports, are deterministic.
-    std::sort(entries.begin(), entries.end(),
-              [](const auto& a, const auto& b) { return a.path().filename() < b.path().filename(); });
+    std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+      return a.path().filename() < b.path().filename();
+    });
     for (const auto& entry : entries) {
       if (result_.files.size() >= options_.maxFiles) {
-        if (!capped_) result_.notes.push_back("stopped at " + std::to_string(options_.maxFiles) + " files");
+        if (!capped_)
+          result_.notes.push_back("stopped at " + std::to_string(options_.maxFiles) + " files");
         capped_ = true;
         return;
       }

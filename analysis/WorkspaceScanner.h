@@ -14,9 +14,9 @@ namespace sb {
 
 struct ScanOptions {
   // gitignore-style patterns applied before the workspace's own .gitignore files.
-  std::vector<std::string> exclude = {".git/",   ".hg/",         ".svn/",  "node_modules/",
-                                      "__pycache__/", ".venv/",  ".tox/",  ".mypy_cache/",
-                                      ".cache/", "*.min.js",     "*.min.css"};
+  std::vector<std::string> exclude = {".git/",        ".hg/",     ".svn/",    "node_modules/",
+                                      "__pycache__/", ".venv/",   ".tox/",    ".mypy_cache/",
+                                      ".cache/",      "*.min.js", "*.min.css"};
   bool honourGitignore = true;
   uint64_t maxFileBytes = 1024 * 1024;  // larger files are left out of the index
   size_t maxFiles = 200000;

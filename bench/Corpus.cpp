@@ -10,11 +10,13 @@
 namespace sb::bench {
 
 std::vector<SourceFile> collectSources(const std::string& root,
-                                       const std::vector<std::string>& extensions, size_t maxBytes) {
+                                       const std::vector<std::string>& extensions,
+                                       size_t maxBytes) {
   namespace fs = std::filesystem;
   std::vector<std::string> paths;
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(root, fs::directory_options::skip_permission_denied, ec);
+  for (auto it = fs::recursive_directory_iterator(
+           root, fs::directory_options::skip_permission_denied, ec);
        it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (ec) break;
     if (!it->is_regular_file(ec)) continue;

@@ -67,11 +67,14 @@ int main(int argc, char** argv) {
   std::string root = "/tmp/switchboard-bench/workspace";
   unsigned threads = 2;
   for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) threads = std::atoi(argv[++i]);
-    else root = argv[i];
+    if (!std::strcmp(argv[i], "--threads") && i + 1 < argc)
+      threads = std::atoi(argv[++i]);
+    else
+      root = argv[i];
   }
   if (!fs::is_directory(root)) {
-    std::fprintf(stderr, "no workspace at %s: run bench/make-index-corpus.sh first\n", root.c_str());
+    std::fprintf(stderr, "no workspace at %s: run bench/make-index-corpus.sh first\n",
+                 root.c_str());
     return 2;
   }
   std::string dbDir = fs::temp_directory_path() / "switchboard-bench-index";
@@ -81,7 +84,8 @@ int main(int argc, char** argv) {
 
   ColdResult cold = coldIndex(root, db, threads);
   std::printf("| cold index | %zu files, %zu lines | %.2f s | %.0f lines/s | peak RSS %.1f MB |\n",
-              cold.files, cold.lines, cold.seconds, cold.lines / cold.seconds, cold.maxRssKb / 1024.0);
+              cold.files, cold.lines, cold.seconds, cold.lines / cold.seconds,
+              cold.maxRssKb / 1024.0);
 
   sb::IndexerOptions opts;
   opts.threads = threads;
@@ -89,13 +93,14 @@ int main(int argc, char** argv) {
   sb::WorkspaceIndex index(root, db, opts);
   sb::IndexReport warm = index.refresh();
   double warmSeconds = secondsSince(t0);
-  std::printf("| warm restart (nothing changed) | %zu unchanged, %zu parsed | %.3f s |\n", warm.unchanged,
-              warm.parsed, warmSeconds);
+  std::printf("| warm restart (nothing changed) | %zu unchanged, %zu parsed | %.3f s |\n",
+              warm.unchanged, warm.parsed, warmSeconds);
 
   sb::IndexStats stats = index.stats();
   uintmax_t bytes = fs::file_size(db);
   std::error_code ec;
-  for (const char* suffix : {"-wal"}) bytes += fs::exists(db + suffix, ec) ? fs::file_size(db + suffix) : 0;
+  for (const char* suffix : {"-wal"})
+    bytes += fs::exists(db + suffix, ec) ? fs::file_size(db + suffix) : 0;
   std::printf("| database | %zu definitions, %zu references | %.1f MB | %.2f MB per 100k lines |\n",
               stats.symbols, stats.refs, bytes / 1e6, bytes / 1e6 / (stats.lines / 1e5));
 
@@ -108,10 +113,18 @@ int main(int argc, char** argv) {
   for (int i = 0; i < 400 && !names.empty(); ++i) {
     const std::string& n = names[rng() % names.size()];
     switch (i % 4) {
-      case 0: queries.push_back(n); break;                      // exact
-      case 1: queries.push_back(n.substr(0, 3)); break;         // prefix
-      case 2: queries.push_back({n[0], n[2], n[4], n[5]}); break;  // fuzzy
-      case 3: queries.push_back(n.substr(1, 4)); break;         // substring
+      case 0:
+        queries.push_back(n);
+        break;  // exact
+      case 1:
+        queries.push_back(n.substr(0, 3));
+        break;  // prefix
+      case 2:
+        queries.push_back({n[0], n[2], n[4], n[5]});
+        break;  // fuzzy
+      case 3:
+        queries.push_back(n.substr(1, 4));
+        break;  // substring
     }
   }
   index.searchSymbols("warmup", 100);  // builds the in-memory name table
@@ -123,8 +136,9 @@ int main(int argc, char** argv) {
   }
   std::sort(us.begin(), us.end());
   auto at = [&](double p) { return us[std::min(us.size() - 1, size_t(p * us.size()))] / 1000.0; };
-  std::printf("| workspace/symbol query (100 results) | %zu queries | median %.2f ms | p99 %.2f ms |\n",
-              us.size(), at(0.5), at(0.99));
+  std::printf(
+      "| workspace/symbol query (100 results) | %zu queries | median %.2f ms | p99 %.2f ms |\n",
+      us.size(), at(0.5), at(0.99));
   // search_code (the MCP tool's engine): literal and regex over every text
   // file of the workspace, warm page cache, median of 10.
   auto timeSearch = [&](const char* label, const std::string& pattern, bool regex) {
@@ -141,8 +155,8 @@ int main(int argc, char** argv) {
       matches = r.matches.size();
     }
     std::sort(ms.begin(), ms.end());
-    std::printf("| search_code %s `%s` | %zu files, %zu matches | median %.1f ms | max %.1f ms |\n", label,
-                pattern.c_str(), files, matches, ms[5], ms.back());
+    std::printf("| search_code %s `%s` | %zu files, %zu matches | median %.1f ms | max %.1f ms |\n",
+                label, pattern.c_str(), files, matches, ms[5], ms.back());
   };
   timeSearch("literal, rare", "EXPECT_NEVER_FOUND_12345", false);
   timeSearch("literal, common", "return", false);

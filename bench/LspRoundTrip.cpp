@@ -129,9 +129,11 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--requests")) n = std::atoi(argv[i + 1]);
   }
   Daemon d(binary);
-  d.call("initialize", {{"processId", nullptr},
-                        {"capabilities",
-                         {{"textDocument", {{"documentSymbol", {{"hierarchicalDocumentSymbolSupport", true}}}}}}}});
+  d.call(
+      "initialize",
+      {{"processId", nullptr},
+       {"capabilities",
+        {{"textDocument", {{"documentSymbol", {{"hierarchicalDocumentSymbolSupport", true}}}}}}}});
   d.notify("initialized", json::object());
   d.notify("textDocument/didOpen", {{"textDocument",
                                      {{"uri", "file:///small.py"},
@@ -146,8 +148,10 @@ int main(int argc, char** argv) {
   std::printf("| %-44s | %7s | %9s | %9s | %9s |\n", "round trip (stdio pipe)", "n", "median us",
               "p90 us", "p99 us");
   std::printf("|%s|%s|%s|%s|%s|\n", std::string(46, '-').c_str(), std::string(9, '-').c_str(),
-              std::string(11, '-').c_str(), std::string(11, '-').c_str(), std::string(11, '-').c_str());
-  measure("unknown method (error reply)", n, [&] { d.call("switchboard/noSuchMethod", json::object()); });
+              std::string(11, '-').c_str(), std::string(11, '-').c_str(),
+              std::string(11, '-').c_str());
+  measure("unknown method (error reply)", n,
+          [&] { d.call("switchboard/noSuchMethod", json::object()); });
   measure("documentSymbol, 2-line Python file", n, [&] {
     d.call("textDocument/documentSymbol", {{"textDocument", {{"uri", "file:///small.py"}}}});
   });

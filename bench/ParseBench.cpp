@@ -14,7 +14,8 @@ namespace {
 // lines of real C++: each iteration is two edits, reported per edit.
 // Arg 0: code that parses cleanly; arg 1: macro-heavy code with error nodes.
 void BM_IncrementalEditCpp10k(benchmark::State& state) {
-  std::string text = state.range(0) == 0 ? bench::cleanCppText(10000) : bench::macroHeavyCppText(10000);
+  std::string text =
+      state.range(0) == 0 ? bench::cleanCppText(10000) : bench::macroHeavyCppText(10000);
   state.SetLabel(state.range(0) == 0 ? "clean" : "macro-heavy");
   Document doc("file:///bench.h", "cpp", 1, text);
   uint32_t line = doc.snapshot()->lines().lineCount() / 2;
@@ -70,7 +71,10 @@ void BM_FullParse(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * bytes);
   state.counters["files"] = files.size();
 }
-BENCHMARK(BM_FullParse)->DenseRange(0, std::size(kCorpora) - 1)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_FullParse)
+    ->DenseRange(0, std::size(kCorpora) - 1)
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(3);
 
 void BM_OutlineCpp10k(benchmark::State& state) {
   Document doc("file:///bench.h", "cpp", 1, bench::cleanCppText(10000));

@@ -44,9 +44,12 @@ PositionEncoding negotiateEncoding(const json& offered) {
 
 const char* encodingName(PositionEncoding encoding) {
   switch (encoding) {
-    case PositionEncoding::Utf8: return "utf-8";
-    case PositionEncoding::Utf32: return "utf-32";
-    case PositionEncoding::Utf16: break;
+    case PositionEncoding::Utf8:
+      return "utf-8";
+    case PositionEncoding::Utf32:
+      return "utf-32";
+    case PositionEncoding::Utf16:
+      break;
   }
   return "utf-16";
 }
@@ -61,7 +64,8 @@ ClientProfile profileFromInitialize(const json& params) {
   const json empty = json::object();
   const json* capsPtr = walk(params, {"capabilities"});
   const json& caps = capsPtr && capsPtr->is_object() ? *capsPtr : empty;
-  if (const json* enc = walk(caps, {"general", "positionEncodings"})) p.encoding = negotiateEncoding(*enc);
+  if (const json* enc = walk(caps, {"general", "positionEncodings"}))
+    p.encoding = negotiateEncoding(*enc);
   p.hierarchicalSymbols =
       flag(caps, {"textDocument", "documentSymbol", "hierarchicalDocumentSymbolSupport"});
   p.workDoneProgress = flag(caps, {"window", "workDoneProgress"});

@@ -53,15 +53,20 @@ Position positionFromJson(const json& j) {
   return {uintField(j, "line"), uintField(j, "character")};
 }
 
-json toJson(const Position& p) { return {{"line", p.line}, {"character", p.character}}; }
-json toJson(const Range& r) { return {{"start", toJson(r.start)}, {"end", toJson(r.end)}}; }
+json toJson(const Position& p) {
+  return {{"line", p.line}, {"character", p.character}};
+}
+json toJson(const Range& r) {
+  return {{"start", toJson(r.start)}, {"end", toJson(r.end)}};
+}
 
 std::string documentUri(const json& params) {
   if (!params.is_object()) throw std::invalid_argument("params must be an object");
   auto td = params.find("textDocument");
   if (td == params.end() || !td->is_object()) throw std::invalid_argument("missing textDocument");
   auto uri = td->find("uri");
-  if (uri == td->end() || !uri->is_string()) throw std::invalid_argument("missing textDocument.uri");
+  if (uri == td->end() || !uri->is_string())
+    throw std::invalid_argument("missing textDocument.uri");
   return uri->get<std::string>();
 }
 
@@ -112,7 +117,8 @@ json selectionToJson(const DocumentSnapshot& doc, const std::vector<std::vector<
       node = std::move(cur);
     }
     if (node.is_null()) {
-      Range whole = doc.toRange(ByteRange{0, static_cast<uint32_t>(doc.text().size())}, client.encoding);
+      Range whole =
+          doc.toRange(ByteRange{0, static_cast<uint32_t>(doc.text().size())}, client.encoding);
       node = {{"range", toJson(whole)}};
     }
     out.push_back(std::move(node));
@@ -120,7 +126,9 @@ json selectionToJson(const DocumentSnapshot& doc, const std::vector<std::vector<
   return out;
 }
 
-json toJson(const Location& l) { return {{"uri", l.uri}, {"range", toJson(l.range)}}; }
+json toJson(const Location& l) {
+  return {{"uri", l.uri}, {"range", toJson(l.range)}};
+}
 
 json workspaceSymbolToJson(const std::string& name, int kind, const std::string& container,
                            const Location& location) {
@@ -149,7 +157,8 @@ json hoverToJson(const Range& range, const std::string& language, const std::str
           {"range", toJson(range)}};
 }
 
-json diagnosticsToJson(const DocumentSnapshot& doc, const std::vector<SyntaxDiagnostic>& diagnostics,
+json diagnosticsToJson(const DocumentSnapshot& doc,
+                       const std::vector<SyntaxDiagnostic>& diagnostics,
                        const ClientProfile& client) {
   json list = json::array();
   for (const auto& d : diagnostics) {

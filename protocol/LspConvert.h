@@ -43,7 +43,8 @@ json hoverToJson(const Range& range, const std::string& language, const std::str
                  const std::string& container, const std::string& doc, size_t moreDefinitions,
                  const ClientProfile& client);
 
-json diagnosticsToJson(const DocumentSnapshot& doc, const std::vector<SyntaxDiagnostic>& diagnostics,
+json diagnosticsToJson(const DocumentSnapshot& doc,
+                       const std::vector<SyntaxDiagnostic>& diagnostics,
                        const ClientProfile& client);
 
 }  // namespace sb::lsp

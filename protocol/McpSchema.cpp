@@ -31,14 +31,17 @@ std::optional<std::string> check(const json& schema, const json& value, const st
   }
   if (value.is_number()) {
     double v = value.get<double>();
-    if (auto m = schema.find("minimum"); m != schema.end() && m->is_number() && v < m->get<double>())
+    if (auto m = schema.find("minimum");
+        m != schema.end() && m->is_number() && v < m->get<double>())
       return where + " must be at least " + m->dump();
-    if (auto m = schema.find("maximum"); m != schema.end() && m->is_number() && v > m->get<double>())
+    if (auto m = schema.find("maximum");
+        m != schema.end() && m->is_number() && v > m->get<double>())
       return where + " must be at most " + m->dump();
   }
   if (value.is_string()) {
-    if (auto m = schema.find("minLength"); m != schema.end() && m->is_number_unsigned() &&
-                                          value.get_ref<const std::string&>().size() < m->get<size_t>())
+    if (auto m = schema.find("minLength");
+        m != schema.end() && m->is_number_unsigned() &&
+        value.get_ref<const std::string&>().size() < m->get<size_t>())
       return where + " must have at least " + m->dump() + " characters";
   }
   if (value.is_object()) {

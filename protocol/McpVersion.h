@@ -27,6 +27,8 @@ inline bool isSupported(std::string_view version) {
 }
 
 // JSON-RPC batches exist only in 2025-03-26.
-inline bool allowsBatches(std::string_view version) { return version == "2025-03-26"; }
+inline bool allowsBatches(std::string_view version) {
+  return version == "2025-03-26";
+}
 
 }  // namespace sb::mcp

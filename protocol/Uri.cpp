@@ -22,7 +22,8 @@ std::optional<std::string> fileUriToPath(std::string_view uri) {
   if (uri.substr(0, scheme.size()) != scheme) return std::nullopt;
   uri.remove_prefix(scheme.size());
   if (uri.substr(0, 9) == "localhost") uri.remove_prefix(9);
-  if (uri.empty() || uri.front() != '/') return std::nullopt;  // remote authorities are not files here
+  if (uri.empty() || uri.front() != '/')
+    return std::nullopt;  // remote authorities are not files here
   std::string out;
   out.reserve(uri.size());
   for (size_t i = 0; i < uri.size(); ++i) {

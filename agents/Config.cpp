@@ -4,6 +4,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -16,7 +17,8 @@ namespace {
 // The file format, for validation: every key, its type, and its children.
 // Checking the whole object before applying any of it gives errors and
 // warnings with full JSON paths and keeps a bad file from half-applying.
-enum class Kind { String, Bool, Number, NonNegInt, PosInt, Object, Array, StringArray, StringMap };
+// Counts are ints; durations (Ms) are long long milliseconds.
+enum class Kind { String, Bool, Number, NonNegInt, PosInt, Ms, Object, Array, StringArray, StringMap };
 
 struct Field {
   const char* key;
@@ -25,12 +27,12 @@ struct Field {
 };
 
 const std::vector<Field> kTimeouts = {
-    {"connectMs", Kind::NonNegInt}, {"firstTokenMs", Kind::NonNegInt}, {"totalMs", Kind::NonNegInt}};
+    {"connectMs", Kind::Ms}, {"firstTokenMs", Kind::Ms}, {"totalMs", Kind::Ms}};
 const std::vector<Field> kRetry = {{"maxRetries", Kind::NonNegInt},
-                                   {"baseDelayMs", Kind::NonNegInt},
-                                   {"maxDelayMs", Kind::NonNegInt},
-                                   {"retryAfterCapMs", Kind::NonNegInt}};
-const std::vector<Field> kBreaker = {{"failureThreshold", Kind::PosInt}, {"cooldownMs", Kind::NonNegInt}};
+                                   {"baseDelayMs", Kind::Ms},
+                                   {"maxDelayMs", Kind::Ms},
+                                   {"retryAfterCapMs", Kind::Ms}};
+const std::vector<Field> kBreaker = {{"failureThreshold", Kind::PosInt}, {"cooldownMs", Kind::Ms}};
 const std::vector<Field> kBackend = {
     {"name", Kind::String},          {"provider", Kind::String},      {"baseUrl", Kind::String},
     {"model", Kind::String},         {"apiKeyEnv", Kind::String},     {"headers", Kind::StringMap},
@@ -38,7 +40,7 @@ const std::vector<Field> kBackend = {
     {"retry", Kind::Object, &kRetry}, {"circuitBreaker", Kind::Object, &kBreaker},
     {"anthropicVersion", Kind::String}, {"enabled", Kind::Bool}};
 const std::vector<Field> kCache = {{"path", Kind::String},
-                                   {"ttlMs", Kind::NonNegInt},
+                                   {"ttlMs", Kind::Ms},
                                    {"maxEntries", Kind::NonNegInt},
                                    {"maxTemperature", Kind::Number},
                                    {"cacheStreamed", Kind::Bool}};
@@ -63,14 +65,22 @@ const char* kindName(Kind k) {
     case Kind::String: return "a string";
     case Kind::Bool: return "true or false";
     case Kind::Number: return "a number";
-    case Kind::NonNegInt: return "a non-negative integer";
-    case Kind::PosInt: return "a positive integer";
+    case Kind::NonNegInt: return "an integer from 0 to 2147483647";
+    case Kind::Ms: return "a non-negative integer (milliseconds)";
+    case Kind::PosInt: return "an integer from 1 to 2147483647";
     case Kind::Object: return "an object";
     case Kind::Array: return "an array";
     case Kind::StringArray: return "an array of strings";
     case Kind::StringMap: return "an object of strings";
   }
   return "?";
+}
+
+bool inRange(const json& v, long long lo, long long hi) {
+  if (v.is_number_unsigned())  // the parser stores every non-negative integer as unsigned
+    return v.get<unsigned long long>() >= static_cast<unsigned long long>(lo) &&
+           v.get<unsigned long long>() <= static_cast<unsigned long long>(hi);
+  return v.is_number_integer() && v.get<long long>() >= lo && v.get<long long>() <= hi;
 }
 
 std::string typeName(const json& v) {
@@ -90,8 +100,9 @@ void checkValue(const json& v, const std::string& path, const Field& f, std::vec
     case Kind::String: ok = v.is_string(); break;
     case Kind::Bool: ok = v.is_boolean(); break;
     case Kind::Number: ok = v.is_number(); break;
-    case Kind::NonNegInt: ok = v.is_number_unsigned() || (v.is_number_integer() && v.get<long long>() >= 0); break;
-    case Kind::PosInt: ok = v.is_number_integer() && v.get<long long>() >= 1; break;
+    case Kind::NonNegInt: ok = inRange(v, 0, std::numeric_limits<int>::max()); break;
+    case Kind::PosInt: ok = inRange(v, 1, std::numeric_limits<int>::max()); break;
+    case Kind::Ms: ok = inRange(v, 0, 1'000'000'000'000LL); break;  // ~30 years: no overflow in Millis arithmetic
     case Kind::Object: ok = v.is_object(); break;
     case Kind::Array: ok = v.is_array(); break;
     case Kind::StringArray:

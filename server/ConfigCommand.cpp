@@ -240,7 +240,12 @@ int runConfigCheck(const std::string& workspaceDir, std::ostream& out, const Get
   bool allOk = true;
   for (size_t i = 0; i < s.backends.size(); ++i) {
     const BackendConfig& b = s.backends[i];
-    Verdict v = verdicts[i].get();
+    Verdict v;
+    try {
+      v = verdicts[i].get();
+    } catch (const std::exception& e) {  // e.g. a header or model name that is not valid UTF-8
+      v = {false, std::string("failed: ") + e.what()};
+    }
     allOk = allOk && v.ok;
     std::string key = b.apiKeyEnv.empty() ? "no key"
                                           : "key from " + b.apiKeyEnv +

@@ -217,6 +217,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void fail(int status, std::string message) {
     busy_ = true;
     closeAfter_ = true;
+    draining_ = true;  // what else arrives (e.g. the rest of a refused body) is discarded
     in_.clear();
     auto ex = std::make_shared<Exchange>(weak_from_this());
     current_ = ex;

@@ -97,6 +97,15 @@ Reply autoReply(const RecordedRequest& req, const std::string& text) {
     return r;
   }
   int n = tokens(text);
+  // Model lists (what `switchboard config check` asks): one model, "fake-model".
+  if (req.method == "GET" && endsWith(path, "/models")) {
+    r.body = json{{"object", "list"}, {"data", {{{"id", "fake-model"}, {"object", "model"}, {"type", "model"}}}}}.dump();
+    return r;
+  }
+  if (req.method == "GET" && endsWith(path, "/api/tags")) {
+    r.body = json{{"models", {{{"name", "fake-model:latest"}, {"model", "fake-model:latest"}}}}}.dump();
+    return r;
+  }
   if (endsWith(path, "/chat/completions")) {
     r.body = json{{"object", "chat.completion"},
                   {"choices", {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", text}}}, {"finish_reason", "stop"}}}},

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the pinned SDK into WORKDIR (a build-tree folder, never the source
+# tree) and runs e2e.mjs from there so Node resolves it.
+# Usage: run.sh SOURCE_DIR WORKDIR   (SB_BINARY, SB_FIXTURE, SB_SCRATCH in the environment)
+set -eu
+src=$1 work=$2
+mkdir -p "$work"
+cp "$src/package.json" "$src/package-lock.json" "$src/e2e.mjs" "$work/"
+cd "$work"
+# Reinstall only when the lock file changed since the last install.
+if ! cmp -s package-lock.json node_modules/.sb-installed-lock.json 2>/dev/null; then
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json node_modules/.sb-installed-lock.json
+fi
+exec node e2e.mjs

@@ -150,6 +150,8 @@ class Engine {
   // transfer) plus identifiers from the document and the index.
   void complete(const std::string& uri, Position at, PositionEncoding encoding,
                 const CancelToken& cancel, Callback<CompletionOutcome> done);
+  // New backends or completion settings (workspace/didChangeConfiguration).
+  void setCompletion(std::shared_ptr<agents::LlmRouter> llm, CompletionOptions options);
   // The prompt a completion at `at` would send (for --show-context).
   void completionPrompt(const std::string& uri, Position at, PositionEncoding encoding,
                         const CancelToken& cancel, Callback<agents::LlmRequest> done);

@@ -38,17 +38,25 @@ struct Prepared {
   std::optional<agents::LlmRequest> request;
   agents::CompletionSurroundings around;
   Position cursor;
+  std::shared_ptr<agents::LlmRouter> llm;  // the router this request uses, kept alive
 };
 
 }  // namespace
+
+void Engine::setCompletion(std::shared_ptr<agents::LlmRouter> llm, CompletionOptions options) {
+  std::lock_guard lock(state_->mu);
+  state_->options.llm = std::move(llm);
+  state_->options.completion = std::move(options);
+}
 
 void Engine::completionPrompt(const std::string& uri, Position at, PositionEncoding encoding,
                               const CancelToken& cancel, Callback<agents::LlmRequest> done) {
   state_->query<agents::LlmRequest>(uri, cancel, std::move(done), [s = state_, at, encoding](const SnapshotPtr& snap) {
     auto [index, rel] = s->locate(snap->uri());
-    CompletionContext ctx = buildCompletionContext(*snap, snap->offsetAt(at, encoding), index.get(), rel,
-                                                   s->options.completion.budgets);
-    return agents::buildFimRequest(ctx, s->options.completion.fim);
+    auto [llm, completion] = s->completionConfig();
+    CompletionContext ctx =
+        buildCompletionContext(*snap, snap->offsetAt(at, encoding), index.get(), rel, completion.budgets);
+    return agents::buildFimRequest(ctx, completion.fim);
   });
 }
 
@@ -75,7 +83,8 @@ void Engine::complete(const std::string& uri, Position at, PositionEncoding enco
     }
     done(std::move(r));
   };
-  auto timer = std::make_shared<boost::asio::steady_timer>(state_->executor, state_->options.completion.debounce);
+  auto timer =
+      std::make_shared<boost::asio::steady_timer>(state_->executor, state_->completionConfig().second.debounce);
   timer->async_wait([s = state_, uri, at, encoding, token, finish, timer](boost::system::error_code) {
     if (token.cancelled()) return finish(cancelled());
     s->query<Prepared>(
@@ -85,7 +94,7 @@ void Engine::complete(const std::string& uri, Position at, PositionEncoding enco
           if (!p) return finish(std::get<EngineError>(r));
           if (!p->request) return finish(std::move(p->outcome));
           auto prepared = std::make_shared<Prepared>(std::move(*p));
-          s->options.llm->complete(
+          prepared->llm->complete(
               *prepared->request, nullptr,
               [prepared, finish, token](agents::LlmOutcome o) {
                 CompletionOutcome out = std::move(prepared->outcome);
@@ -112,17 +121,18 @@ void Engine::complete(const std::string& uri, Position at, PositionEncoding enco
         [s, at, encoding](const SnapshotPtr& snap) {
           Prepared p;
           auto [index, rel] = s->locate(snap->uri());
+          auto [llm, completion] = s->completionConfig();
           uint32_t offset = snap->offsetAt(at, encoding);
-          CompletionContext ctx = buildCompletionContext(*snap, offset, index.get(), rel, s->options.completion.budgets);
+          CompletionContext ctx = buildCompletionContext(*snap, offset, index.get(), rel, completion.budgets);
           p.cursor = snap->positionAt(offset, encoding);
           Range word{snap->positionAt(offset - static_cast<uint32_t>(ctx.wordPrefix.size()), encoding), p.cursor};
           p.outcome.items = identifierCandidates(*snap, ctx, index.get(), word);
-          const auto& llm = s->options.llm;
           if (!llm || !llm->configured()) {
             p.outcome.note = agents::LlmRouter::notConfiguredMessage();
-          } else if (s->options.completion.enabled) {
-            p.request = agents::buildFimRequest(ctx, s->options.completion.fim);
+          } else if (completion.enabled) {
+            p.request = agents::buildFimRequest(ctx, completion.fim);
             p.around = {ctx.linePrefix, ctx.lineSuffix, ctx.suffix};
+            p.llm = llm;
           }
           return p;
         });

@@ -47,6 +47,12 @@ struct Engine::State : std::enable_shared_from_this<Engine::State> {
   std::vector<std::shared_ptr<WorkspaceIndex>> workspaces;  // guarded by mu
   std::unordered_map<std::string, CancelSource> completions;  // the running one per document; guarded by mu
 
+  // The model and completion options, replaceable while requests run.
+  std::pair<std::shared_ptr<agents::LlmRouter>, CompletionOptions> completionConfig() const {
+    std::lock_guard lock(mu);
+    return {options.llm, options.completion};
+  }
+
   // The workspace holding `uri`, and the file's path relative to its root.
   std::pair<std::shared_ptr<WorkspaceIndex>, std::string> locate(const std::string& uri) const {
     auto path = fileUriToPath(uri);

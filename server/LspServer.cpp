@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "LlmSettings.h"
 #include "protocol/LspConvert.h"
 #include "protocol/Uri.h"
 
@@ -106,6 +107,7 @@ void LspServer::onNotification(std::string_view method, const json& params) {
       {"$/cancelRequest", &LspServer::cancelRequest},
       {"workspace/didChangeWatchedFiles", &LspServer::didChangeWatchedFiles},
       {"workspace/didChangeWorkspaceFolders", &LspServer::didChangeWorkspaceFolders},
+      {"workspace/didChangeConfiguration", &LspServer::didChangeConfiguration},
   };
   auto it = kHandlers.find(method);
   if (it == kHandlers.end()) {
@@ -135,6 +137,16 @@ void LspServer::initialize(const json& params, Request& request) {
   client_ = std::make_shared<const ClientProfile>(profileFromInitialize(params));
   std::weak_ptr<RpcEndpoint> endpoint = session_.endpoint;
   auto client = client_;
+  if (auto init = params.find("initializationOptions"); init != params.end() && !init->is_null()) {
+    std::vector<std::string> warnings;
+    try {
+      options_.settings = agents::mergeSettings(options_.settings, *init, &warnings);
+      applySettings(options_.settings, options_.engine);
+    } catch (const std::exception& e) {
+      spdlog::warn("[{}] initializationOptions ignored: {}", session_.peer, e.what());
+    }
+    for (const auto& w : warnings) spdlog::warn("[{}] initializationOptions: {}", session_.peer, w);
+  }
   engine_ = std::make_unique<Engine>(
       workers_, options_.engine,
       [endpoint, client](const SnapshotPtr& doc, const std::vector<SyntaxDiagnostic>& diagnostics) {
@@ -290,6 +302,14 @@ void LspServer::didChangeWatchedFiles(const json& params) {
       }
     }
   });
+}
+
+void LspServer::didChangeConfiguration(const json& params) {
+  std::vector<std::string> warnings;
+  options_.settings = agents::mergeSettings(options_.settings, params.value("settings", json()), &warnings);
+  for (const auto& w : warnings) spdlog::warn("[{}] settings: {}", session_.peer, w);
+  applySettings(options_.settings, options_.engine);
+  engine_->setCompletion(options_.engine.llm, options_.engine.completion);
 }
 
 void LspServer::didChangeWorkspaceFolders(const json& params) {

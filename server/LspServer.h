@@ -11,6 +11,7 @@
 #include "Engine.h"
 #include "Transport.h"
 #include "WorkspaceRegistry.h"
+#include "agents/Config.h"
 #include "protocol/ClientProfile.h"
 
 namespace sb {
@@ -21,6 +22,9 @@ struct LspOptions {
   std::function<void(int exitCode)> onExit;
   // Where workspace indexes come from; null disables indexing.
   WorkspaceRegistry* workspaces = nullptr;
+  // The settings from files and environment; the client's
+  // initializationOptions and didChangeConfiguration are merged on top.
+  agents::Settings settings;
   // Pipe mode: initialize params used when the first message is not
   // "initialize", so scripts can send requests straight away.
   std::optional<json> implicitInitialize;
@@ -63,6 +67,7 @@ class LspServer final : public FrontEnd {
   void cancelRequest(const json& params);
   void didChangeWatchedFiles(const json& params);
   void didChangeWorkspaceFolders(const json& params);
+  void didChangeConfiguration(const json& params);
 
   void openWorkspaces(const std::vector<std::string>& roots);
   void startIndexing(std::function<void(const IndexReport&)> done = {});

@@ -18,6 +18,7 @@
 #include "FileCommands.h"
 #include "CompleteCommand.h"
 #include "IndexCommands.h"
+#include "LlmSettings.h"
 #include "LspServer.h"
 #include "HttpServer.h"
 #include "McpCodeTools.h"
@@ -263,15 +264,16 @@ int main(int argc, char** argv) {
     }
     return runFindCommand(registry, cl->get("--workspace", "."), cl->args.front(), limit);
   }
-  // Language models from the usual environment variables (a configuration
-  // file joins them with the settings work); none means offline mode.
-  if (auto backends = agents::backendsFromEnvironment(); !backends.empty()) {
-    try {
-      options.engine.llm = std::make_shared<agents::LlmRouter>(std::move(backends));
-    } catch (const std::exception& e) {
-      std::cerr << "switchboard: LLM backends not usable: " << e.what() << "\n";
-    }
-  }
+  // Settings: defaults < environment variables < user file < workspace file
+  // (the editor's overrides join in at initialize). No backend: offline.
+  std::string settingsRoot = cmd == "mcp" ? dirArg : cl->get("--workspace", ".");
+  agents::LoadedSettings loaded =
+      agents::loadSettings(std::filesystem::absolute(settingsRoot).lexically_normal().string(),
+                           [](const char* name) { return std::getenv(name); });
+  for (const auto& w : loaded.warnings) spdlog::warn("settings: {}", w);
+  for (const auto& e : loaded.errors) spdlog::error("settings: {}", e);
+  options.settings = loaded.settings;
+  applySettings(loaded.settings, options.engine);
   Workers workers(static_cast<unsigned>(threads));
   if (cmd == "complete") {
     if (cl->args.empty()) {

@@ -34,7 +34,7 @@ class CompletionLsp : public ::testing::Test {
     fs::remove_all(dir_);
   }
 
-  void start(bool withModel, json capabilities) {
+  void start(bool withModel, json capabilities, json initializationOptions = nullptr) {
     if (withModel)
       ::setenv("OPENAI_BASE_URL", (backend_.url() + "/v1").c_str(), 1);
     else
@@ -43,7 +43,8 @@ class CompletionLsp : public ::testing::Test {
     lsp_.emplace(proc_->io());
     json init = lsp_->request("initialize", {{"processId", nullptr},
                                              {"rootUri", "file://" + fs::canonical(dir_ / "ws").string()},
-                                             {"capabilities", capabilities}});
+                                             {"capabilities", capabilities},
+                                             {"initializationOptions", initializationOptions}});
     ASSERT_TRUE(init.contains("result")) << init.dump();
     caps_ = init["result"]["capabilities"];
     lsp_->notify("initialized", json::object());
@@ -112,6 +113,18 @@ TEST_F(CompletionLsp, ANewerRequestSupersedesTheOlderOne) {
   EXPECT_EQ(b["result"]["items"][0]["textEdit"]["newText"], "urn amount");
   // The debounce means the superseded request never reached the model.
   EXPECT_EQ(backend_.requestCount(), 1u);
+}
+
+TEST_F(CompletionLsp, InitializationOptionsChooseTheFimTemplate) {
+  backend_.setDefaultText("urn 1");
+  start(true, json::object(), {{"switchboard", {{"completion", {{"fimTemplate", "qwen"}, {"maxTokens", 64}}}}}});
+  json r = completeAt("textDocument/completion", 3, 7);
+  ASSERT_FALSE(r["result"]["items"].empty()) << r.dump();
+  ASSERT_TRUE(backend_.waitForRequests(1, 5s));
+  std::string body = backend_.requests().back().body;
+  EXPECT_NE(body.find("<|fim_prefix|>"), std::string::npos) << body;
+  EXPECT_NE(body.find("<|fim_middle|>"), std::string::npos) << body;
+  EXPECT_NE(body.find("64"), std::string::npos) << body;
 }
 
 TEST_F(CompletionLsp, OfflineModeStillCompletesIdentifiers) {

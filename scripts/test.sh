@@ -4,6 +4,8 @@
 set -eu
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
+# Let ccache reuse objects across clones in other folders (CI clones afresh).
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 
 echo "== build (RelWithDebInfo) and test"
 cmake -S . -B build -G Ninja

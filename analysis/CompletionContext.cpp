@@ -4,7 +4,7 @@
 #include <set>
 
 #include "analysis/NodeUtil.h"
-#include "analysis/Tags.h"
+#include "analysis/Identifiers.h"
 
 namespace sb {
 namespace {
@@ -93,18 +93,19 @@ CompletionContext buildCompletionContext(const DocumentSnapshot& doc, uint32_t o
   while (w > 0 && identChar(ctx.linePrefix[w - 1])) --w;
   ctx.wordPrefix = ctx.linePrefix.substr(w);
 
+  ctx.window = {offset > 3000 ? offset - 3000 : 0,
+                std::min<uint32_t>(offset + 1000, static_cast<uint32_t>(text.size()))};
   if (!index) return ctx;
   for (const auto& imp : index->store().importsOf(relPath)) ctx.imports.push_back(imp.path);
 
-  // Names used around the cursor (nearest first) that are defined elsewhere.
-  std::set<std::string> localDefs;
-  for (const Tag& t : extractTags(doc).definitions) localDefs.insert(t.name);
+  // Names used around the cursor (nearest first) that are defined in other
+  // files. Only a window is walked: completion runs on every pause in typing.
   std::vector<std::pair<uint32_t, std::string>> used;
-  for (const Tag& r : extractTags(doc).references) {
-    uint32_t distance =
-        r.nameRange.begin > offset ? r.nameRange.begin - offset : offset - r.nameRange.end;
-    if (distance > 3000 || localDefs.count(r.name) || r.name.size() < 3) continue;
-    used.push_back({distance, r.name});
+  const uint32_t lo = ctx.window.begin, hi = ctx.window.end;
+  for (auto& use : identifiersIn(doc, {lo, hi})) {
+    if (use.name.size() < 3 || (use.range.begin <= offset && use.range.end >= offset)) continue;
+    uint32_t distance = use.range.begin > offset ? use.range.begin - offset : offset - use.range.end;
+    used.push_back({distance, std::move(use.name)});
   }
   std::sort(used.begin(), used.end());
   std::set<std::string> seen;

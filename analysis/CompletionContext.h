@@ -31,6 +31,7 @@ struct CompletionContext {
   std::string suffix;                  // text after the cursor
   std::string linePrefix, lineSuffix;  // the cursor's line, split at the cursor
   std::string wordPrefix;              // the identifier characters just before the cursor
+  ByteRange window;                    // the bytes around the cursor searched for identifiers
   std::vector<ContextSnippet> definitions;
   std::vector<std::string> imports;
   std::string repoMap;

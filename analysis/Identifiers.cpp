@@ -78,4 +78,30 @@ std::vector<ByteRange> identifierOccurrences(const DocumentSnapshot& doc, std::s
   return out;
 }
 
+std::vector<IdentifierUse> identifiersIn(const DocumentSnapshot& doc, ByteRange window) {
+  std::vector<IdentifierUse> out;
+  if (!doc.hasTree()) return out;
+  std::string_view text = doc.text();
+  TreeHandle tree = doc.tree();
+  TreeCursor walker(tree.root());
+  TSTreeCursor* cursor = walker.get();
+  bool more = true;
+  while (more) {
+    TSNode n = ts_tree_cursor_current_node(cursor);
+    bool overlaps = ts_node_start_byte(n) < window.end && ts_node_end_byte(n) > window.begin;
+    if (overlaps && ts_node_child_count(n) == 0) {
+      if (isIdentifierType(ts_node_type(n))) out.push_back({std::string(nodeText(text, n)), byteRangeOf(n)});
+    } else if (overlaps && ts_tree_cursor_goto_first_child(cursor)) {
+      continue;
+    }
+    while (!ts_tree_cursor_goto_next_sibling(cursor)) {
+      if (!ts_tree_cursor_goto_parent(cursor)) {
+        more = false;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace sb

@@ -20,6 +20,15 @@ struct IdentifierAt {
 // name still selects it); nullopt on punctuation, strings and comments.
 std::optional<IdentifierAt> identifierAt(const DocumentSnapshot& doc, uint32_t offset);
 
+struct IdentifierUse {
+  std::string name;
+  ByteRange range;
+};
+
+// Identifier-like leaves overlapping `window`, in document order; subtrees
+// outside the window are not walked, so this is cheap on large files.
+std::vector<IdentifierUse> identifiersIn(const DocumentSnapshot& doc, ByteRange window);
+
 // Every identifier-like leaf spelled `name`, in document order.
 std::vector<ByteRange> identifierOccurrences(const DocumentSnapshot& doc, std::string_view name);
 

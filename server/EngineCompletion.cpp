@@ -7,7 +7,7 @@
 #include "Engine.h"
 #include "EngineState.h"
 #include "agents/CompletionText.h"
-#include "analysis/Tags.h"
+#include "analysis/Identifiers.h"
 
 namespace sb {
 namespace {
@@ -24,9 +24,9 @@ std::vector<CompletionCandidate> identifierCandidates(const DocumentSnapshot& do
     if (out.size() >= 50 || !seen.insert(name).second) return;
     out.push_back({name, replace, name, detail, kind, false});
   };
-  FileTags tags = extractTags(doc);
-  for (const Tag& t : tags.definitions) add(t.name, t.kind, t.signature);
-  for (const Tag& t : tags.references) add(t.name, SymbolKind::Variable, "");
+  // Nearby identifiers (a window of the live tree), the file's definitions
+  // and the workspace's from the index: no whole-file walk per keystroke.
+  for (const auto& use : identifiersIn(doc, ctx.window)) add(use.name, SymbolKind::Variable, "");
   if (index)
     for (const auto& h : index->searchSymbols(ctx.wordPrefix, 30)) add(h.symbol.name, h.symbol.kind, h.symbol.signature);
   return out;

@@ -270,10 +270,9 @@ void RpcEndpoint::sendResponse(const json& id, std::optional<json> result,
 void RpcEndpoint::finished(const json& id, const std::string& method, std::optional<json> result,
                            std::optional<RpcError> error) {
   std::shared_ptr<BatchCollector> batch;
+  const std::string key = idKey(id);
   {
     std::lock_guard lock(mu_);
-    std::string key = idKey(id);
-    inFlight_.erase(key);
     if (auto it = batchOf_.find(key); it != batchOf_.end()) {
       batch = std::move(it->second);
       batchOf_.erase(it);
@@ -282,6 +281,10 @@ void RpcEndpoint::finished(const json& id, const std::string& method, std::optio
   if (error && error->code != rpc::RequestCancelled)
     log("request " + method + " failed: " + error->message);
   sendResponse(id, std::move(result), std::move(error), batch);
+  // Only now is the request done: inFlight() reaching zero must mean every
+  // answer has been handed to the transport (a drain at end of input relies on it).
+  std::lock_guard lock(mu_);
+  inFlight_.erase(key);
 }
 
 void RpcEndpoint::notify(std::string_view method, json params) {

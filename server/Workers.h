@@ -14,6 +14,8 @@ class Workers {
   ~Workers() { pool_.join(); }
   boost::asio::thread_pool::executor_type executor() { return pool_.get_executor(); }
   void stop() { pool_.stop(); }
+  // Waits for every queued task (timers included); later calls return at once.
+  void join() { pool_.join(); }
 
  private:
   boost::asio::thread_pool pool_;

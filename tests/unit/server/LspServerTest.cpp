@@ -30,6 +30,9 @@ class LspHarness {
   ~LspHarness() {
     endpoint_->setHandler(nullptr);
     server_.reset();
+    // Work still queued (a debounced diagnostics pass) sends into inbox_:
+    // let it finish before the members it writes to are destroyed.
+    workers_.join();
   }
 
   void send(const json& message) { endpoint_->receive(message.dump()); }

@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
+#include <algorithm>
 #include <deque>
+#include <future>
 #include <random>
 #include <set>
 
@@ -29,10 +31,12 @@ struct Call {
   DeltaCallback onDelta;
   DoneCallback done;
   CancelToken cancel;
-  std::size_t backend = 0;  // index in the chain
+  std::vector<std::size_t> chain;  // indexes into the backends, in the order to try
+  std::size_t backend = 0;  // position in chain
   int attempt = 0;          // retries made on the current backend
   std::string cacheKey;     // for the current backend
   bool outputStarted = false, finished = false, inFlight = false, probe = false;
+  Clock::time_point attemptStart{};
   std::optional<LlmError> lastError;
 };
 using CallPtr = std::shared_ptr<Call>;
@@ -43,6 +47,9 @@ struct Backend {
   CircuitBreaker breaker;
   int active = 0;
   std::deque<CallPtr> waiting;  // beyond maxConcurrent
+  long requests = 0, failures = 0, cacheHits = 0;
+  std::string lastError;
+  std::deque<double> latencies;  // ms, the most recent successes
 };
 
 bool is2xx(int status) { return status >= 200 && status < 300; }
@@ -70,7 +77,7 @@ struct LlmRouter::Impl {
       if (!key.empty()) secrets.push_back(key);
       int threshold = cfg.breakerThreshold;
       auto cooldown = cfg.breakerCooldown;
-      backends.push_back(Backend{std::move(cfg), std::move(key), CircuitBreaker(threshold, cooldown), 0, {}});
+      backends.push_back(Backend{std::move(cfg), std::move(key), CircuitBreaker(threshold, cooldown), 0, {}, 0, 0, 0, {}, {}});
     }
   }
 
@@ -93,8 +100,8 @@ struct LlmRouter::Impl {
   // Walks the chain from call->backend: cache, circuit breaker, then a slot.
   void tryBackend(const CallPtr& call) {
     if (call->cancel.cancelled()) return cancelled(call);
-    while (call->backend < backends.size()) {
-      Backend& b = backends[call->backend];
+    while (call->backend < call->chain.size()) {
+      Backend& b = backends[call->chain[call->backend]];
       if (serveFromCache(call, b)) return;
       auto admit = b.breaker.admit(Clock::now());
       if (admit != CircuitBreaker::Admit::No) {
@@ -117,13 +124,14 @@ struct LlmRouter::Impl {
     call->cacheKey = sha256Hex(w.url + "\n" + w.body);
     auto hit = cache.get(b.cfg.name, b.cfg.model, call->cacheKey);
     if (!hit) return false;
+    ++b.cacheHits;
     if (call->req.stream && call->onDelta && !hit->text.empty()) call->onDelta(hit->text);
-    finish(call, LlmResult{hit->text, hit->finishReason, 0, 0, b.cfg.name, b.cfg.model, true});
+    finish(call, LlmResult{hit->text, hit->finishReason, 0, 0, b.cfg.name, b.cfg.model, true, {}});
     return true;
   }
 
   void acquire(const CallPtr& call) {
-    Backend& b = backends[call->backend];
+    Backend& b = backends[call->chain[call->backend]];
     if (b.active < b.cfg.maxConcurrent) startAttempt(call);
     else b.waiting.push_back(call);
   }
@@ -140,9 +148,11 @@ struct LlmRouter::Impl {
   void startAttempt(const CallPtr& call) {
     if (stopping) return cancelled(call);
     if (call->cancel.cancelled()) return cancelled(call);
-    Backend& b = backends[call->backend];
+    Backend& b = backends[call->chain[call->backend]];
     ++b.active;
+    ++b.requests;
     call->inFlight = true;
+    call->attemptStart = Clock::now();
     WireRequest w = buildWireRequest(call->req, b.cfg, b.apiKey);
     HttpRequest http{std::move(w.url), std::move(w.headers), std::move(w.body), b.cfg.connectTimeout,
                      b.cfg.firstTokenTimeout, b.cfg.totalTimeout};
@@ -172,7 +182,7 @@ struct LlmRouter::Impl {
 
   void onTransferDone(const CallPtr& call, HttpResult r, ResponseDecoder& decoder, const std::string& errorBody,
                       const WireError& decodeError, const DeltaCallback& onDelta) {
-    Backend& b = backends[call->backend];
+    Backend& b = backends[call->chain[call->backend]];
     call->inFlight = false;
     release(b);
     if (call->finished) return;
@@ -228,8 +238,12 @@ struct LlmRouter::Impl {
   void succeeded(const CallPtr& call, Backend& b, const StreamState& st) {
     b.breaker.onSuccess();
     call->probe = false;
+    b.latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - call->attemptStart).count());
+    if (b.latencies.size() > 256) b.latencies.pop_front();
     if (!call->cacheKey.empty()) cache.put(b.cfg.name, b.cfg.model, call->cacheKey, {st.text, st.finishReason});
-    finish(call, LlmResult{st.text, st.finishReason, st.promptTokens, st.completionTokens, b.cfg.name, b.cfg.model, false});
+    LlmResult result{st.text, st.finishReason, st.promptTokens, st.completionTokens, b.cfg.name, b.cfg.model, false, st.toolCalls};
+    settleToolArguments(result.toolCalls);
+    finish(call, std::move(result));
   }
 
   void attemptFailed(const CallPtr& call, Backend& b, LlmError err, bool retryable, std::optional<Millis> retryAfter) {
@@ -253,6 +267,8 @@ struct LlmRouter::Impl {
     else b.breaker.onFailure(Clock::now());
     call->probe = false;
     spdlog::info("llm: {}", clean(err.message));
+    ++b.failures;
+    b.lastError = clean(err.message);
     call->lastError = std::move(err);
     if (call->outputStarted) return finish(call, *call->lastError);  // the caller already has part of it
     ++call->backend;
@@ -287,6 +303,40 @@ LlmRouter::~LlmRouter() {
   impl_->client.stop();  // in-flight transfers finish as Cancelled
 }
 
+namespace {
+const char* circuitName(CircuitBreaker::State s) {
+  switch (s) {
+    case CircuitBreaker::State::Closed: return "closed";
+    case CircuitBreaker::State::Open: return "open";
+    case CircuitBreaker::State::HalfOpen: return "half-open";
+  }
+  return "?";
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  auto k = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1));
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+  return v[k];
+}
+}  // namespace
+
+std::vector<BackendStatus> LlmRouter::status() const {
+  std::promise<std::vector<BackendStatus>> promise;
+  auto future = promise.get_future();
+  impl_->client.post([impl = impl_.get(), &promise] {
+    std::vector<BackendStatus> out;
+    for (auto& b : impl->backends) {
+      std::vector<double> lat(b.latencies.begin(), b.latencies.end());
+      out.push_back(BackendStatus{b.cfg.name, toString(b.cfg.provider), b.cfg.model, impl->clean(b.cfg.baseUrl),
+                                  circuitName(b.breaker.state()), b.requests, b.failures, b.cacheHits, b.lastError,
+                                  percentile(lat, 0.5), percentile(lat, 0.99)});
+    }
+    promise.set_value(std::move(out));
+  });
+  return future.get();
+}
+
 bool LlmRouter::configured() const { return !impl_->backends.empty(); }
 
 const char* LlmRouter::notConfiguredMessage() {
@@ -300,6 +350,18 @@ void LlmRouter::complete(LlmRequest req, DeltaCallback onDelta, DoneCallback don
     return;
   }
   auto call = std::make_shared<Call>();
+  for (auto& name : req.backends) {
+    std::size_t i = 0;
+    while (i < impl_->backends.size() && impl_->backends[i].cfg.name != name) ++i;
+    if (i < impl_->backends.size()) call->chain.push_back(i);
+    else spdlog::warn("llm: no backend named '{}' is configured; skipped", name);
+  }
+  if (req.backends.empty())
+    for (std::size_t i = 0; i < impl_->backends.size(); ++i) call->chain.push_back(i);
+  if (call->chain.empty()) {
+    if (done) done(LlmError{LlmError::Kind::NotConfigured, 0, "none of the backends asked for is configured"});
+    return;
+  }
   call->req = std::move(req);
   call->onDelta = std::move(onDelta);
   call->done = std::move(done);

@@ -19,6 +19,15 @@
 
 namespace sb::agents {
 
+// A backend's health and traffic, for `switchboard status` and the editors.
+struct BackendStatus {
+  std::string name, provider, model, url;
+  std::string circuit;  // "closed" (healthy), "open" (skipped), "half-open" (probing)
+  long requests = 0, failures = 0, cacheHits = 0;
+  std::string lastError;  // redacted
+  double p50Ms = 0, p99Ms = 0;  // over the last successful requests
+};
+
 class LlmRouter {
  public:
   // API keys are read from the environment (through getenv) here, once.
@@ -30,6 +39,8 @@ class LlmRouter {
   void complete(LlmRequest req, DeltaCallback onDelta, DoneCallback done, CancelToken cancel = {});
 
   bool configured() const;
+  // Not from a done/onDelta callback (it waits for the router's I/O thread).
+  std::vector<BackendStatus> status() const;
   // What to set when nothing is configured.
   static const char* notConfiguredMessage();
 

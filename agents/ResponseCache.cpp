@@ -77,7 +77,7 @@ bool ResponseCache::exec(const char* sql) {
 }
 
 bool ResponseCache::cacheable(const LlmRequest& req) const {
-  return enabled() && req.temperature <= options_.maxTemperature && (!req.stream || options_.cacheStreamed);
+  return enabled() && req.tools.empty() && req.temperature <= options_.maxTemperature && (!req.stream || options_.cacheStreamed);
 }
 
 std::optional<ResponseCache::Entry> ResponseCache::get(const std::string& backend, const std::string& model,

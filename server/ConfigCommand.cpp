@@ -158,7 +158,7 @@ Verdict probe(HttpClient& http, const BackendConfig& b, const GetEnv& getenv) {
   if ((status == 404 || status == 405) && b.provider != Provider::Ollama) {
     // No model list here: a one-token chat request instead.
     LlmRequest req;
-    req.messages.push_back({Message::Role::User, "ping"});
+    req.messages.push_back(Message::user("ping"));
     req.maxTokens = 1;
     WireRequest w = buildWireRequest(req, b, apiKey);
     f = fetch(http, probeRequest(b, apiKey, w.url, w.body));

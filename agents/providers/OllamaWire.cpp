@@ -25,9 +25,41 @@ json generateBody(const LlmRequest& req, const BackendConfig& cfg) {
 json chatBody(const LlmRequest& req, const BackendConfig& cfg) {
   json messages = json::array();
   if (!req.system.empty()) messages.push_back({{"role", "system"}, {"content", req.system}});
-  for (auto& m : req.messages)
-    messages.push_back({{"role", m.role == Message::Role::User ? "user" : "assistant"}, {"content", m.content}});
-  return json{{"model", cfg.model}, {"messages", std::move(messages)}, {"stream", req.stream}, {"options", options(req)}};
+  for (auto& m : req.messages) {
+    if (m.role == Message::Role::Tool) {
+      messages.push_back({{"role", "tool"}, {"content", m.content}, {"tool_name", m.toolName}});
+      continue;
+    }
+    json msg{{"role", m.role == Message::Role::User ? "user" : "assistant"}, {"content", m.content}};
+    if (!m.toolCalls.empty()) {
+      json calls = json::array();
+      for (auto& c : m.toolCalls) calls.push_back({{"function", {{"name", c.name}, {"arguments", c.arguments}}}});
+      msg["tool_calls"] = std::move(calls);
+    }
+    messages.push_back(std::move(msg));
+  }
+  json b{{"model", cfg.model}, {"messages", std::move(messages)}, {"stream", req.stream}, {"options", options(req)}};
+  if (!req.tools.empty()) {
+    json tools = json::array();
+    for (auto& t : req.tools)
+      tools.push_back({{"type", "function"},
+                       {"function", {{"name", t.name}, {"description", t.description}, {"parameters", t.parameters}}}});
+    b["tools"] = std::move(tools);
+  }
+  return b;
+}
+
+// Ollama sends a call whole (arguments as an object, no id), in any value.
+void toolCalls(const json& v, StreamState& st) {
+  auto m = v.find("message");
+  if (m == v.end() || !m->is_object()) return;
+  auto calls = m->find("tool_calls");
+  if (calls == m->end() || !calls->is_array()) return;
+  for (auto& c : *calls) {
+    auto f = c.is_object() ? c.find("function") : c.end();
+    if (f == c.end() || !f->is_object()) continue;
+    st.toolCalls.push_back(ToolCall{{}, stringOr(*f, "name"), f->contains("arguments") ? (*f)["arguments"] : json::object()});
+  }
 }
 
 std::string text(const json& v, bool chat) {
@@ -39,6 +71,7 @@ std::string text(const json& v, bool chat) {
 WireError value(const json& v, bool chat, StreamState& st, const DeltaCallback& onDelta) {
   if (!v.is_object()) return badResponse("stream value is not a JSON object");
   if (v.contains("error")) return LlmError{LlmError::Kind::Http, 0, errorMessageFromBody(v.dump())};
+  if (chat) toolCalls(v, st);
   std::string delta = text(v, chat);
   if (!delta.empty()) {
     st.text += delta;

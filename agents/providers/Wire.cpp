@@ -64,4 +64,20 @@ int intOr(const json& j, const char* key, int fallback) {
   return it != j.end() && it->is_number_integer() ? it->get<int>() : fallback;
 }
 
+void settleToolArguments(std::vector<ToolCall>& calls) {
+  int n = 0;
+  for (auto& c : calls) {
+    ++n;
+    if (c.id.empty()) c.id = "call_" + std::to_string(n);
+    if (!c.arguments.is_string()) continue;
+    const std::string& text = c.arguments.get_ref<const std::string&>();
+    if (text.empty()) {
+      c.arguments = nlohmann::json::object();
+      continue;
+    }
+    auto parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (!parsed.is_discarded()) c.arguments = std::move(parsed);
+  }
+}
+
 }  // namespace sb::agents

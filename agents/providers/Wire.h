@@ -28,7 +28,14 @@ struct StreamState {
   std::string text, finishReason;
   int promptTokens = 0, completionTokens = 0;
   bool done = false;  // the provider's end-of-stream marker was seen
+  // Streamed arguments arrive as JSON text in pieces: they stay strings here
+  // until settleToolArguments() parses them.
+  std::vector<ToolCall> toolCalls;
 };
+
+// Parses tool-call arguments still held as text; unparsable text stays a string.
+// Gives calls without an id one ("call_N").
+void settleToolArguments(std::vector<ToolCall>& calls);
 
 using WireError = std::optional<LlmError>;
 

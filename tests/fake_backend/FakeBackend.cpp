@@ -62,6 +62,7 @@ struct FakeBackend::State {
   mutable std::mutex mu;
   mutable std::condition_variable cv;
   std::deque<Reply> script;           // guarded by mu
+  Responder responder;                // guarded by mu
   std::string defaultText = "Hello, world!";  // guarded by mu
   std::vector<RecordedRequest> received;      // guarded by mu
   int closedByClient = 0;                     // guarded by mu
@@ -76,6 +77,13 @@ struct FakeBackend::State {
   };
 
   Reply nextReply(const RecordedRequest& req) {
+    Responder answer;
+    {
+      std::lock_guard lock(mu);
+      answer = responder;
+    }
+    if (answer)  // outside the lock: a responder may look at requests()
+      if (auto r = answer(req)) return std::move(*r);
     std::lock_guard lock(mu);
     if (!script.empty()) {
       Reply r = std::move(script.front());
@@ -237,6 +245,11 @@ std::string FakeBackend::url() const { return "http://127.0.0.1:" + std::to_stri
 void FakeBackend::enqueue(Reply reply) {
   std::lock_guard lock(state_->mu);
   state_->script.push_back(std::move(reply));
+}
+
+void FakeBackend::setResponder(Responder responder) {
+  std::lock_guard lock(state_->mu);
+  state_->responder = std::move(responder);
 }
 
 void FakeBackend::setDefaultText(std::string text) {

@@ -9,7 +9,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -43,6 +45,17 @@ struct Reply {
 // Replies in each provider's format for `text` (streamed: a few pieces).
 Reply autoReply(const RecordedRequest& req, const std::string& text);
 Reply errorReply(int status, const std::string& message, Headers extra = {});
+// A reply that calls tools, in the format of the request's path (OpenAI chat,
+// Anthropic messages, Ollama chat), streamed if the request asked for it.
+struct FakeToolCall {
+  std::string name;
+  nlohmann::json arguments;
+};
+Reply toolCallReply(const RecordedRequest& req, const std::vector<FakeToolCall>& calls, const std::string& text = {});
+
+// Decides the reply from the request (e.g. by the role's system prompt);
+// nullopt falls through to the queue, then the automatic reply.
+using Responder = std::function<std::optional<Reply>(const RecordedRequest&)>;
 // Streamed pieces as SSE events / NDJSON lines, in the format of `path`.
 std::vector<std::string> streamChunks(const std::string& path, const std::vector<std::string>& pieces);
 
@@ -58,6 +71,7 @@ class FakeBackend {
 
   void enqueue(Reply reply);            // used by the next requests, in order
   void setDefaultText(std::string text);  // what automatic replies say ("Hello, world!")
+  void setResponder(Responder responder);  // runs on the server thread, first
 
   std::vector<RecordedRequest> requests() const;
   std::size_t requestCount() const;

@@ -138,6 +138,91 @@ Reply autoReply(const RecordedRequest& req, const std::string& text) {
   return r;
 }
 
+Reply toolCallReply(const RecordedRequest& req, const std::vector<FakeToolCall>& calls, const std::string& text) {
+  json body = req.json();
+  bool stream = body.is_object() && body.value("stream", false);
+  const std::string& path = req.path;
+  Reply r;
+  if (endsWith(path, "/chat/completions")) {
+    if (!stream) {
+      json tc = json::array();
+      int i = 0;
+      for (auto& c : calls)
+        tc.push_back({{"id", "call_" + std::to_string(++i)}, {"type", "function"},
+                      {"function", {{"name", c.name}, {"arguments", c.arguments.dump()}}}});
+      json msg{{"role", "assistant"}, {"content", text.empty() ? json(nullptr) : json(text)}, {"tool_calls", tc}};
+      r.body = json{{"choices", {{{"index", 0}, {"message", msg}, {"finish_reason", "tool_calls"}}}},
+                    {"usage", {{"prompt_tokens", 5}, {"completion_tokens", 7}}}}
+                   .dump();
+      return r;
+    }
+    // Streamed: the name first, the arguments split in two pieces, as real servers do.
+    r.contentType = "text/event-stream";
+    int i = 0;
+    for (auto& c : calls) {
+      std::string args = c.arguments.dump();
+      std::string half = args.substr(0, args.size() / 2), rest = args.substr(args.size() / 2);
+      json first{{"index", i}, {"id", "call_" + std::to_string(i + 1)}, {"type", "function"},
+                 {"function", {{"name", c.name}, {"arguments", half}}}};
+      r.chunks.push_back(sse({{"choices", {{{"index", 0}, {"delta", {{"tool_calls", {first}}}}}}}}));
+      json second{{"index", i}, {"function", {{"arguments", rest}}}};
+      r.chunks.push_back(sse({{"choices", {{{"index", 0}, {"delta", {{"tool_calls", {second}}}}}}}}));
+      ++i;
+    }
+    r.chunks.push_back(sse({{"choices", {{{"index", 0}, {"delta", json::object()}, {"finish_reason", "tool_calls"}}}}}));
+    r.chunks.push_back("data: [DONE]\n\n");
+    return r;
+  }
+  if (endsWith(path, "/v1/messages")) {
+    if (!stream) {
+      json content = json::array();
+      if (!text.empty()) content.push_back({{"type", "text"}, {"text", text}});
+      int i = 0;
+      for (auto& c : calls)
+        content.push_back({{"type", "tool_use"}, {"id", "toolu_" + std::to_string(++i)}, {"name", c.name}, {"input", c.arguments}});
+      r.body = json{{"type", "message"}, {"content", content}, {"stop_reason", "tool_use"},
+                    {"usage", {{"input_tokens", 5}, {"output_tokens", 7}}}}
+                   .dump();
+      return r;
+    }
+    r.contentType = "text/event-stream";
+    r.chunks.push_back(sse({{"type", "message_start"}, {"message", {{"id", "msg_1"}, {"usage", {{"input_tokens", 5}}}}}},
+                           "message_start"));
+    int i = 0;
+    for (auto& c : calls) {
+      std::string args = c.arguments.dump();
+      r.chunks.push_back(sse({{"type", "content_block_start"}, {"index", i},
+                              {"content_block", {{"type", "tool_use"}, {"id", "toolu_" + std::to_string(i + 1)},
+                                                 {"name", c.name}, {"input", json::object()}}}},
+                             "content_block_start"));
+      for (auto& piece : split(args, 2))
+        r.chunks.push_back(sse({{"type", "content_block_delta"}, {"index", i},
+                                {"delta", {{"type", "input_json_delta"}, {"partial_json", piece}}}},
+                               "content_block_delta"));
+      r.chunks.push_back(sse({{"type", "content_block_stop"}, {"index", i}}, "content_block_stop"));
+      ++i;
+    }
+    r.chunks.push_back(sse({{"type", "message_delta"}, {"delta", {{"stop_reason", "tool_use"}}}, {"usage", {{"output_tokens", 7}}}},
+                           "message_delta"));
+    r.chunks.push_back(sse({{"type", "message_stop"}}, "message_stop"));
+    return r;
+  }
+  if (endsWith(path, "/api/chat")) {
+    json tc = json::array();
+    for (auto& c : calls) tc.push_back({{"function", {{"name", c.name}, {"arguments", c.arguments}}}});
+    json v{{"model", "fake"}, {"message", {{"role", "assistant"}, {"content", text}, {"tool_calls", tc}}},
+           {"done", true}, {"done_reason", "stop"}, {"prompt_eval_count", 5}, {"eval_count", 7}};
+    if (stream) {
+      r.contentType = "application/x-ndjson";
+      r.chunks.push_back(v.dump() + "\n");
+    } else {
+      r.body = v.dump();
+    }
+    return r;
+  }
+  return errorReply(404, "no tool calling at " + path);
+}
+
 Reply errorReply(int status, const std::string& message, Headers extra) {
   Reply r;
   r.status = status;

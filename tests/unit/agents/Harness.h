@@ -65,7 +65,7 @@ inline LlmRequest chat(std::string text, bool stream = false) {
   LlmRequest r;
   r.kind = LlmRequest::Kind::Chat;
   r.system = "You are terse.";
-  r.messages.push_back({Message::Role::User, std::move(text)});
+  r.messages.push_back(Message::user(std::move(text)));
   r.stream = stream;
   r.maxTokens = 32;
   return r;

@@ -180,7 +180,35 @@ local function run()
   check(h.wait_until(function() return commands.last ~= nil end), 'no answer to :SwitchboardStatus')
   check(commands.last.command == 'switchboard.status', 'sent %s', commands.last.command)
 
-  -- 8. A clean stop.
+  -- 8. AI actions and workflows (the daemon may not have them yet): the
+  -- arguments are what the daemon expects, and each request gets an answer.
+  local util = require('switchboard.util')
+  local real_request, sent = util.request, {}
+  util.request = function(c, method, params, ...)
+    if method == 'workspace/executeCommand' then table.insert(sent, params) end
+    return real_request(c, method, params, ...)
+  end
+  local uri = vim.uri_from_bufnr(bufnr)
+  local function expect_command(cmdline, command, argument)
+    sent, commands.last = {}, nil
+    vim.cmd(cmdline)
+    check(#sent == 1 and sent[1].command == command, '%s sent %s', cmdline, vim.inspect(sent))
+    check(vim.deep_equal(sent[1].arguments, { argument }), '%s: arguments %s, expected %s', cmdline,
+      vim.inspect(sent[1].arguments), vim.inspect({ argument }))
+    check(h.wait_until(function() return commands.last ~= nil end), 'no answer to %s', cmdline)
+  end
+  expect_command('3,4SwitchboardRefactor use an f-string', 'switchboard.refactor', {
+    uri = uri, instruction = 'use an f-string',
+    range = { start = { line = 2, character = 0 }, ['end'] = { line = 3, character = #line } },
+  })
+  expect_command('1SwitchboardExplain', 'switchboard.explain', {
+    uri = uri, range = { start = { line = 0, character = 0 }, ['end'] = { line = 0, character = 33 } },
+  })
+  expect_command('SwitchboardWorkflow fix-bug the tax is added twice', 'switchboard.runWorkflow',
+    { template = 'fix-bug', task = 'the tax is added twice' })
+  util.request = real_request
+
+  -- 9. A clean stop.
   vim.lsp.stop_client(client_id)
   check(h.wait_until(function() return vim.lsp.get_client_by_id(client_id) == nil end),
     'the daemon did not exit after shutdown + exit')

@@ -69,7 +69,7 @@ function M.execute(command, arguments, on_result)
   end
   local params = { command = command, arguments = arguments or {} }
   local short = command:gsub('^switchboard%.', '')
-  local ok = client.request('workspace/executeCommand', params, function(err, result)
+  local ok = util.request(client, 'workspace/executeCommand', params, function(err, result)
     M.last = { command = command, result = result, err = err }
     if err then
       util.notify(short .. ' failed: ' .. tostring(err.message or err), vim.log.levels.ERROR)

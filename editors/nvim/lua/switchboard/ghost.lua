@@ -5,6 +5,8 @@ local config = require('switchboard.config')
 local progress = require('switchboard.progress')
 local util = require('switchboard.util')
 
+local uv = vim.uv or vim.loop
+
 local M = {}
 
 M.ns = vim.api.nvim_create_namespace('switchboard_ghost')
@@ -29,7 +31,7 @@ end
 
 local function cancel_pending()
   if pending then
-    pcall(pending.client.cancel_request, pending.id)
+    pcall(util.cancel, pending.client, pending.id)
     pending = nil
   end
 end
@@ -175,7 +177,7 @@ function M.request(kind, cycling)
   }
   local req = { client = client, bufnr = bufnr, row = row, col = col, encoding = encoding,
                 tick = vim.api.nvim_buf_get_changedtick(bufnr), cycling = cycling }
-  local ok, id = client.request('textDocument/inlineCompletion', params, function(err, result)
+  local ok, id = util.request(client, 'textDocument/inlineCompletion', params, function(err, result)
     on_result(req, err, result)
   end, bufnr)
   if not ok then return false end
@@ -235,7 +237,7 @@ local function on_text_changed()
   local opts = config.options.inline
   if not opts.enabled or not opts.auto_trigger then return end
   if shown then M.dismiss() end
-  timer = timer or vim.loop.new_timer()
+  timer = timer or uv.new_timer()
   timer:stop()
   timer:start(math.max(0, opts.debounce_ms or 0), 0, vim.schedule_wrap(function()
     local mode = vim.api.nvim_get_mode().mode

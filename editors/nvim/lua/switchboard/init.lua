@@ -10,6 +10,8 @@ local ghost = require('switchboard.ghost')
 local commands = require('switchboard.commands')
 local util = require('switchboard.util')
 
+local uv = vim.uv or vim.loop
+
 local M = {}
 
 local clients_by_root = {} -- root dir -> client id (Neovim 0.7, without vim.lsp.start)
@@ -19,7 +21,7 @@ local function find_root(path)
   local dir = vim.fn.fnamemodify(path, ':p:h')
   while dir and dir ~= '' do
     for _, marker in ipairs(config.options.root_markers) do
-      if vim.loop.fs_stat(dir .. '/' .. marker) then return dir end
+      if uv.fs_stat(dir .. '/' .. marker) then return dir end
     end
     local parent = vim.fn.fnamemodify(dir, ':h')
     if parent == dir then break end
@@ -85,7 +87,7 @@ function M.attach(bufnr)
   end
   local id = clients_by_root[root]
   local client = id and vim.lsp.get_client_by_id(id)
-  if not client or client.is_stopped() then
+  if not client or util.is_stopped(client) then
     id = vim.lsp.start_client(client_config(root))
     if not id then
       util.notify('could not start ' .. table.concat(config.options.cmd, ' '), vim.log.levels.ERROR)
@@ -157,7 +159,7 @@ function M.client(bufnr)
   if client or not wanted(bufnr) then return client end
   local id = clients_by_root[find_root(vim.api.nvim_buf_get_name(bufnr))]
   client = id and vim.lsp.get_client_by_id(id)
-  if client and not client.is_stopped() then return client end
+  if client and not util.is_stopped(client) then return client end
   return nil
 end
 

@@ -3,6 +3,24 @@ local config = require('switchboard.config')
 
 local M = {}
 
+-- Neovim 0.11 made the client's functions methods (client:request(...)).
+local methods = vim.fn.has('nvim-0.11') == 1
+
+function M.request(client, method, params, handler, bufnr)
+  if methods then return client:request(method, params, handler, bufnr) end
+  return client.request(method, params, handler, bufnr)
+end
+
+function M.cancel(client, id)
+  if methods then return client:cancel_request(id) end
+  return client.cancel_request(id)
+end
+
+function M.is_stopped(client)
+  if methods then return client:is_stopped() end
+  return client.is_stopped()
+end
+
 local function clients_of(bufnr)
   local out = {}
   if vim.lsp.get_clients then
@@ -18,11 +36,11 @@ function M.client(bufnr, fallback)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local name = config.options.name
   for _, c in ipairs(clients_of(bufnr)) do
-    if c.name == name and not c.is_stopped() then return c end
+    if c.name == name and not M.is_stopped(c) then return c end
   end
   if fallback then
-    for _, c in pairs(vim.lsp.get_active_clients()) do
-      if c.name == name and not c.is_stopped() then return c end
+    for _, c in pairs((vim.lsp.get_clients or vim.lsp.get_active_clients)()) do
+      if c.name == name and not M.is_stopped(c) then return c end
     end
   end
   return nil

@@ -6,28 +6,9 @@
 -- under the build tree for the copy and the index database).
 -- Exits 0 on success; on failure prints the reason and exits 3.
 
-local TIMEOUT_MS = 10000
-
-local function fail(fmt, ...)
-  error(string.format(fmt, ...), 0)
-end
-
-local function check(cond, fmt, ...)
-  if not cond then fail(fmt, ...) end
-end
-
-local function env(name)
-  local v = os.getenv(name)
-  check(v and v ~= '', 'environment variable %s is not set', name)
-  return v
-end
-
-local function copy_file(from, to)
-  local lines = vim.fn.readfile(from, 'b')
-  check(#lines > 0, 'cannot read fixture %s', from)
-  vim.fn.mkdir(vim.fn.fnamemodify(to, ':h'), 'p')
-  check(vim.fn.writefile(lines, to, 'b') == 0, 'cannot write %s', to)
-end
+local h = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':h') .. '/nvim_helpers.lua')
+local check, env = h.check, h.env
+local TIMEOUT_MS = h.TIMEOUT_MS
 
 local function request(bufnr, client_id, method, params)
   local replies, err = vim.lsp.buf_request_sync(bufnr, method, params, TIMEOUT_MS)
@@ -49,7 +30,7 @@ local function run()
   local ws = scratch .. '/ws'
   for _, rel in ipairs({ 'py/app.py', 'py/geometry.py', 'c/main.c', 'c/shapes.c', 'c/shapes.h',
                          'ts/cart.ts', 'ts/format.ts' }) do
-    copy_file(fixture .. '/' .. rel, ws .. '/' .. rel)
+    h.copy_file(fixture .. '/' .. rel, ws .. '/' .. rel)
   end
 
   vim.cmd('edit ' .. vim.fn.fnameescape(ws .. '/py/app.py'))
@@ -121,13 +102,8 @@ local function run()
     tostring(exit_code), tostring(exit_signal))
 end
 
-local ok, err = pcall(run)
-if scratch then vim.fn.delete(scratch, 'rf') end
-if ok then
-  io.stdout:write('e2e_neovim_index: OK\n')
-  vim.cmd('qall!')
-else
-  io.stdout:write('e2e_neovim_index: FAILED: ' .. tostring(err) .. '\n')
-  io.stdout:flush()
-  vim.cmd('cquit 3')
-end
+h.run('e2e_neovim_index', function()
+  local ok, err = pcall(run)
+  if scratch then vim.fn.delete(scratch, 'rf') end
+  if not ok then error(err, 0) end
+end)

@@ -3,21 +3,9 @@
 -- Environment: SB_BINARY (the switchboard binary), SB_E2E_DATA_DIR (fixtures).
 -- Exits 0 on success; on failure prints the reason and exits 3.
 
-local TIMEOUT_MS = 10000
-
-local function fail(fmt, ...)
-  error(string.format(fmt, ...), 0)
-end
-
-local function check(cond, fmt, ...)
-  if not cond then fail(fmt, ...) end
-end
-
-local function env(name)
-  local v = os.getenv(name)
-  check(v and v ~= '', 'environment variable %s is not set', name)
-  return v
-end
+local h = dofile(vim.fn.fnamemodify(debug.getinfo(1, 'S').source:sub(2), ':h') .. '/nvim_helpers.lua')
+local check, env = h.check, h.env
+local TIMEOUT_MS = h.TIMEOUT_MS
 
 -- Names of a DocumentSymbol list as "outer/inner" paths, in order.
 local function symbol_paths(symbols, prefix, out)
@@ -145,12 +133,4 @@ local function run()
     tostring(exit_code), tostring(exit_signal))
 end
 
-local ok, err = pcall(run)
-if ok then
-  io.stdout:write('e2e_neovim_lsp: OK\n')
-  vim.cmd('qall!')
-else
-  io.stdout:write('e2e_neovim_lsp: FAILED: ' .. tostring(err) .. '\n')
-  io.stdout:flush()
-  vim.cmd('cquit 3')
-end
+h.run('e2e_neovim_lsp', run)

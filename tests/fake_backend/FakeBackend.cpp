@@ -63,6 +63,7 @@ struct FakeBackend::State {
   mutable std::condition_variable cv;
   std::deque<Reply> script;           // guarded by mu
   Responder responder;                // guarded by mu
+  std::deque<std::string> texts;      // guarded by mu
   std::string defaultText = "Hello, world!";  // guarded by mu
   std::vector<RecordedRequest> received;      // guarded by mu
   int closedByClient = 0;                     // guarded by mu
@@ -89,6 +90,12 @@ struct FakeBackend::State {
       Reply r = std::move(script.front());
       script.pop_front();
       return r;
+    }
+    // Model listings (GET) do not use up the scripted texts.
+    if (!texts.empty() && req.method != "GET") {
+      std::string text = std::move(texts.front());
+      texts.pop_front();
+      return autoReply(req, text);
     }
     return autoReply(req, defaultText);
   }
@@ -250,6 +257,11 @@ void FakeBackend::enqueue(Reply reply) {
 void FakeBackend::setResponder(Responder responder) {
   std::lock_guard lock(state_->mu);
   state_->responder = std::move(responder);
+}
+
+void FakeBackend::enqueueText(std::string text) {
+  std::lock_guard lock(state_->mu);
+  state_->texts.push_back(std::move(text));
 }
 
 void FakeBackend::setDefaultText(std::string text) {

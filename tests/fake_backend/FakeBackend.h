@@ -70,6 +70,9 @@ class FakeBackend {
   std::string url() const;  // http://127.0.0.1:PORT
 
   void enqueue(Reply reply);            // used by the next requests, in order
+  // What the next automatic replies say, in order, once the scripted replies
+  // are used up (then the default text again).
+  void enqueueText(std::string text);
   void setDefaultText(std::string text);  // what automatic replies say ("Hello, world!")
   void setResponder(Responder responder);  // runs on the server thread, first
 

@@ -34,7 +34,7 @@ import {
   workflowStatusArgs,
 } from './commands';
 import { classifyResult, errorMessage, isUnknownCommand } from './results';
-import { changedSettings, DAEMON_KEYS, initializationOptions, needsRestart } from './settings';
+import { changedSettings, DAEMON_KEYS, EXTENSION_ONLY_KEYS, initializationOptions, needsRestart } from './settings';
 import {
   DaemonState,
   ProgressTracker,
@@ -81,22 +81,24 @@ class ProgressListener implements StaticFeature {
     this.client.onRequest(WorkDoneProgressCreateRequest.type, (params) => {
       const token = params.token;
       this.owner.tracker.create(token);
+      // The window's progress; the "end" may come before withProgress runs its task.
+      let ended = false;
       let finish: () => void = () => undefined;
       let report: ((message: string) => void) | undefined;
       void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Switchboard' }, (progress) => {
         report = (message) => progress.report({ message });
-        return new Promise<void>((resolve) => (finish = resolve));
+        return ended ? Promise.resolve() : new Promise<void>((resolve) => (finish = resolve));
       });
       const sub = this.client.onProgress(WorkDoneProgress.type, token, (value) => {
-        const ended = this.owner.tracker.apply(token, value);
-        const s = this.owner.tracker.summary();
-        if (report && 'message' in value) report([value.kind === 'begin' ? value.title : '', value.message].filter(Boolean).join(': '));
+        ended = this.owner.tracker.apply(token, value);
+        const text = [value.kind === 'begin' ? value.title : '', value.message].filter(Boolean).join(': ');
+        if (report && text) report(text);
         if (ended) {
           sub.dispose();
           finish();
           void this.owner.refreshStatus();
         }
-        if (s || ended) this.owner.render();
+        this.owner.render();
       });
     });
   }
@@ -168,15 +170,19 @@ class Controller {
         { scheme: 'file', language },
         { scheme: 'untitled', language },
       ]),
-      initializationOptions: initializationOptions(this.sent),
+      // A function, so a restart after a crash sends the settings of that moment.
+      initializationOptions: () => initializationOptions(this.sent),
       outputChannel: this.output,
       traceOutputChannel: this.traceOutput,
     };
     const client = new LanguageClient(SECTION, 'Switchboard', serverOptions, clientOptions);
     client.registerFeature(new ProgressListener(client, this));
     client.onDidChangeState((e) => {
-      if (e.newState === State.Running) this.setDaemon('running');
-      else if (e.newState === State.Starting) this.setDaemon('starting');
+      if (this.client !== client) return; // an old client stopping after a restart
+      if (e.newState === State.Running) {
+        this.setDaemon('running');
+        void this.refreshStatus();
+      } else if (e.newState === State.Starting) this.setDaemon('starting');
       else this.setDaemon('stopped');
     });
     this.client = client;
@@ -234,7 +240,7 @@ class Controller {
 
   private onConfigurationChanged(e: vscode.ConfigurationChangeEvent): void {
     if (!e.affectsConfiguration(SECTION)) return;
-    if (['path', 'args', 'logLevel'].some((k) => needsRestart(k) && e.affectsConfiguration(`${SECTION}.${k}`))) {
+    if (EXTENSION_ONLY_KEYS.some((k) => needsRestart(k) && e.affectsConfiguration(`${SECTION}.${k}`))) {
       void this.restart();
       return;
     }

@@ -74,6 +74,25 @@ test('the extension activates, starts the daemon, shows its status and runs a co
 
     await state.commands.get('switchboard.explainSelection')!();
     assert.ok(state.messages.some((m) => /^error: Switchboard: Explain: open a file first/.test(m)), state.messages.join('\n'));
+
+    // With an editor the action reaches the daemon; with no model configured
+    // (or a daemon without the command yet) it answers with an error that is shown.
+    const file = path.join(ws, 'main.py');
+    vscode.window.activeTextEditor = {
+      document: { uri: vscode.Uri.file(file), lineAt: (l: number) => ({ range: new vscode.Range(l, 0, l, 18) }) },
+      selection: Object.assign(new vscode.Range(0, 0, 0, 0), { active: new vscode.Position(0, 4) }),
+    };
+    state.messages.length = 0;
+    await state.commands.get('switchboard.explainSelection')!();
+    assert.equal(state.messages.length, 1, state.messages.join('\n'));
+    assert.match(state.messages[0], /^error: Switchboard: switchboard\.explain: /);
+    state.messages.length = 0;
+    state.inputs = [undefined];
+    await state.commands.get('switchboard.refactorSelection')!();
+    assert.deepEqual(state.messages, [], 'Escape in the instruction box cancels');
+    state.inputs = ['inline greeting_text'];
+    await state.commands.get('switchboard.refactorSelection')!();
+    assert.match(state.messages[0] ?? '', /^error: Switchboard: switchboard\.refactor: /);
   } finally {
     await extension.deactivate();
     for (const d of context.subscriptions) d.dispose();

@@ -106,6 +106,8 @@ export interface StubState {
   messages: string[];
   statusBar: { text: string; tooltip: unknown };
   configListeners: ((e: { affectsConfiguration(s: string): boolean }) => void)[];
+  /** Answers of showInputBox, in order; undefined: the user pressed Escape. */
+  inputs: (string | undefined)[];
 }
 
 export function createVscodeStub(workspaceFolder: string): { module: any; state: StubState } {
@@ -115,6 +117,7 @@ export function createVscodeStub(workspaceFolder: string): { module: any; state:
     messages: [],
     statusBar: { text: '', tooltip: '' },
     configListeners: [],
+    inputs: [],
   };
   const configuration = (section?: string) => {
     const full = (key: string) => (section ? `${section}.${key}` : key);
@@ -188,6 +191,7 @@ export function createVscodeStub(workspaceFolder: string): { module: any; state:
       showInformationMessage: message('info'),
       showWarningMessage: message('warning'),
       showErrorMessage: message('error'),
+      showInputBox: async () => state.inputs.shift(),
       withProgress: async (_o: unknown, task: (p: unknown, t: unknown) => Promise<unknown>) =>
         task({ report: () => undefined }, { isCancellationRequested: false, onCancellationRequested: () => new Disposable() }),
       activeTextEditor: undefined,

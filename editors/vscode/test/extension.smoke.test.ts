@@ -58,6 +58,10 @@ test('the extension activates, starts the daemon, shows its status and runs a co
     for (const id of allCommandIds()) assert.ok(state.commands.has(id), `${id} is registered`);
     // The language client registered the daemon's own commands beside them.
     assert.ok(state.commands.has(DAEMON.rescan));
+    // The client declared inline completion, the daemon offered it, and the
+    // client registered VS Code's provider for it (and no completion items).
+    assert.ok(state.languageCalls.includes('registerInlineCompletionItemProvider'), state.languageCalls.join(', '));
+    assert.ok(!state.languageCalls.includes('registerCompletionItemProvider'), state.languageCalls.join(', '));
 
     await until('the end of indexing in the status bar', 20_000, () => /Switchboard/.test(state.statusBar.text) && !/spin/.test(state.statusBar.text));
     assert.match(state.statusBar.text, /Switchboard/);

@@ -108,6 +108,8 @@ export interface StubState {
   configListeners: ((e: { affectsConfiguration(s: string): boolean }) => void)[];
   /** Answers of showInputBox, in order; undefined: the user pressed Escape. */
   inputs: (string | undefined)[];
+  /** The vscode.languages functions called (registerInlineCompletionItemProvider, ...). */
+  languageCalls: string[];
 }
 
 export function createVscodeStub(workspaceFolder: string): { module: any; state: StubState } {
@@ -118,6 +120,7 @@ export function createVscodeStub(workspaceFolder: string): { module: any; state:
     statusBar: { text: '', tooltip: '' },
     configListeners: [],
     inputs: [],
+    languageCalls: [],
   };
   const configuration = (section?: string) => {
     const full = (key: string) => (section ? `${section}.${key}` : key);
@@ -208,7 +211,15 @@ export function createVscodeStub(workspaceFolder: string): { module: any; state:
       },
       executeCommand: async (id: string, ...args: unknown[]) => state.commands.get(id)?.(...args),
     },
-    languages: inert('languages'),
+    languages: new Proxy(
+      {},
+      {
+        get: (_t, p) => (...args: unknown[]) => {
+          state.languageCalls.push(String(p));
+          return String(p).startsWith('register') || String(p).startsWith('on') ? new Disposable() : inert(String(p));
+        },
+      },
+    ),
     extensions: inert('extensions'),
   };
   const module = new Proxy(vscode, {

@@ -1,5 +1,7 @@
 #include "agents/Config.h"
 
+#include "agents/Roles.h"
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -124,7 +126,10 @@ void checkObject(const json& obj, const std::string& path, const std::vector<Fie
   if (!obj.is_object()) fail(path.empty() ? "settings" : path, "must be an object, not " + typeName(obj));
   for (auto& [key, value] : obj.items()) {
     auto f = std::find_if(fields.begin(), fields.end(), [&](const Field& x) { return key == x.key; });
-    if (f != fields.end()) {
+    if (path.empty() && key == "agents") {
+      RoleSet probe;  // roles and limits are checked where they are defined
+      probe.configure(value);
+    } else if (f != fields.end()) {
       checkValue(value, join(path, key), *f, warnings);
     } else if (key == "apiKey" || key == "api_key") {
       // Files get committed and shared; keys belong in the environment.
@@ -251,6 +256,7 @@ Settings applySettingsJson(Settings s, const json& j, std::vector<std::string>& 
   }
   if (auto c = j.find("completion"); c != j.end() && c->is_object()) applyCompletion(s.completion, *c);
   if (auto c = j.find("chatBackend"); c != j.end()) s.chatBackend = c->is_string() ? c->get<std::string>() : "";
+  if (auto a = j.find("agents"); a != j.end()) s.agents.merge_patch(*a);
   warnings.insert(warnings.end(), found.begin(), found.end());
   return s;
 }
@@ -272,6 +278,7 @@ json toJson(const Settings& s) {
   for (auto& b : s.backends) backends.push_back(toJson(b));
   json out{{"backends", backends}, {"cache", toJson(s.cache)}, {"completion", toJson(s.completion)}};
   if (!s.chatBackend.empty()) out["chatBackend"] = s.chatBackend;
+  if (!s.agents.empty()) out["agents"] = s.agents;
   return out;
 }
 

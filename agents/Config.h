@@ -37,6 +37,9 @@ struct Settings {
   CacheOptions cache;
   CompletionSettings completion;
   std::string chatBackend;  // optional: the backend chat and actions start with
+  // Agent roles and limits ({"roles": {...}, "limits": {...}}), validated by
+  // agents::RoleSet::configure; layers merge as JSON merge patches.
+  nlohmann::json agents = nlohmann::json::object();
 };
 
 // The accepted fimTemplate values.

@@ -42,6 +42,8 @@ struct WorkflowRunner::Run {
   WorkflowRecord record;  // steps' states live here, under mu
   ApplyMode mode = ApplyMode::None;
   ClientApplier applier;
+  std::shared_ptr<LlmRouter> router;
+  std::shared_ptr<const RoleSet> roles;
   CancelSource cancel;
   ReadLedger ledger;
   std::mutex mu;
@@ -105,16 +107,19 @@ void WorkflowRunner::emit(const WorkflowEvent& e) {
 }
 
 std::string WorkflowRunner::start(const WorkflowTemplate& t, const std::string& task, ApplyMode mode,
-                                  ClientApplier applier) {
+                                  ClientApplier applier, Models models) {
+  auto router = models.router ? models.router : deps_.router;
+  if (!router || !router->configured()) throw std::invalid_argument(LlmRouter::notConfiguredMessage());
+  const RoleSet& roles = models.roles ? *models.roles : *deps_.roles;
   for (auto& s : t.steps)
-    if (!deps_.roles->find(s.role))
+    if (!roles.find(s.role))
       throw std::invalid_argument("step '" + s.id + "' uses role '" + s.role + "', which is not defined");
   std::string id = deps_.store->create(t, task, toString(mode));
-  launch(id, std::move(applier));
+  launch(id, std::move(applier), std::move(models));
   return id;
 }
 
-void WorkflowRunner::resume(const std::string& id, ClientApplier applier) {
+void WorkflowRunner::resume(const std::string& id, ClientApplier applier, Models models) {
   auto rec = deps_.store->load(id);
   if (!rec) throw std::invalid_argument("no workflow with id " + id);
   {
@@ -125,12 +130,20 @@ void WorkflowRunner::resume(const std::string& id, ClientApplier applier) {
   rec = deps_.store->load(id);
   if (rec->state == "running") throw std::invalid_argument("workflow " + id + " is running in another process");
   if (rec->state == "completed") throw std::invalid_argument("workflow " + id + " has already completed");
+  auto router = models.router ? models.router : deps_.router;
+  if (!router || !router->configured()) throw std::invalid_argument(LlmRouter::notConfiguredMessage());
+  const RoleSet& roles = models.roles ? *models.roles : *deps_.roles;
+  for (auto& s : rec->steps)
+    if (!roles.find(s.role))
+      throw std::invalid_argument("step '" + s.id + "' uses role '" + s.role + "', which is not defined");
   deps_.store->resetUnfinishedSteps(id);
-  launch(id, std::move(applier));
+  launch(id, std::move(applier), std::move(models));
 }
 
-void WorkflowRunner::launch(const std::string& id, ClientApplier applier) {
+void WorkflowRunner::launch(const std::string& id, ClientApplier applier, Models models) {
   auto run = std::make_shared<Run>();
+  run->router = models.router ? models.router : deps_.router;
+  run->roles = models.roles ? models.roles : deps_.roles;
   run->id = id;
   run->record = *deps_.store->load(id);
   run->mode = applyModeFromString(run->record.applyMode).value_or(ApplyMode::None);
@@ -336,7 +349,7 @@ void WorkflowRunner::runStep(const std::shared_ptr<Run>& run, std::size_t index)
       for (auto& l : lines) task += l + "\n";
     }
   }
-  const Role* role = deps_.roles->find(step.role);
+  const Role* role = run->roles->find(step.role);
 
   // The step's tools: the shared ones, noting which files the model saw
   // (so edits over later changes are refused), plus propose_edit.
@@ -407,7 +420,7 @@ void WorkflowRunner::runStep(const std::shared_ptr<Run>& run, std::size_t index)
       std::lock_guard lock(proposedMu);
       proposed.clear();
     }
-    result = runAgent(*deps_.router, box, *role, deps_.roles->limits(), task, observer, run->cancel.token());
+    result = runAgent(*run->router, box, *role, run->roles->limits(), task, observer, run->cancel.token());
     if (result.status != AgentResult::Status::Failed || !result.retryable || attempt > options_.stepRetries ||
         run->cancel.token().cancelled())
       break;

@@ -53,8 +53,14 @@ class WorkflowRunner {
   struct Deps {
     std::string root;  // canonical workspace root
     std::shared_ptr<WorkflowStore> store;
-    std::shared_ptr<LlmRouter> router;
+    std::shared_ptr<LlmRouter> router;  // defaults; a start or resume may bring its own
     std::shared_ptr<const ToolBox> tools;  // the shared code tools; propose_edit is added per step
+    std::shared_ptr<const RoleSet> roles;
+  };
+  // The models and roles one run uses (a client's own configuration); null
+  // members fall back to the Deps.
+  struct Models {
+    std::shared_ptr<LlmRouter> router;
     std::shared_ptr<const RoleSet> roles;
   };
   WorkflowRunner(Deps deps, WorkflowOptions options = {});
@@ -64,11 +70,12 @@ class WorkflowRunner {
 
   // Creates the workflow and starts it in the background; returns its id.
   // Throws std::invalid_argument for a role that does not exist.
-  std::string start(const WorkflowTemplate& t, const std::string& task, ApplyMode mode, ClientApplier applier = {});
+  std::string start(const WorkflowTemplate& t, const std::string& task, ApplyMode mode, ClientApplier applier = {},
+                    Models models = {});
   // Continues an interrupted, failed or cancelled workflow: completed steps
   // keep their outputs and are not run again. Throws std::invalid_argument
   // (unknown id, already running, already completed).
-  void resume(const std::string& id, ClientApplier applier = {});
+  void resume(const std::string& id, ClientApplier applier = {}, Models models = {});
   // Cancels a workflow running here at once, or asks the process running it
   // (through the store). False if there is no such running workflow.
   bool cancel(const std::string& id);
@@ -84,7 +91,7 @@ class WorkflowRunner {
 
  private:
   struct Run;
-  void launch(const std::string& id, ClientApplier applier);
+  void launch(const std::string& id, ClientApplier applier, Models models);
   void drive(const std::shared_ptr<Run>& run);
   void runStep(const std::shared_ptr<Run>& run, std::size_t index);
   void handleEdits(const std::shared_ptr<Run>& run, const std::string& stepId, const std::string& output,

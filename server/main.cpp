@@ -22,6 +22,8 @@
 #include "LspServer.h"
 #include "HttpServer.h"
 #include "McpCodeTools.h"
+#include "WorkflowCommands.h"
+#include "WorkflowHub.h"
 #include "McpHttpTransport.h"
 #include "McpServer.h"
 #include "SocketServer.h"
@@ -292,6 +294,16 @@ int main(int argc, char** argv) {
       indexed.get_future().wait();
     }
     return runCompleteCommand(cl->args.front(), cl->has("--show-context"), engine);
+  }
+  if (cmd == "workflow" || cmd == "status") {
+    std::string root = std::filesystem::weakly_canonical(cl->get("--workspace", ".")).string();
+    WorkflowHub hub(registry, workers, options.engine);
+    if (cmd == "status") {
+      StatusSources sources{options.engine.llm, {registry.open(root)}, &registry, &hub, {root}};
+      return runStatusCommand(*cl, sources, std::cout);
+    }
+    WorkflowCliContext ctx{hub, root, options.engine.llm, options.settings};
+    return runWorkflowCommand(*cl, ctx, std::cout, std::cerr);
   }
   if (!cl->has("--no-index")) options.workspaces = &registry;
   if (cmd == "lsp") return serveLsp(*cl, workers, options, maxMessage);

@@ -1,0 +1,50 @@
+// The workflow runners of this process, one per workspace, shared by every
+// session: two editors on the same folder see the same workflows live. Each
+// runner's agents call the workspace's code tools (the MCP catalog's).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "Engine.h"
+#include "McpCatalog.h"
+#include "WorkspaceRegistry.h"
+#include "agents/WorkflowRunner.h"
+
+namespace sb {
+
+class WorkflowHub {
+ public:
+  WorkflowHub(WorkspaceRegistry& registry, Workers& workers, EngineOptions engine,
+              agents::WorkflowOptions options = {});
+  ~WorkflowHub();
+  WorkflowHub(const WorkflowHub&) = delete;
+  WorkflowHub& operator=(const WorkflowHub&) = delete;
+
+  // The runner for `root`, created on first use (its SQLite store under
+  // $XDG_STATE_HOME; workflows left running by a dead process are marked
+  // interrupted). Throws if the store cannot be opened.
+  std::shared_ptr<agents::WorkflowRunner> runner(const std::string& root);
+  // The code catalog the runner's agents use, shared with an MCP front end.
+  std::shared_ptr<const McpCatalog> catalog(const std::string& root);
+  std::vector<std::shared_ptr<agents::WorkflowRunner>> runners() const;
+
+ private:
+  struct Entry {
+    std::shared_ptr<const McpCatalog> catalog;
+    std::shared_ptr<agents::WorkflowRunner> runner;
+  };
+  Entry& entry(const std::string& root);  // under mu_
+
+  WorkspaceRegistry& registry_;
+  Workers& workers_;
+  EngineOptions engine_;
+  agents::WorkflowOptions options_;
+  mutable std::mutex mu_;
+  std::map<std::string, Entry> entries_;
+};
+
+}  // namespace sb

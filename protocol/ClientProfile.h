@@ -25,6 +25,9 @@ struct ClientProfile {
   bool markdown = false;  // hover/markup content
   bool snippets = false;
   bool applyEdit = false;
+  bool documentChanges = false;  // workspaceEdit.documentChanges (versioned edits, file operations)
+  bool createFiles = false;      // workspaceEdit.resourceOperations has "create"
+  bool deleteFiles = false;      // ... and "delete"
   bool watchedFilesDynamic = false;
   bool inlineCompletion = false;
   bool configuration = false;

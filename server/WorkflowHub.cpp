@@ -45,8 +45,31 @@ std::shared_ptr<agents::WorkflowRunner> WorkflowHub::runner(const std::string& r
         agents::WorkflowRunner::Deps{canonical, store, nullptr, agentToolsFrom(e.catalog),
                                      std::make_shared<agents::RoleSet>()},
         options_);
+    for (auto& [token, sub] : subscriptions_)
+      if (sub.root == canonical) sub.runnerToken = e.runner->subscribe(sub.listener);
   }
   return e.runner;
+}
+
+int WorkflowHub::subscribe(const std::string& root, Listener listener) {
+  std::string canonical = std::filesystem::weakly_canonical(root).string();
+  std::lock_guard lock(mu_);
+  int token = nextToken_++;
+  Subscription sub{canonical, std::move(listener), 0};
+  if (auto it = entries_.find(canonical); it != entries_.end() && it->second.runner)
+    sub.runnerToken = it->second.runner->subscribe(sub.listener);
+  subscriptions_[token] = std::move(sub);
+  return token;
+}
+
+void WorkflowHub::unsubscribe(int token) {
+  std::lock_guard lock(mu_);
+  auto it = subscriptions_.find(token);
+  if (it == subscriptions_.end()) return;
+  if (it->second.runnerToken)
+    if (auto e = entries_.find(it->second.root); e != entries_.end() && e->second.runner)
+      e->second.runner->unsubscribe(it->second.runnerToken);
+  subscriptions_.erase(it);
 }
 
 std::vector<std::shared_ptr<agents::WorkflowRunner>> WorkflowHub::runners() const {

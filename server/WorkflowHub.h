@@ -32,10 +32,21 @@ class WorkflowHub {
   std::shared_ptr<const McpCatalog> catalog(const std::string& root);
   std::vector<std::shared_ptr<agents::WorkflowRunner>> runners() const;
 
+  // Events of every workflow in `root`, whether its runner exists yet or is
+  // created later (an editor that only watches sees another's workflow).
+  using Listener = std::function<void(const agents::WorkflowEvent&)>;
+  int subscribe(const std::string& root, Listener listener);
+  void unsubscribe(int token);
+
  private:
   struct Entry {
     std::shared_ptr<const McpCatalog> catalog;
     std::shared_ptr<agents::WorkflowRunner> runner;
+  };
+  struct Subscription {
+    std::string root;
+    Listener listener;
+    int runnerToken = 0;  // 0 until the runner exists
   };
   Entry& entry(const std::string& root);  // under mu_
 
@@ -45,6 +56,8 @@ class WorkflowHub {
   agents::WorkflowOptions options_;
   mutable std::mutex mu_;
   std::map<std::string, Entry> entries_;
+  std::map<int, Subscription> subscriptions_;
+  int nextToken_ = 1;
 };
 
 }  // namespace sb

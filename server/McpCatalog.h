@@ -76,6 +76,10 @@ struct McpCatalog {
   // resources/read: the `contents` array, or nullopt when the URI is unknown.
   // Throws std::invalid_argument for a URI that is refused (e.g. outside the workspace).
   std::function<std::optional<json>(const std::string& uri)> readResource;
+  // A short stamp of a resource's current state (e.g. mtime and size); a
+  // change sends notifications/resources/updated to sessions subscribed to
+  // it. Empty: cannot tell (never notified). Null: no subscriptions updates.
+  std::function<std::string(const std::string& uri)> resourceStamp;
   std::vector<McpPrompt> prompts;
   // completion/complete: candidate values for an argument of a prompt
   // ("ref/prompt", name) or a resource template ("ref/resource", uri).

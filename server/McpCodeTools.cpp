@@ -382,6 +382,26 @@ void addResourcesAndPrompts(McpCatalog& c, const std::shared_ptr<Workspace>& w) 
     return json::array({{{"uri", uri}, {"mimeType", "text/plain"}, {"text", readText(abs)}}});
   };
 
+  c.resourceStamp = [w](const std::string& uri) -> std::string {
+    if (uri == "switchboard://repo-map" || uri == "switchboard://index-status") {
+      IndexStats s = w->index->stats();
+      return std::to_string(s.files) + "/" + std::to_string(s.lines) + "/" + std::to_string(s.symbols) + "/" +
+             std::to_string(s.refs) + (uri == "switchboard://index-status" && w->registry->refreshing(w->index) ? "+" : "");
+    }
+    auto path = fileUriToPath(uri);
+    if (!path) return {};
+    try {
+      std::string abs = confinedPath(w->root, *path);
+      std::error_code ec;
+      auto size = fs::file_size(abs, ec);
+      auto time = fs::last_write_time(abs, ec);
+      if (ec) return "missing";
+      return std::to_string(size) + "@" + std::to_string(time.time_since_epoch().count());
+    } catch (const std::exception&) {
+      return "missing";
+    }
+  };
+
   auto fileArg = McpPromptArgument{"path", "file path relative to the workspace root", true};
   auto fileText = [w](const json& args) {
     std::string abs = confinedPath(w->root, args.at("path").get<std::string>());

@@ -1,6 +1,7 @@
 #include "McpServer.h"
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <unordered_map>
 
 #include <spdlog/spdlog.h>
@@ -68,9 +69,71 @@ McpToolResult McpToolResult::error(std::string message) {
   return r;
 }
 
+struct McpServer::Watch {
+  explicit Watch(boost::asio::thread_pool::executor_type ex) : timer(ex) {}
+  std::mutex mu;
+  std::map<std::string, std::string> stamps;  // subscribed URI -> last stamp seen
+  bool running = false, stopped = false;
+  boost::asio::steady_timer timer;
+};
+
 McpServer::McpServer(const SessionContext& session, Workers& workers,
                      std::shared_ptr<const McpCatalog> catalog)
-    : session_(session), workers_(workers), catalog_(std::move(catalog)) {}
+    : session_(session),
+      workers_(workers),
+      catalog_(std::move(catalog)),
+      watch_(std::make_shared<Watch>(workers.executor())) {}
+
+McpServer::~McpServer() {
+  std::lock_guard lock(watch_->mu);
+  watch_->stopped = true;
+  watch_->timer.cancel();
+}
+
+// Once a second, compares each subscribed resource's stamp with the last one
+// and sends notifications/resources/updated for those that changed.
+void McpServer::startWatching() {
+  std::weak_ptr<RpcEndpoint> endpoint = session_.endpoint;
+  auto watch = watch_;
+  auto catalog = catalog_;
+  auto tick = std::make_shared<std::function<void()>>();
+  *tick = [watch, catalog, endpoint, weakTick = std::weak_ptr<std::function<void()>>(tick)] {
+    std::map<std::string, std::string> current;
+    {
+      std::lock_guard lock(watch->mu);
+      if (watch->stopped) return;
+      current = watch->stamps;
+    }
+    std::vector<std::string> changed;
+    for (auto& [uri, stamp] : current) {
+      std::string now = catalog->resourceStamp(uri);
+      if (!now.empty() && now != stamp) {
+        changed.push_back(uri);
+        current[uri] = now;
+      }
+    }
+    auto ep = endpoint.lock();
+    std::lock_guard lock(watch->mu);
+    if (watch->stopped || !ep) return;
+    for (auto& uri : changed) {
+      if (!watch->stamps.count(uri)) continue;  // unsubscribed meanwhile
+      watch->stamps[uri] = current[uri];
+      ep->notify("notifications/resources/updated", {{"uri", uri}});
+    }
+    auto next = weakTick.lock();
+    if (!next) return;
+    watch->timer.expires_after(std::chrono::seconds(1));
+    watch->timer.async_wait([next](boost::system::error_code ec) {
+      if (!ec) (*next)();
+    });
+  };
+  std::lock_guard lock(watch_->mu);
+  watch_->timer.expires_after(std::chrono::seconds(1));
+  // The timer's handler owns the tick function, which re-arms the timer.
+  watch_->timer.async_wait([tick](boost::system::error_code ec) {
+    if (!ec) (*tick)();
+  });
+}
 
 std::string McpServer::protocolVersion() const {
   std::lock_guard lock(mu_);
@@ -127,7 +190,11 @@ void McpServer::onNotification(std::string_view method, const json& params) {
   spdlog::debug("[{}] ignoring MCP notification {}", session_.peer, method);
 }
 
-void McpServer::onDisconnect() {}
+void McpServer::onDisconnect() {
+  std::lock_guard lock(watch_->mu);
+  watch_->stopped = true;
+  watch_->timer.cancel();
+}
 
 void McpServer::initialize(const json& params, Reply& reply) {
   if (!params.is_object()) throw RpcException(rpc::InvalidParams, "initialize params must be an object");
@@ -265,6 +332,18 @@ void McpServer::subscribe(const json& params, Reply& reply, bool on) {
       subscriptions_.insert(uri);
     else
       subscriptions_.erase(uri);
+  }
+  if (catalog_->resourceStamp) {
+    std::string stamp = on ? catalog_->resourceStamp(uri) : std::string();
+    bool start = false;
+    {
+      std::lock_guard lock(watch_->mu);
+      if (on) watch_->stamps[uri] = stamp;
+      else watch_->stamps.erase(uri);
+      start = on && !watch_->running;
+      if (start) watch_->running = true;
+    }
+    if (start) startWatching();
   }
   reply.result(json::object());
 }

@@ -21,6 +21,7 @@ class McpServer final : public FrontEnd {
   // may block waiting for engine work, which must not starve it.
   McpServer(const SessionContext& session, Workers& toolWorkers,
             std::shared_ptr<const McpCatalog> catalog);
+  ~McpServer() override;
 
   void onRequest(Request request) override;
   void onNotification(std::string_view method, const json& params) override;
@@ -59,6 +60,10 @@ class McpServer final : public FrontEnd {
   std::string version_;
   std::shared_ptr<LogState> logState_ = std::make_shared<LogState>();
   std::set<std::string> subscriptions_;
+  // Polls the subscribed resources' stamps; shared with its timer.
+  struct Watch;
+  std::shared_ptr<Watch> watch_;
+  void startWatching();
 };
 
 }  // namespace sb

@@ -207,5 +207,32 @@ TEST_F(McpStdio, ResourcesAndPrompts) {
   EXPECT_EQ(r["result"]["completion"]["values"], json::array({"shop/basket.py"}));
 }
 
+TEST_F(McpStdio, SubscribedResourcesSendUpdatedWhenTheyChange) {
+  initialize();
+  std::string uri = "file://" + fs::canonical(dir_ / "ws" / "shop" / "pricing.py").string();
+  std::string other = "file://" + fs::canonical(dir_ / "ws" / "shop" / "basket.py").string();
+  ASSERT_TRUE(call("resources/subscribe", {{"uri", uri}})["result"].is_object());
+  ASSERT_TRUE(call("resources/subscribe", {{"uri", other}})["result"].is_object());
+  ASSERT_TRUE(call("resources/unsubscribe", {{"uri", other}})["result"].is_object());
+  std::this_thread::sleep_for(20ms);
+  std::ofstream(dir_ / "ws" / "shop" / "pricing.py", std::ios::app) << "\n# changed\n";
+  std::ofstream(dir_ / "ws" / "shop" / "basket.py", std::ios::app) << "\n# changed\n";
+  std::vector<json> updates;
+  proc_->io().waitUntil(
+      [&] {
+        std::string& in = proc_->io().inbox();
+        size_t nl;
+        while ((nl = in.find('\n')) != std::string::npos) {
+          json m = json::parse(in.substr(0, nl));
+          in.erase(0, nl + 1);
+          if (m.value("method", "") == "notifications/resources/updated") updates.push_back(m["params"]);
+        }
+        return !updates.empty();
+      },
+      5s);
+  ASSERT_EQ(updates.size(), 1u);
+  EXPECT_EQ(updates[0]["uri"], uri);  // not the unsubscribed one
+}
+
 }  // namespace
 }  // namespace sb::e2e

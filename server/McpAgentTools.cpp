@@ -226,6 +226,44 @@ void addWorkflowTools(McpCatalog& c, const std::shared_ptr<Shared>& s) {
       }});
 }
 
+// One prompt per agent role and per workflow template, so an assistant can
+// take the role (or walk the steps) itself.
+void addAgentPrompts(McpCatalog& c, const std::shared_ptr<Shared>& s) {
+  auto user = [](std::string text) {
+    return json{{"role", "user"}, {"content", {{"type", "text"}, {"text", std::move(text)}}}};
+  };
+  auto roles = std::make_shared<agents::RoleSet>();
+  try {
+    roles->configure(s->deps.settings.agents);
+  } catch (const std::exception&) {
+    // Invalid role settings were reported when the settings were loaded.
+  }
+  McpPromptArgument task{"task", "what to do", true};
+  for (auto& name : roles->names()) {
+    const agents::Role* role = roles->find(name);
+    c.prompts.push_back({"role_" + name, "Act as the " + name, role->description, {task},
+                         [user, system = role->system, name](const json& args) {
+                           return json{{"description", "The " + name + " role"},
+                                       {"messages", {user(system + "\n\nTask: " + args.at("task").get<std::string>())}}};
+                         }});
+  }
+  for (auto& t : agents::loadWorkflowTemplates(agents::workflowTemplateDirs(s->deps.root))) {
+    c.prompts.push_back({"workflow_" + t.name, "Workflow: " + t.name, t.description, {task},
+                         [user, t, roles](const json& args) {
+                           std::string text = "Work through this task in the steps below, in order, finishing each "
+                                              "before the steps that depend on it.\n";
+                           int n = 0;
+                           for (auto& step : t.steps) {
+                             const agents::Role* r = roles->find(step.role);
+                             text += "\n## " + std::to_string(++n) + ". " + step.id + " (as the " + step.role + ")\n";
+                             if (r) text += r->system + "\n";
+                             text += t.renderTask(step, args.at("task").get<std::string>()) + "\n";
+                           }
+                           return json{{"description", t.description}, {"messages", {user(text)}}};
+                         }});
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<const McpCatalog> withAgentTools(const std::shared_ptr<const McpCatalog>& code, McpAgentDeps deps) {
@@ -236,6 +274,7 @@ std::shared_ptr<const McpCatalog> withAgentTools(const std::shared_ptr<const Mcp
   s->engine->setWorkspaces({s->deps.registry->open(s->deps.root)});
   addModelTools(*c, s);
   if (s->deps.hub) addWorkflowTools(*c, s);
+  addAgentPrompts(*c, s);
   c->instructions += " With a model configured: complete_code, ask, and agent workflows (run_workflow, "
                      "workflow_status, cancel_workflow).";
   return c;

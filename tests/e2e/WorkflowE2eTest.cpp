@@ -330,6 +330,17 @@ class McpAgent : public Workflows {
     if (!meta.is_null()) params["_meta"] = meta;
     return call("tools/call", params)["result"];
   }
+  // Every name of a paginated list.
+  std::set<std::string> listAll(const std::string& method, const std::string& key) {
+    std::set<std::string> names;
+    json page = call(method, json::object());
+    for (int i = 0; i < 20; ++i) {
+      for (auto& t : page["result"][key]) names.insert(t["name"]);
+      if (!page["result"].contains("nextCursor")) break;
+      page = call(method, {{"cursor", page["result"]["nextCursor"]}});
+    }
+    return names;
+  }
   void TearDown() override {
     proc_.reset();
     Workflows::TearDown();
@@ -341,15 +352,16 @@ class McpAgent : public Workflows {
 
 TEST_F(McpAgent, AgentToolsAreListedAndAnswer) {
   startMcp();
-  std::set<std::string> names;
-  json page = call("tools/list", json::object());
-  for (;;) {
-    for (auto& t : page["result"]["tools"]) names.insert(t["name"]);
-    if (!page["result"].contains("nextCursor")) break;
-    page = call("tools/list", {{"cursor", page["result"]["nextCursor"]}});
-  }
+  std::set<std::string> names = listAll("tools/list", "tools");
   for (const char* want : {"complete_code", "ask", "run_workflow", "workflow_status", "cancel_workflow"})
     EXPECT_TRUE(names.count(want)) << want;
+
+  std::set<std::string> prompts = listAll("prompts/list", "prompts");
+  EXPECT_TRUE(prompts.count("role_reviewer"));
+  EXPECT_TRUE(prompts.count("workflow_feature"));
+  json wfPrompt = call("prompts/get", {{"name", "workflow_feature"}, {"arguments", {{"task", "add without_vat"}}}});
+  std::string wfText = wfPrompt["result"]["messages"][0]["content"]["text"];
+  EXPECT_NE(wfText.find("2. implement (as the developer)"), std::string::npos) << wfText;
 
   json asked = tool("ask", {{"question", "What does with_vat do?"}, {"paths", {"shop/pricing.py"}}});
   EXPECT_FALSE(asked.value("isError", false)) << asked.dump();

@@ -311,6 +311,33 @@ TEST(Workflow, InterruptedWorkflowResumesWithoutRedoingCompletedSteps) {
   EXPECT_THROW(restarted.resume(id), std::invalid_argument);  // completed
 }
 
+TEST(Workflow, ARoleUsesItsOwnModelAndFallsBackToTheNext) {
+  TempWorkspace ws;
+  sb::fake::FakeBackend big, small;
+  big.setResponder([](const RecordedRequest&) -> std::optional<Reply> { return sb::fake::errorReply(500, "down"); });
+  small.setDefaultText("reviewed by the small model");
+  auto cfg = [](std::string name, const std::string& url) {
+    auto c = backend(std::move(name), Provider::OpenAi, url + "/v1");
+    c.maxRetries = 0;
+    return c;
+  };
+  sb::fake::FakeBackend unused;
+  auto router = std::make_shared<LlmRouter>(std::vector<BackendConfig>{
+      cfg("default", unused.url()), cfg("big", big.url()), cfg("small", small.url())});
+  auto roles = std::make_shared<RoleSet>();
+  roles->configure(json{{"roles", {{"reviewer", {{"backends", {"big", "small"}}}}}}});
+  auto store = std::make_shared<WorkflowStore>(ws.db());
+  WorkflowRunner runner({ws.root(), store, router, readFileTools(ws.root()), roles}, WorkflowRig::fastOptions());
+  std::string id = runner.start(templateNamed("review"), "x", ApplyMode::None);
+  ASSERT_TRUE(runner.wait(id, std::chrono::seconds(10)));
+  auto w = *store->load(id);
+  EXPECT_EQ(w.state, "completed") << w.error;
+  EXPECT_EQ(w.steps[0].output, "reviewed by the small model");
+  EXPECT_EQ(w.steps[0].backend, "small");
+  EXPECT_EQ(big.requestCount(), 1u);
+  EXPECT_EQ(unused.requestCount(), 0u);  // the role's list replaces the default chain
+}
+
 TEST(Workflow, UnknownRoleIsRefusedBeforeAnythingRuns) {
   WorkflowRig rig;
   WorkflowTemplate t = WorkflowTemplate::fromJson(

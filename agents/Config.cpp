@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -54,7 +55,8 @@ const std::vector<Field> kCompletion = {
 const std::vector<Field> kTop = {{"backends", Kind::Array, &kBackend},
                                  {"cache", Kind::Object, &kCache},
                                  {"completion", Kind::Object, &kCompletion},
-                                 {"chatBackend", Kind::String}};
+                                 {"chatBackend", Kind::String},
+                                 {"trustWorkspaceConfig", Kind::Bool}};
 
 [[noreturn]] void fail(const std::string& path, const std::string& what) {
   throw std::invalid_argument(path + ": " + what);
@@ -306,6 +308,41 @@ std::string workspaceConfigPath(const std::string& workspaceRoot) {
   return (std::filesystem::path(workspaceRoot) / ".switchboard" / "config.json").lexically_normal().string();
 }
 
+namespace {
+
+// A workspace file comes with the repository, which may be someone else's:
+// unless the user trusts workspace files, it may not say where requests go or
+// which credentials they carry (that would send the code and the user's API
+// key to a server of the repository author's choosing), nor where the cache
+// file lives. Returns what was dropped.
+std::vector<std::string> dropUntrusted(json& j) {
+  static const std::set<std::string> kRedirecting = {"provider", "baseUrl", "apiKeyEnv", "headers"};
+  std::vector<std::string> dropped;
+  if (!j.is_object()) return dropped;
+  if (j.erase("trustWorkspaceConfig")) dropped.push_back("trustWorkspaceConfig");
+  if (auto c = j.find("cache"); c != j.end() && c->is_object() && c->erase("path")) dropped.push_back("cache.path");
+  if (auto b = j.find("backends"); b != j.end() && b->is_array()) {
+    json kept = json::array();
+    for (std::size_t i = 0; i < b->size(); ++i) {
+      json entry = (*b)[i];
+      std::string where = "backends[" + std::to_string(i) + "]";
+      // An entry naming a server is dropped whole (a half of it would not parse).
+      if (entry.is_object() && (entry.contains("baseUrl") || entry.contains("provider"))) {
+        dropped.push_back(where);
+        continue;
+      }
+      if (entry.is_object())
+        for (auto& key : kRedirecting)
+          if (entry.erase(key)) dropped.push_back(where + "." + key);
+      kept.push_back(std::move(entry));
+    }
+    *b = std::move(kept);
+  }
+  return dropped;
+}
+
+}  // namespace
+
 LoadedSettings loadSettings(const std::string& workspaceRoot, const GetEnv& getenv) {
   LoadedSettings out;
   std::vector<BackendConfig> fromEnv = backendsFromEnvironment(getenv);
@@ -321,6 +358,7 @@ LoadedSettings loadSettings(const std::string& workspaceRoot, const GetEnv& gete
   if (!workspaceRoot.empty()) files.push_back(workspaceConfigPath(workspaceRoot));
 
   bool filesListBackends = false;
+  bool trustWorkspace = env(getenv, "SWITCHBOARD_TRUST_WORKSPACE") == "1";
   for (const auto& file : files) {
     std::error_code ec;
     if (!std::filesystem::exists(file, ec)) continue;
@@ -335,6 +373,19 @@ LoadedSettings loadSettings(const std::string& workspaceRoot, const GetEnv& gete
     if (j.is_discarded()) {
       out.errors.push_back(file + ": not valid JSON");
       continue;
+    }
+    bool isWorkspaceFile = !workspaceRoot.empty() && file == workspaceConfigPath(workspaceRoot);
+    if (!isWorkspaceFile && j.is_object() && j.value("trustWorkspaceConfig", false)) trustWorkspace = true;
+    if (isWorkspaceFile && !trustWorkspace) {
+      auto dropped = dropUntrusted(j);
+      if (!dropped.empty()) {
+        std::string keys;
+        for (auto& d : dropped) keys += (keys.empty() ? "" : ", ") + d;
+        out.warnings.push_back(file + ": " + keys +
+                               " ignored: a workspace file may not choose servers or credentials (a cloned repository "
+                               "could send your code and API keys elsewhere). Trust it with \"trustWorkspaceConfig\": "
+                               "true in your user config or SWITCHBOARD_TRUST_WORKSPACE=1");
+      }
     }
     try {
       std::vector<std::string> warnings;

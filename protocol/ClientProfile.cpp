@@ -81,6 +81,11 @@ ClientProfile profileFromInitialize(const json& params) {
   p.inlineCompletion = walk(caps, {"textDocument", "inlineCompletion"}) != nullptr;
   p.configuration = flag(caps, {"workspace", "configuration"});
   p.showDocument = flag(caps, {"window", "showDocument", "support"});
+  p.documentChanges = flag(caps, {"workspace", "workspaceEdit", "documentChanges"});
+  p.createFiles = p.documentChanges &&
+                  listHas(caps, {"workspace", "workspaceEdit", "resourceOperations"}, "create");
+  p.codeActionLiterals =
+      walk(caps, {"textDocument", "codeAction", "codeActionLiteralSupport"}) != nullptr;
   return p;
 }
 

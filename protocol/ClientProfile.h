@@ -29,6 +29,12 @@ struct ClientProfile {
   bool inlineCompletion = false;
   bool configuration = false;
   bool showDocument = false;
+  // WorkspaceEdit shapes: documentChanges (versioned edits) and, with them,
+  // file creation (resourceOperations has "create").
+  bool documentChanges = false;
+  bool createFiles = false;
+  // textDocument/codeAction may answer CodeAction literals (else Commands).
+  bool codeActionLiterals = false;
 };
 
 ClientProfile profileFromInitialize(const nlohmann::json& params);

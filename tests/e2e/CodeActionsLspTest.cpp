@@ -71,7 +71,7 @@ class CodeActionsLsp : public ::testing::Test {
 
   // Starts `switchboard lsp` on the workspace; answers applyEdit with
   // `applied` and progress creation with null.
-  void start(bool withModel, json capabilities) {
+  void start(bool withModel, json capabilities, json initializationOptions = nullptr) {
     useModel(withModel);
     proc_.emplace(
         ChildProcess::start({SB_BINARY, "lsp", "--index-dir", (dir_ / "index").string()}));
@@ -80,9 +80,11 @@ class CodeActionsLsp : public ::testing::Test {
       if (r["method"] == "workspace/applyEdit") return {{"applied", true}};
       return nullptr;
     });
-    json init = lsp_->request("initialize", {{"processId", nullptr},
-                                             {"rootUri", "file://" + root_},
-                                             {"capabilities", std::move(capabilities)}});
+    json init =
+        lsp_->request("initialize", {{"processId", nullptr},
+                                     {"rootUri", "file://" + root_},
+                                     {"capabilities", std::move(capabilities)},
+                                     {"initializationOptions", std::move(initializationOptions)}});
     ASSERT_TRUE(init.contains("result")) << init.dump();
     caps_ = init["result"]["capabilities"];
     lsp_->notify("initialized", json::object());
@@ -342,6 +344,21 @@ TEST_F(CodeActionsLsp, CancelRequestAbortsTheModelCall) {
   json r = lsp_->awaitResponse(id, nullptr, 10s);
   EXPECT_EQ(r["error"]["code"], -32800) << r.dump();
   EXPECT_TRUE(backend_.waitForClosedByClient(1, 5s)) << "the HTTP transfer is aborted";
+}
+
+TEST_F(CodeActionsLsp, ActionsStartWithTheChatBackend) {
+  backend_.setDefaultText("It adds VAT.");
+  const std::string url = backend_.url() + "/v1";
+  start(false, kEditingClient,
+        {{"switchboard",
+          {{"backends",
+            {{{"name", "fast"}, {"provider", "openai"}, {"baseUrl", url}, {"model", "small-coder"}},
+             {{"name", "chat"}, {"provider", "openai"}, {"baseUrl", url}, {"model", "big-chat"}}}},
+           {"chatBackend", "chat"}}}});
+  json r = execute("switchboard.explain", {{"uri", mainUri_}, {"range", range(2, 0, 4, 0)}});
+  ASSERT_TRUE(r.contains("result")) << r.dump();
+  ASSERT_TRUE(backend_.waitForRequests(1, 5s));
+  EXPECT_EQ(backend_.requests().back().json()["model"], "big-chat");
 }
 
 // `switchboard pipe`: one JSON line in, the explanation out.

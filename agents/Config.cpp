@@ -124,7 +124,10 @@ void checkValue(const json& v, const std::string& path, const Field& f, std::vec
 void checkObject(const json& obj, const std::string& path, const std::vector<Field>& fields,
                  std::vector<std::string>& warnings) {
   if (!obj.is_object()) fail(path.empty() ? "settings" : path, "must be an object, not " + typeName(obj));
-  for (auto& [key, value] : obj.items()) {
+  for (auto& item : obj.items()) {
+    // Not a structured binding: clang 14 cannot capture one in the lambda.
+    const std::string& key = item.key();
+    const json& value = item.value();
     auto f = std::find_if(fields.begin(), fields.end(), [&](const Field& x) { return key == x.key; });
     if (path.empty() && key == "agents") {
       RoleSet probe;  // roles and limits are checked where they are defined

@@ -59,9 +59,6 @@ std::optional<std::string> normaliseRelativePath(std::string_view path, std::str
   if (path.find('\\') != std::string_view::npos) return fail("the path contains a backslash");
   if (path.front() == '/')
     return fail("absolute paths are not allowed; use a path relative to the workspace");
-  if (path.front() == '~') return fail("paths starting with '~' are not allowed");
-  if (path.size() >= 2 && path[1] == ':' && std::isalpha(static_cast<unsigned char>(path[0])))
-    return fail("absolute (drive letter) paths are not allowed");
   std::string out;
   size_t pos = 0;
   while (pos <= path.size()) {
@@ -74,6 +71,10 @@ std::optional<std::string> normaliseRelativePath(std::string_view path, std::str
     out += part;
   }
   if (out.empty()) return fail("the path names no file");
+  // Checked on the normalised path so that "./~/x" is refused like "~/x".
+  if (out.front() == '~') return fail("paths starting with '~' are not allowed");
+  if (out.size() >= 2 && out[1] == ':' && std::isalpha(static_cast<unsigned char>(out[0])))
+    return fail("absolute (drive letter) paths are not allowed");
   return out;
 }
 

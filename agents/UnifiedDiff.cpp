@@ -12,20 +12,6 @@ struct Line {
   size_t end = 0;         // byte offset just past this line's '\n' (or the end of input)
 };
 
-std::vector<Line> splitDiffLines(std::string_view s) {
-  std::vector<Line> lines;
-  size_t pos = 0;
-  while (pos < s.size()) {
-    const size_t nl = s.find('\n', pos);
-    const size_t stop = nl == std::string_view::npos ? s.size() : nl;
-    std::string_view text = s.substr(pos, stop - pos);
-    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-    pos = nl == std::string_view::npos ? s.size() : nl + 1;
-    lines.push_back({text, pos});
-  }
-  return lines;
-}
-
 bool startsWith(std::string_view s, std::string_view p) {
   return s.substr(0, p.size()) == p;
 }
@@ -91,6 +77,27 @@ bool isGitExtendedHeader(std::string_view s) {
         "dissimilarity index", "rename from", "rename to", "copy from", "copy to", "Binary files"})
     if (startsWith(s, p)) return true;
   return false;
+}
+
+// Splits s into lines. With stopAtProse, splitting ends just after the first
+// line that cannot belong to a diff, so that finding a short diff in long
+// prose costs the diff's length, not the prose's.
+std::vector<Line> splitDiffLines(std::string_view s, bool stopAtProse = false) {
+  std::vector<Line> lines;
+  size_t pos = 0;
+  while (pos < s.size()) {
+    const size_t nl = s.find('\n', pos);
+    const size_t stop = nl == std::string_view::npos ? s.size() : nl;
+    std::string_view text = s.substr(pos, stop - pos);
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    pos = nl == std::string_view::npos ? s.size() : nl + 1;
+    lines.push_back({text, pos});
+    const char c = text.empty() ? ' ' : text[0];
+    const bool diffLine = c == ' ' || c == '+' || c == '-' || c == '@' || c == '\\' ||
+                          startsWith(text, "diff --git ") || isGitExtendedHeader(text);
+    if (stopAtProse && !diffLine) break;
+  }
+  return lines;
 }
 
 // Reads an unsigned number at s[i...], advancing i; false if there is none.
@@ -174,7 +181,7 @@ size_t parseHunk(const std::vector<Line>& lines, size_t i, bool stopAtProse, Dif
 
 ParsedDiff parseUnifiedDiff(std::string_view text, bool stopAtProse) {
   ParsedDiff out;
-  const std::vector<Line> lines = splitDiffLines(text);
+  const std::vector<Line> lines = splitDiffLines(text, stopAtProse);
   auto lineStart = [&](size_t i) { return i == 0 ? size_t{0} : lines[i - 1].end; };
   size_t fileBegin = 0;          // byte offset where the current file's text starts
   bool gitHeaderOpen = false;    // just after "diff --git" and its extended headers
@@ -347,8 +354,10 @@ DiffOutcome applyFileDiff(std::string_view original, const FileDiff& diff) {
   if (diff.newFile && !original.empty())
     return DiffError{"the diff creates a new file, but the file already has content"};
   if (diff.hunks.empty()) {
-    if (diff.newFile || diff.deletedFile) return std::string();
-    return DiffError{"the diff has no hunks"};
+    if (diff.newFile) return std::string();  // an empty new file
+    if (diff.deletedFile && original.empty()) return std::string();
+    return DiffError{diff.deletedFile ? "the diff deletes the file but shows none of its content"
+                                      : "the diff has no hunks"};
   }
 
   std::vector<std::string_view> file;  // lines without '\n', with any '\r'

@@ -45,7 +45,6 @@ struct WorkflowRunner::Run {
   std::shared_ptr<LlmRouter> router;
   std::shared_ptr<const RoleSet> roles;
   CancelSource cancel;
-  ReadLedger ledger;
   std::mutex mu;
   std::condition_variable changed;
   std::map<std::size_t, std::thread> threads;  // running steps
@@ -355,25 +354,28 @@ void WorkflowRunner::runStep(const std::shared_ptr<Run>& run, std::size_t index)
   // (so edits over later changes are refused), plus propose_edit.
   std::vector<ProposedEdit> proposed;
   std::mutex proposedMu;
+  // What this step's model has seen: a parallel step's edit to the same file
+  // makes this step's edit of it stale.
+  auto ledger = std::make_shared<ReadLedger>();
   ToolBox box;
   for (auto& name : deps_.tools->names()) {
     AgentTool t = *deps_.tools->find(name);
     auto inner = t.run;
-    t.run = [this, run, inner](const json& args, const CancelToken& cancel) {
+    t.run = [this, ledger, inner](const json& args, const CancelToken& cancel) {
       ToolOutput out = inner(args, cancel);
       if (!out.isError && args.contains("path") && args["path"].is_string()) {
         std::string rel = args["path"].get<std::string>();
-        if (auto norm = normaliseRelativePath(rel); norm && !run->ledger.hashOf(*norm)) {
+        if (auto norm = normaliseRelativePath(rel); norm && !ledger->hashOf(*norm)) {
           bool ok = false;
           std::string text = readWhole((std::filesystem::path(deps_.root) / *norm).string(), ok);
-          if (ok) run->ledger.record(*norm, text);
+          if (ok) ledger->record(*norm, text);
         }
       }
       return out;
     };
     box.add(std::move(t));
   }
-  box.add({proposeEditSpec(), [this, run, &proposed, &proposedMu](const json& args, const CancelToken&) -> ToolOutput {
+  box.add({proposeEditSpec(), [this, ledger, &proposed, &proposedMu](const json& args, const CancelToken&) -> ToolOutput {
              ProposedEdit e;
              e.path = args.value("path", "");
              if (args.contains("diff") && args["diff"].is_string()) {
@@ -385,7 +387,7 @@ void WorkflowRunner::runStep(const std::shared_ptr<Run>& run, std::size_t index)
              } else {
                return {"propose_edit needs either 'content' (the whole new file) or 'diff'", true};
              }
-             auto plan = planEdit(deps_.root, e, &run->ledger);
+             auto plan = planEdit(deps_.root, e, ledger.get());
              if (auto* r = std::get_if<RejectedEdit>(&plan)) return {"edit refused: " + r->reason, true};
              std::lock_guard lock(proposedMu);
              proposed.push_back(std::move(e));
@@ -449,7 +451,11 @@ void WorkflowRunner::runStep(const std::shared_ptr<Run>& run, std::size_t index)
     case AgentResult::Status::Cancelled: step.state = "cancelled"; break;
     case AgentResult::Status::Failed: step.state = "failed"; break;
   }
-  if (step.state == "completed") handleEdits(run, step.id, step.output, std::move(proposed));
+  // Only roles that may edit produce edits: a planner's or reviewer's code
+  // blocks are illustrations.
+  bool edits = std::any_of(role->tools.begin(), role->tools.end(),
+                           [](const std::string& t) { return t == "propose_edit" || t == "*"; });
+  if (step.state == "completed" && edits) handleEdits(run, step.id, step.output, std::move(proposed), *ledger);
   deps_.store->stepFinished(run->id, step);
   {
     std::lock_guard lock(run->mu);
@@ -468,7 +474,7 @@ void WorkflowRunner::runStep(const std::shared_ptr<Run>& run, std::size_t index)
 }
 
 void WorkflowRunner::handleEdits(const std::shared_ptr<Run>& run, const std::string& stepId, const std::string& output,
-                                 std::vector<ProposedEdit> edits) {
+                                 std::vector<ProposedEdit> edits, ReadLedger& ledger) {
   // Code blocks in the answer count too, unless a tool call already covered the file.
   for (auto& e : parseProposedEdits(output)) {
     bool covered = std::any_of(edits.begin(), edits.end(), [&](auto& x) { return x.path == e.path; });
@@ -480,7 +486,7 @@ void WorkflowRunner::handleEdits(const std::shared_ptr<Run>& run, const std::str
     rec.id = deps_.store->addEdit(run->id, rec);
     std::string state = "proposed", reason;
     if (run->mode != ApplyMode::None) {
-      auto plan = planEdit(deps_.root, e, &run->ledger);
+      auto plan = planEdit(deps_.root, e, &ledger);
       if (auto* r = std::get_if<RejectedEdit>(&plan)) {
         state = "rejected";
         reason = r->reason;
@@ -494,7 +500,7 @@ void WorkflowRunner::handleEdits(const std::shared_ptr<Run>& run, const std::str
           reason = *err;
         } else {
           state = "applied";
-          run->ledger.record(p.relPath, p.newText);  // later steps edit on top of this
+          ledger.record(p.relPath, p.newText);  // the step's next edit of it builds on this
         }
       }
       deps_.store->setEditState(rec.id, state, reason);

@@ -95,7 +95,7 @@ class WorkflowRunner {
   void drive(const std::shared_ptr<Run>& run);
   void runStep(const std::shared_ptr<Run>& run, std::size_t index);
   void handleEdits(const std::shared_ptr<Run>& run, const std::string& stepId, const std::string& output,
-                   std::vector<ProposedEdit> fromTools);
+                   std::vector<ProposedEdit> fromTools, ReadLedger& ledger);
   void emit(const WorkflowEvent& e);
 
   Deps deps_;

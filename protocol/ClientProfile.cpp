@@ -77,13 +77,13 @@ ClientProfile profileFromInitialize(const json& params) {
   p.markdown = listHas(caps, {"textDocument", "hover", "contentFormat"}, "markdown");
   p.snippets = flag(caps, {"textDocument", "completion", "completionItem", "snippetSupport"});
   p.applyEdit = flag(caps, {"workspace", "applyEdit"});
+  p.documentChanges = flag(caps, {"workspace", "workspaceEdit", "documentChanges"});
+  p.createFiles = p.documentChanges && listHas(caps, {"workspace", "workspaceEdit", "resourceOperations"}, "create");
+  p.deleteFiles = p.documentChanges && listHas(caps, {"workspace", "workspaceEdit", "resourceOperations"}, "delete");
   p.watchedFilesDynamic = flag(caps, {"workspace", "didChangeWatchedFiles", "dynamicRegistration"});
   p.inlineCompletion = walk(caps, {"textDocument", "inlineCompletion"}) != nullptr;
   p.configuration = flag(caps, {"workspace", "configuration"});
   p.showDocument = flag(caps, {"window", "showDocument", "support"});
-  p.documentChanges = flag(caps, {"workspace", "workspaceEdit", "documentChanges"});
-  p.createFiles = p.documentChanges &&
-                  listHas(caps, {"workspace", "workspaceEdit", "resourceOperations"}, "create");
   p.codeActionLiterals =
       walk(caps, {"textDocument", "codeAction", "codeActionLiteralSupport"}) != nullptr;
   return p;

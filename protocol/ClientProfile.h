@@ -25,14 +25,13 @@ struct ClientProfile {
   bool markdown = false;  // hover/markup content
   bool snippets = false;
   bool applyEdit = false;
+  bool documentChanges = false;  // workspaceEdit.documentChanges (versioned edits, file operations)
+  bool createFiles = false;      // workspaceEdit.resourceOperations has "create"
+  bool deleteFiles = false;      // ... and "delete"
   bool watchedFilesDynamic = false;
   bool inlineCompletion = false;
   bool configuration = false;
   bool showDocument = false;
-  // WorkspaceEdit shapes: documentChanges (versioned edits) and, with them,
-  // file creation (resourceOperations has "create").
-  bool documentChanges = false;
-  bool createFiles = false;
   // textDocument/codeAction may answer CodeAction literals (else Commands).
   bool codeActionLiterals = false;
 };

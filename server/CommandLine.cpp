@@ -9,12 +9,12 @@ const std::set<std::string>& valueOptions() {
   static const std::set<std::string> kOptions = {
       "--listen", "--log-level", "--log-file", "--max-message-bytes", "--max-parse-bytes",
       "--diagnostics-delay-ms", "--workers", "--index-dir", "--tokens", "--workspace", "--limit",
-      "--http", "--token"};
+      "--http", "--token", "--task"};
   return kOptions;
 }
 const std::set<std::string>& flagOptions() {
   static const std::set<std::string> kFlags = {"--help", "--version", "--allow-remote", "-h",
-                                               "--no-index", "--show-context"};
+                                               "--no-index", "--show-context", "--apply", "--json"};
   return kFlags;
 }
 }  // namespace
@@ -79,6 +79,14 @@ Commands:
   complete FILE:LINE:COL  Print the completion at that spot (1-based), using the model
                       configured by OPENAI_BASE_URL / ANTHROPIC_API_KEY / OLLAMA_HOST
                       (--show-context also prints the prompt; --workspace sets the index)
+  workflow run TEMPLATE --task TEXT [--apply]
+                      Run an agent workflow (feature, bugfix, review, tests, document, or
+                      your own) with progress on stderr; edits are only proposed unless
+                      --apply writes them (atomically, inside the workspace); Ctrl-C cancels
+  workflow list|templates          The workflows stored for the workspace / the templates
+  workflow show|resume|cancel ID   One workflow's steps, outputs and edits / continue an
+                      interrupted one from its last completed step / stop a running one
+  status              Models and their health, the index, recent workflows
 
 Options:
   --listen ADDR              tcp://127.0.0.1:PORT, tcp://[::1]:PORT or unix:PATH
@@ -93,11 +101,15 @@ Options:
   --max-parse-bytes N        do not parse files larger than N bytes (default 8388608)
   --diagnostics-delay-ms N   wait N ms after typing stops before diagnostics (default 200)
   --workers N                worker threads (default: number of cores, at least 2)
-  --workspace DIR            workspace for find and pipe (default: the current directory)
+  --workspace DIR            workspace for find, pipe, complete, workflow and status
+                             (default: the current directory)
   --index-dir DIR            where index databases live (default $XDG_CACHE_HOME/switchboard/index)
   --no-index                 lsp: do not index workspace folders
   --tokens N                 repomap: token budget
   --limit N                  find: how many results (default 20)
+  --task TEXT                workflow run: what to do
+  --apply                    workflow run/resume: write the proposed edits
+  --json                     workflow, status: print JSON
   --version                  print the version
   --help                     print this help
 

@@ -48,7 +48,7 @@ Callback<T> replyWith(Reply reply, Convert convert) {
 LspServer::LspServer(const SessionContext& session, Workers& workers, LspOptions options)
     : session_(session), workers_(workers), options_(std::move(options)) {}
 
-LspServer::~LspServer() = default;
+LspServer::~LspServer() { unwatchWorkflows(); }
 
 void LspServer::onRequest(Request request) {
   static const std::unordered_map<std::string_view, RequestHandler> kHandlers = {
@@ -130,7 +130,10 @@ void LspServer::onNotification(std::string_view method, const json& params) {
   }
 }
 
-void LspServer::onDisconnect() { engine_.reset(); }
+void LspServer::onDisconnect() {
+  unwatchWorkflows();
+  engine_.reset();
+}
 
 // ---- lifecycle ----
 
@@ -189,7 +192,11 @@ void LspServer::initialize(const json& params, Request& request) {
       {"referencesProvider", true},
       {"hoverProvider", true},
       {"documentHighlightProvider", true},
-      {"executeCommandProvider", {{"commands", {"switchboard.rescan", "switchboard.repoMap"}}}},
+      {"executeCommandProvider",
+       {{"commands",
+         {"switchboard.rescan", "switchboard.repoMap", "switchboard.status", "switchboard.runWorkflow",
+          "switchboard.resumeWorkflow", "switchboard.workflowStatus", "switchboard.cancelWorkflow",
+          "switchboard.workflowTemplates"}}}},
       {"codeActionProvider", {{"codeActionKinds", {"quickfix", "refactor", "refactor.rewrite", "source"}}}},
       {"workspace",
        {{"workspaceFolders", {{"supported", true}, {"changeNotifications", true}}}}},
@@ -207,6 +214,7 @@ void LspServer::initialize(const json& params, Request& request) {
 
 void LspServer::initialized(const json&) {
   if (roots_.empty()) return;
+  watchWorkflows();  // another editor's workflows on the same folder show here too
   registerFileWatchers();
   startIndexing();
 }
@@ -587,6 +595,7 @@ void LspServer::executeCommand(const json& params, Request& request) {
                      replyWith<std::string>(std::move(request.reply), [](const std::string& m) { return m; }));
     return;
   }
+  if (workflowCommand(command, params, request)) return;
   if (isActionCommand(command)) return runAction(command, params, request);
   throw RpcException(rpc::InvalidParams, "unknown command '" + command + "'");
 }

@@ -12,6 +12,7 @@
 
 #include "Engine.h"
 #include "Transport.h"
+#include "WorkflowHub.h"
 #include "WorkspaceRegistry.h"
 #include "agents/Config.h"
 #include "protocol/ClientProfile.h"
@@ -24,6 +25,8 @@ struct LspOptions {
   std::function<void(int exitCode)> onExit;
   // Where workspace indexes come from; null disables indexing.
   WorkspaceRegistry* workspaces = nullptr;
+  // The process's workflow runners; null: no workflow commands.
+  WorkflowHub* workflows = nullptr;
   // The settings from files and environment; the client's
   // initializationOptions and didChangeConfiguration are merged on top.
   agents::Settings settings;
@@ -88,6 +91,13 @@ class LspServer final : public FrontEnd {
   std::shared_ptr<RunningActions> actions_;
   // ---- end of code actions ----
 
+  // ---- workflows and status (LspWorkflows.cpp) ----
+  struct WorkflowWatch;
+  bool workflowCommand(const std::string& command, const json& params, Request& request);
+  void watchWorkflows();
+  void unwatchWorkflows();
+  agents::ClientApplier clientApplier(const std::string& root);
+
   SessionContext session_;
   Workers& workers_;
   LspOptions options_;
@@ -96,6 +106,8 @@ class LspServer final : public FrontEnd {
   std::unique_ptr<Engine> engine_;
   std::vector<std::string> roots_;
   int progressTokens_ = 0;
+  std::shared_ptr<WorkflowWatch> workflowWatch_;
+  std::vector<int> workflowTokens_;
 };
 
 }  // namespace sb

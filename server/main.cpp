@@ -21,7 +21,10 @@
 #include "LlmSettings.h"
 #include "LspServer.h"
 #include "HttpServer.h"
+#include "McpAgentTools.h"
 #include "McpCodeTools.h"
+#include "WorkflowCommands.h"
+#include "WorkflowHub.h"
 #include "McpHttpTransport.h"
 #include "McpServer.h"
 #include "SocketServer.h"
@@ -137,7 +140,7 @@ int serveMcpHttp(const CommandLine& cl, const McpServerFactory& makeServer, size
 }
 
 // `switchboard mcp [DIR]`: the code tools over MCP's stdio transport.
-int serveMcp(const CommandLine& cl, Workers& workers, WorkspaceRegistry& registry,
+int serveMcp(const CommandLine& cl, Workers& workers, WorkspaceRegistry& registry, WorkflowHub& hub,
              const LspOptions& options, size_t maxMessage) {
   std::string root = cl.args.empty() ? std::string(".") : cl.args.front();
   std::error_code ec;
@@ -147,7 +150,9 @@ int serveMcp(const CommandLine& cl, Workers& workers, WorkspaceRegistry& registr
   }
   std::shared_ptr<const McpCatalog> catalog;
   try {
-    catalog = makeCodeCatalog(root, registry, workers, options.engine);
+    std::string canonical = std::filesystem::weakly_canonical(root).string();
+    catalog = withAgentTools(hub.catalog(canonical),
+                             {canonical, &hub, &registry, &workers, options.engine, options.settings});
   } catch (const std::exception& e) {
     std::cerr << "switchboard mcp: " << e.what() << "\n";
     return 2;
@@ -293,10 +298,22 @@ int main(int argc, char** argv) {
     }
     return runCompleteCommand(cl->args.front(), cl->has("--show-context"), engine);
   }
+  if (cmd == "workflow" || cmd == "status") {
+    std::string root = std::filesystem::weakly_canonical(cl->get("--workspace", ".")).string();
+    WorkflowHub hub(registry, workers, options.engine);
+    if (cmd == "status") {
+      StatusSources sources{options.engine.llm, {registry.open(root)}, &registry, &hub, {root}};
+      return runStatusCommand(*cl, sources, std::cout);
+    }
+    WorkflowCliContext ctx{hub, root, options.engine.llm, options.settings};
+    return runWorkflowCommand(*cl, ctx, std::cout, std::cerr);
+  }
   if (!cl->has("--no-index")) options.workspaces = &registry;
+  WorkflowHub hub(registry, workers, options.engine);
+  if (options.workspaces) options.workflows = &hub;
   if (cmd == "lsp") return serveLsp(*cl, workers, options, maxMessage);
   if (cmd == "pipe") return servePipe(*cl, workers, options, maxMessage);
-  if (cmd == "mcp") return serveMcp(*cl, workers, registry, options, maxMessage);
+  if (cmd == "mcp") return serveMcp(*cl, workers, registry, hub, options, maxMessage);
   if (cmd == "demo") {
     std::string file = cl->args.empty() ? std::string(SWITCHBOARD_SOURCE_DIR "/server/Engine.cpp")
                                         : cl->args.front();

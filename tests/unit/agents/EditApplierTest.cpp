@@ -121,6 +121,9 @@ TEST_F(EditApplierTest, NormalisedPaths) {
   EXPECT_FALSE(normaliseRelativePath(std::string("a\0b", 3)));
   EXPECT_FALSE(normaliseRelativePath("C:/x"));
   EXPECT_FALSE(normaliseRelativePath("src/.."));
+  // Found by fuzzing: refused after "./" exactly as without it.
+  EXPECT_FALSE(normaliseRelativePath("./~/x"));
+  EXPECT_FALSE(normaliseRelativePath("./C:/x"));
 }
 
 TEST_F(EditApplierTest, SymlinkToOutsideAsTheFileIsRefused) {

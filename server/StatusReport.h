@@ -1,0 +1,32 @@
+// What `switchboard status` and the editors' status bars show: the model
+// backends and their health, the index of each workspace, and workflows.
+// Built from engine objects only; each front end renders it.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "WorkflowHub.h"
+#include "WorkspaceRegistry.h"
+#include "agents/LlmRouter.h"
+
+namespace sb {
+
+struct StatusSources {
+  std::shared_ptr<agents::LlmRouter> router;  // null: offline
+  std::vector<std::shared_ptr<WorkspaceIndex>> indexes;
+  WorkspaceRegistry* registry = nullptr;      // for "indexing now"
+  WorkflowHub* workflows = nullptr;
+  std::vector<std::string> roots;             // whose workflows to list
+};
+
+// {backends: [{name, provider, model, url, state, requests, failures,
+// cacheHits, p50Ms, p99Ms, lastError}], offline, index: {state, files,
+// symbols, lines, roots}, workflows: [{id, template, task, state, steps...}]}
+nlohmann::json statusReport(const StatusSources& sources);
+
+// The same as lines for a terminal.
+std::string statusText(const nlohmann::json& report);
+
+}  // namespace sb

@@ -1,0 +1,388 @@
+// Agent workflows through the real binary against the scripted fake backend:
+// the CLI (run with --apply, list, show, status), a kill -9 in the middle of a
+// workflow and `resume`, the LSP commands with edits applied through the
+// client and progress seen by a second client on the same socket, and the MCP
+// tools (ask, complete_code, run_workflow, workflow_status).
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "ChildProcess.h"
+#include "FakeBackend.h"
+#include "LspClient.h"
+
+namespace sb::e2e {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using fake::FakeToolCall;
+using fake::RecordedRequest;
+using fake::Reply;
+
+std::string roleOf(const RecordedRequest& req) {
+  json body = req.json();
+  if (!body.is_object() || !body.contains("messages") || body["messages"].empty()) return "?";
+  std::string system = body["messages"][0].value("content", "");
+  if (system.find("You are the planner") != std::string::npos) return "planner";
+  if (system.find("You are the developer") != std::string::npos) return "developer";
+  if (system.find("You are the code reviewer") != std::string::npos) return "reviewer";
+  if (system.find("You are the test engineer") != std::string::npos) return "tester";
+  if (system.find("You are the technical writer") != std::string::npos) return "writer";
+  return "other";
+}
+
+int toolResults(const RecordedRequest& req) {
+  int n = 0;
+  json body = req.json();  // kept: iterating a temporary's member would dangle
+  for (auto& m : body["messages"]) n += m.value("role", "") == "tool";
+  return n;
+}
+
+const char* kNewPricing =
+    "from decimal import Decimal\n\nVAT = Decimal('0.2')\n\n\ndef with_vat(amount: Decimal) -> Decimal:\n"
+    "    return amount * (1 + VAT)\n\n\ndef without_vat(amount: Decimal) -> Decimal:\n    return amount / (1 + VAT)\n";
+
+class Workflows : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("sb-wf-e2e-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "ws");
+    fs::copy(fs::path(SB_DATA_DIR) / "index" / "python", dir_ / "ws", fs::copy_options::recursive);
+    ws_ = fs::canonical(dir_ / "ws").string();
+    for (const char* d : {"state", "cache", "config"}) fs::create_directories(dir_ / d);
+    ::setenv("XDG_STATE_HOME", (dir_ / "state").c_str(), 1);
+    ::setenv("XDG_CACHE_HOME", (dir_ / "cache").c_str(), 1);
+    ::setenv("XDG_CONFIG_HOME", (dir_ / "config").c_str(), 1);
+    ::setenv("OPENAI_BASE_URL", (backend_.url() + "/v1").c_str(), 1);
+    backend_.setResponder([this](const RecordedRequest& req) { return script(req); });
+  }
+  void TearDown() override {
+    for (const char* v : {"XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "OPENAI_BASE_URL"}) ::unsetenv(v);
+    fs::remove_all(dir_);
+  }
+
+  // The feature workflow: the developer reads pricing.py and rewrites it;
+  // the tester writes a test file in a code block; the rest answer in text.
+  std::optional<Reply> script(const RecordedRequest& req) {
+    std::string role = roleOf(req);
+    if (role == "developer" && holdDeveloper_) {
+      Reply r;
+      r.hang = true;  // until the test kills the daemon
+      return r;
+    }
+    if (role == "planner") return fake::autoReply(req, "PLAN: add without_vat to shop/pricing.py");
+    if (role == "developer") {
+      if (toolResults(req) == 0) return fake::toolCallReply(req, {FakeToolCall{"read_file", {{"path", "shop/pricing.py"}}}});
+      if (toolResults(req) == 1)
+        return fake::toolCallReply(req, {FakeToolCall{"propose_edit", {{"path", "shop/pricing.py"}, {"content", kNewPricing}}}});
+      return fake::autoReply(req, "Added without_vat.");
+    }
+    if (role == "tester")
+      return fake::autoReply(req, "```python:tests/test_pricing.py\nfrom shop.pricing import without_vat\n```\n");
+    if (role == "reviewer") return fake::autoReply(req, "APPROVE");
+    return fake::autoReply(req, "ok");
+  }
+
+  int requestsFor(const std::string& role) {
+    int n = 0;
+    for (auto& r : backend_.requests()) n += roleOf(r) == role;
+    return n;
+  }
+  std::string read(const std::string& rel) {
+    std::ifstream in(fs::path(ws_) / rel);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+  Finished cli(std::vector<std::string> args, Millis timeout = 30s) {
+    std::vector<std::string> argv = {SB_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.insert(argv.end(), {"--workspace", ws_, "--index-dir", (dir_ / "index").string()});
+    return runToCompletion(argv, timeout);
+  }
+
+  fs::path dir_;
+  std::string ws_;
+  fake::FakeBackend backend_;
+  std::atomic<bool> holdDeveloper_{false};
+};
+
+TEST_F(Workflows, CliRunWritesTheEditsWithApplyAndStoresEverything) {
+  auto run = cli({"workflow", "run", "feature", "--task", "add without_vat", "--apply", "--json"});
+  ASSERT_EQ(run.status.code, 0) << run.err << run.out;
+  json w = json::parse(run.out);
+  EXPECT_EQ(w["state"], "completed");
+  EXPECT_EQ(read("shop/pricing.py"), kNewPricing);
+  EXPECT_NE(read("tests/test_pricing.py").find("import without_vat"), std::string::npos);
+  EXPECT_NE(run.err.find("plan: completed"), std::string::npos) << run.err;
+
+  auto list = cli({"workflow", "list", "--json"});
+  ASSERT_EQ(list.status.code, 0) << list.err;
+  json all = json::parse(list.out);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0]["id"], w["id"]);
+
+  auto show = cli({"workflow", "show", w["id"], "--json"});
+  json shown = json::parse(show.out);
+  EXPECT_EQ(shown["steps"][0]["output"], "PLAN: add without_vat to shop/pricing.py");
+  ASSERT_EQ(shown["toolCalls"].size(), 2u);
+  EXPECT_EQ(shown["toolCalls"][0]["name"], "read_file");
+  EXPECT_FALSE(shown["toolCalls"][0]["isError"].get<bool>());  // the real read_file tool of the MCP catalog
+
+  auto status = cli({"status", "--json"});
+  ASSERT_EQ(status.status.code, 0) << status.err;
+  json st = json::parse(status.out);
+  EXPECT_EQ(st["backends"][0]["name"], "openai");
+  EXPECT_EQ(st["workflows"][0]["id"], w["id"]);
+  EXPECT_EQ(st["workflows"][0]["state"], "completed");
+}
+
+TEST_F(Workflows, CliWithoutApplyOnlyProposes) {
+  std::string before = read("shop/pricing.py");
+  auto run = cli({"workflow", "run", "feature", "--task", "add without_vat", "--json"});
+  ASSERT_EQ(run.status.code, 0) << run.err;
+  EXPECT_EQ(read("shop/pricing.py"), before);
+  for (auto& e : json::parse(run.out)["edits"]) EXPECT_EQ(e["state"], "proposed");
+}
+
+TEST_F(Workflows, KillNineMidWorkflowThenResumeFinishesWithoutRedoingSteps) {
+  holdDeveloper_ = true;
+  std::vector<std::string> argv = {SB_BINARY, "workflow", "run", "feature", "--task", "add without_vat", "--apply",
+                                   "--workspace", ws_, "--index-dir", (dir_ / "index").string()};
+  auto proc = ChildProcess::start(argv);
+  // The developer's request arrives once the plan is stored.
+  bool reached = false;
+  for (int i = 0; i < 200 && !reached; ++i) {
+    reached = requestsFor("developer") > 0;
+    if (!reached) std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_TRUE(reached) << proc.err();
+  proc.signal(SIGKILL);
+  proc.wait(5s);
+
+  auto list = cli({"workflow", "list", "--json"});
+  json all = json::parse(list.out);
+  ASSERT_EQ(all.size(), 1u) << list.out;
+  EXPECT_EQ(all[0]["state"], "interrupted");
+  EXPECT_EQ(all[0]["steps"][0]["state"], "completed");
+  std::string id = all[0]["id"];
+
+  holdDeveloper_ = false;
+  int plannerCalls = requestsFor("planner");
+  auto resumed = cli({"workflow", "resume", id, "--apply", "--json"});
+  ASSERT_EQ(resumed.status.code, 0) << resumed.err;
+  json w = json::parse(resumed.out);
+  EXPECT_EQ(w["state"], "completed");
+  EXPECT_EQ(requestsFor("planner"), plannerCalls);  // the plan was not made again
+  EXPECT_EQ(w["steps"][0]["output"], "PLAN: add without_vat to shop/pricing.py");
+  // The same result as an uninterrupted run.
+  EXPECT_EQ(read("shop/pricing.py"), kNewPricing);
+  EXPECT_NE(read("tests/test_pricing.py").find("import without_vat"), std::string::npos);
+}
+
+TEST_F(Workflows, WithoutAModelTheCommandSaysWhatToConfigure) {
+  ::unsetenv("OPENAI_BASE_URL");
+  auto run = cli({"workflow", "run", "review", "--task", "x"});
+  EXPECT_EQ(run.status.code, 1);
+  EXPECT_NE(run.err.find("OPENAI_BASE_URL"), std::string::npos) << run.err;
+}
+
+// Answers what the daemon asks a client; records applyEdit requests.
+struct ClientSide {
+  LspClient lsp;
+  std::vector<json> applied, progress, logs;
+  json awaited, response;  // the id of the request being waited for, and its answer
+  explicit ClientSide(FdStream& io) : lsp(io) {}
+  // Reads messages until pred() holds or the time runs out.
+  bool pumpUntil(const std::function<bool()>& pred, Millis timeout = 20s) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!pred()) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      auto m = lsp.next(200ms);
+      if (!m) continue;
+      handle(*m);
+    }
+    return true;
+  }
+  void handle(const json& m) {
+    if (!m.contains("method") && m.contains("id") && m["id"] == awaited) response = m;
+    std::string method = m.value("method", "");
+    if (method == "workspace/applyEdit") {
+      applied.push_back(m["params"]);
+      lsp.send({{"jsonrpc", "2.0"}, {"id", m["id"]}, {"result", {{"applied", true}}}});
+    } else if (method == "window/workDoneProgress/create" || method == "client/registerCapability") {
+      lsp.send({{"jsonrpc", "2.0"}, {"id", m["id"]}, {"result", nullptr}});
+    } else if (method == "$/progress") {
+      progress.push_back(m["params"]);
+    } else if (method == "window/logMessage") {
+      logs.push_back(m["params"]);
+    }
+  }
+  json request(const std::string& method, json params) {
+    response = nullptr;
+    awaited = lsp.sendRequest(method, std::move(params));
+    pumpUntil([&] { return !response.is_null(); }, 20s);
+    return response;
+  }
+};
+
+TEST_F(Workflows, LspRunsWorkflowsEditsGoThroughTheClientAndEveryClientSeesProgress) {
+  std::string sock = (dir_ / "sb.sock").string();
+  auto daemon = ChildProcess::start({SB_BINARY, "lsp", "--listen", "unix:" + sock, "--index-dir",
+                                     (dir_ / "index").string()});
+  for (int i = 0; i < 100 && !fs::exists(sock); ++i) std::this_thread::sleep_for(20ms);
+  FdStream a = connectUnix(sock), b = connectUnix(sock);
+  ClientSide ca(a), cb(b);
+  json caps = {{"workspace", {{"applyEdit", true}, {"workspaceEdit", {{"documentChanges", true}, {"resourceOperations", {"create"}}}}}},
+               {"window", {{"workDoneProgress", true}}}};
+  for (ClientSide* c : {&ca, &cb}) {
+    json init = c->lsp.request("initialize", {{"processId", nullptr}, {"rootUri", "file://" + ws_}, {"capabilities", caps}});
+    ASSERT_TRUE(init.contains("result")) << init.dump();
+    auto cmds = init["result"]["capabilities"]["executeCommandProvider"]["commands"];
+    EXPECT_NE(std::find(cmds.begin(), cmds.end(), "switchboard.runWorkflow"), cmds.end());
+    c->lsp.notify("initialized", json::object());
+  }
+  ca.awaited = ca.lsp.sendRequest("workspace/executeCommand",
+                               {{"command", "switchboard.runWorkflow"},
+                                {"arguments", {{{"template", "feature"}, {"task", "add without_vat"}}}}});
+  // The answer (the id) comes at once; then the workflow's progress ends on both clients.
+  auto ended = [](ClientSide& c) {
+    for (auto& p : c.progress)
+      if (p["token"].get<std::string>().find("switchboard/workflow/") == 0 && p["value"]["kind"] == "end") return true;
+    return false;
+  };
+  ASSERT_TRUE(ca.pumpUntil([&] { return ended(ca); }, 30s)) << daemon.err();
+  ASSERT_TRUE(ca.response.contains("result")) << ca.response.dump();
+  EXPECT_EQ(ca.response["result"]["id"].get<std::string>().rfind("wf-", 0), 0u);
+  ASSERT_TRUE(cb.pumpUntil([&] { return ended(cb); }, 10s));
+  // Edits reached the client that started the workflow, none the other.
+  ASSERT_EQ(ca.applied.size(), 2u);
+  EXPECT_TRUE(cb.applied.empty());
+  std::string all = ca.applied[0].dump() + ca.applied[1].dump();
+  EXPECT_NE(all.find("without_vat"), std::string::npos);
+  EXPECT_NE(all.find("\"kind\":\"create\""), std::string::npos);  // the new test file
+  EXPECT_EQ(read("shop/pricing.py").find("without_vat"), std::string::npos);  // the daemon wrote nothing itself
+  bool sawStep = false;
+  for (auto& l : cb.logs) sawStep |= l["message"].get<std::string>().find("implement: developer") != std::string::npos;
+  EXPECT_TRUE(sawStep);
+
+  json list = ca.request("workspace/executeCommand", {{"command", "switchboard.workflowStatus"}, {"arguments", json::array()}});
+  ASSERT_TRUE(list.contains("result")) << list.dump();
+  ASSERT_EQ(list["result"]["workflows"].size(), 1u);
+  std::string wfId = list["result"]["workflows"][0]["id"];
+  json one = ca.request("workspace/executeCommand", {{"command", "switchboard.workflowStatus"}, {"arguments", {{{"id", wfId}}}}});
+  ASSERT_TRUE(one.contains("result")) << one.dump();
+  for (auto& e : one["result"]["edits"]) EXPECT_EQ(e["state"], "applied") << e.dump();
+  json status = cb.request("workspace/executeCommand", {{"command", "switchboard.status"}, {"arguments", json::array()}});
+  ASSERT_TRUE(status.contains("result")) << status.dump();
+  EXPECT_EQ(status["result"]["workflows"][0]["state"], "completed");
+  EXPECT_EQ(status["result"]["backends"][0]["state"], "healthy");
+  EXPECT_GT(status["result"]["backends"][0]["requests"].get<int>(), 5);
+  json bad = cb.request("workspace/executeCommand", {{"command", "switchboard.runWorkflow"},
+                                                         {"arguments", {{{"template", "nope"}, {"task", "x"}}}}});
+  ASSERT_TRUE(bad.contains("error"));
+  EXPECT_NE(bad["error"]["message"].get<std::string>().find("no workflow template named 'nope'"), std::string::npos);
+  daemon.signal(SIGTERM);
+  daemon.wait(10s);
+}
+
+class McpAgent : public Workflows {
+ protected:
+  void startMcp() {
+    proc_.emplace(ChildProcess::start({SB_BINARY, "mcp", ws_, "--index-dir", (dir_ / "index").string()}));
+    call("initialize", {{"protocolVersion", "2025-06-18"}, {"capabilities", json::object()},
+                        {"clientInfo", {{"name", "e2e"}, {"version", "1"}}}});
+    proc_->io().write(json{{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}}.dump() + "\n");
+  }
+  json call(const std::string& method, json params, Millis timeout = 30s) {
+    int id = next_++;
+    proc_->io().write(json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}}.dump() + "\n");
+    json found;
+    bool ok = proc_->io().waitUntil(
+        [&] {
+          std::string& in = proc_->io().inbox();
+          size_t nl;
+          while ((nl = in.find('\n')) != std::string::npos) {
+            json m = json::parse(in.substr(0, nl));
+            in.erase(0, nl + 1);
+            if (m.value("method", "") == "notifications/progress") progress_.push_back(m["params"]);
+            if (m.contains("id") && m["id"] == id && !m.contains("method")) {
+              found = std::move(m);
+              return true;
+            }
+          }
+          return false;
+        },
+        timeout);
+    EXPECT_TRUE(ok) << "no answer to " << method << "; stderr: " << proc_->err();
+    return found;
+  }
+  json tool(const std::string& name, json args, json meta = nullptr) {
+    json params{{"name", name}, {"arguments", std::move(args)}};
+    if (!meta.is_null()) params["_meta"] = meta;
+    return call("tools/call", params)["result"];
+  }
+  void TearDown() override {
+    proc_.reset();
+    Workflows::TearDown();
+  }
+  std::optional<ChildProcess> proc_;
+  std::vector<json> progress_;
+  int next_ = 1;
+};
+
+TEST_F(McpAgent, AgentToolsAreListedAndAnswer) {
+  startMcp();
+  std::set<std::string> names;
+  json page = call("tools/list", json::object());
+  for (;;) {
+    for (auto& t : page["result"]["tools"]) names.insert(t["name"]);
+    if (!page["result"].contains("nextCursor")) break;
+    page = call("tools/list", {{"cursor", page["result"]["nextCursor"]}});
+  }
+  for (const char* want : {"complete_code", "ask", "run_workflow", "workflow_status", "cancel_workflow"})
+    EXPECT_TRUE(names.count(want)) << want;
+
+  json asked = tool("ask", {{"question", "What does with_vat do?"}, {"paths", {"shop/pricing.py"}}});
+  EXPECT_FALSE(asked.value("isError", false)) << asked.dump();
+  EXPECT_EQ(asked["structuredContent"]["answer"], "ok");
+  bool sawFile = false;
+  for (auto& r : backend_.requests()) sawFile |= r.body.find("def with_vat") != std::string::npos;
+  EXPECT_TRUE(sawFile);  // the named file went into the prompt
+
+  json outside = tool("ask", {{"question", "x"}, {"paths", {"../../etc/passwd"}}});
+  EXPECT_TRUE(outside["isError"].get<bool>());
+
+  json run = tool("run_workflow", {{"template", "feature"}, {"task", "add without_vat"}}, {{"progressToken", "p1"}});
+  EXPECT_FALSE(run.value("isError", false)) << run.dump();
+  EXPECT_EQ(run["structuredContent"]["state"], "completed");
+  EXPECT_FALSE(progress_.empty());  // a step at a time
+  EXPECT_EQ(read("shop/pricing.py").find("without_vat"), std::string::npos);  // proposed only
+  json status = tool("workflow_status", json::object());
+  EXPECT_EQ(status["structuredContent"]["workflows"][0]["id"], run["structuredContent"]["id"]);
+
+  json applied = tool("run_workflow", {{"template", "feature"}, {"task", "add without_vat"}, {"apply", true}});
+  EXPECT_EQ(applied["structuredContent"]["state"], "completed");
+  EXPECT_EQ(read("shop/pricing.py"), kNewPricing);
+}
+
+TEST_F(McpAgent, WithoutAModelTheToolsSayWhatToConfigure) {
+  ::unsetenv("OPENAI_BASE_URL");
+  startMcp();
+  for (auto name : {"ask", "run_workflow"}) {
+    json r = tool(name, name == std::string("ask") ? json{{"question", "x"}} : json{{"template", "review"}, {"task", "x"}});
+    EXPECT_TRUE(r["isError"].get<bool>()) << name;
+    EXPECT_NE(r["content"][0]["text"].get<std::string>().find("OPENAI_BASE_URL"), std::string::npos) << r.dump();
+  }
+}
+
+}  // namespace
+}  // namespace sb::e2e

@@ -339,10 +339,11 @@ void LspServer::runAction(const std::string& command, const json& params, Reques
                                        client->encoding)};
             edit = documentEdit(uri, nullptr, json::array({textEdit(all, file.newText)}), *client);
           } else if (client->createFiles) {
+            // Fails rather than prepends if the file appeared since planning.
             edit = {
                 {"documentChanges",
                  json::array(
-                     {{{"kind", "create"}, {"uri", uri}, {"options", {{"ignoreIfExists", true}}}},
+                     {{{"kind", "create"}, {"uri", uri}, {"options", {{"ignoreIfExists", false}}}},
                       {{"textDocument", {{"uri", uri}, {"version", nullptr}}},
                        {"edits", json::array({textEdit({}, file.newText)})}}})}};
           } else {

@@ -407,6 +407,45 @@ std::vector<ProposedEdit> parseProposedEdits(std::string_view modelOutput) {
   return Parser(modelOutput).run();
 }
 
+std::vector<FencedBlock> fencedBlocks(std::string_view markdown) {
+  // Lines as views without their line end, so offsets stay in `markdown`.
+  std::vector<std::string_view> lines;
+  std::vector<size_t> starts;
+  for (size_t pos = 0; pos < markdown.size();) {
+    const size_t nl = markdown.find('\n', pos);
+    const size_t stop = nl == std::string_view::npos ? markdown.size() : nl;
+    std::string_view line = markdown.substr(pos, stop - pos);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    starts.push_back(pos);
+    lines.push_back(line);
+    pos = nl == std::string_view::npos ? markdown.size() : nl + 1;
+  }
+  std::vector<FencedBlock> out;
+  for (size_t i = 0; i < lines.size();) {
+    const std::optional<Fence> f = fenceOpen(lines[i]);
+    if (!f) {
+      ++i;
+      continue;
+    }
+    const std::optional<size_t> close = findClose(lines, i, *f);
+    if (!close) break;
+    FencedBlock b;
+    b.info = std::string(f->info);
+    for (size_t j = i + 1; j < *close; ++j) {
+      std::string_view l = lines[j];
+      size_t strip = 0;
+      while (strip < f->indent && strip < l.size() && l[strip] == ' ') ++strip;
+      b.content += l.substr(strip);
+      b.content += '\n';
+    }
+    b.begin = starts[i];
+    b.end = *close + 1 < starts.size() ? starts[*close + 1] : markdown.size();
+    out.push_back(std::move(b));
+    i = *close + 1;
+  }
+  return out;
+}
+
 bool looksElided(std::string_view content) {
   size_t pos = 0;
   while (pos < content.size()) {

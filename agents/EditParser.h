@@ -33,6 +33,20 @@ struct ProposedEdit {
 // "```12:20:path" citations of existing lines are not edits. Never throws.
 std::vector<ProposedEdit> parseProposedEdits(std::string_view modelOutput);
 
+// A closed fenced code block of markdown output, outermost only (fences
+// nested the way parseProposedEdits accepts them stay in the content).
+struct FencedBlock {
+  std::string info;     // the info string, trimmed ("python", "python:src/app.py")
+  std::string content;  // LF line ends, the fence's indent removed, ending in '\n' unless empty
+  // Bytes of `markdown` from the opening fence line's start to just past the
+  // closing fence line (and its line end).
+  size_t begin = 0, end = 0;
+};
+
+// The closed fenced blocks of `markdown` in order; an unclosed one (truncated
+// output) and everything after it is prose. Never throws.
+std::vector<FencedBlock> fencedBlocks(std::string_view markdown);
+
 // True if a whole-file block seems to stand for lines it does not contain
 // ("// ... existing code ...", "# rest of the file unchanged"): writing it
 // would delete them.

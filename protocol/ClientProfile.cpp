@@ -84,6 +84,8 @@ ClientProfile profileFromInitialize(const json& params) {
   p.inlineCompletion = walk(caps, {"textDocument", "inlineCompletion"}) != nullptr;
   p.configuration = flag(caps, {"workspace", "configuration"});
   p.showDocument = flag(caps, {"window", "showDocument", "support"});
+  p.codeActionLiterals =
+      walk(caps, {"textDocument", "codeAction", "codeActionLiteralSupport"}) != nullptr;
   return p;
 }
 

@@ -32,6 +32,8 @@ struct ClientProfile {
   bool inlineCompletion = false;
   bool configuration = false;
   bool showDocument = false;
+  // textDocument/codeAction may answer CodeAction literals (else Commands).
+  bool codeActionLiterals = false;
 };
 
 ClientProfile profileFromInitialize(const nlohmann::json& params);

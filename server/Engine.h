@@ -10,6 +10,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -19,6 +20,8 @@
 #include "analysis/Document.h"
 #include "analysis/Outline.h"
 #include "analysis/SyntaxInfo.h"
+#include "agents/CodeActions.h"
+#include "agents/EditApplier.h"
 #include "agents/FimPrompt.h"
 #include "agents/LlmRouter.h"
 #include "analysis/CompletionContext.h"
@@ -27,7 +30,9 @@
 namespace sb {
 
 struct EngineError {
-  enum class Kind { NotFound, Cancelled, InvalidArgument, Internal } kind;
+  // Unavailable: a service the request needs is missing or failing (no LLM
+  // backend configured, the model's server unreachable).
+  enum class Kind { NotFound, Cancelled, InvalidArgument, Internal, Unavailable } kind;
   std::string message;
 };
 
@@ -73,6 +78,31 @@ struct CompletionOptions {
   agents::FimOptions fim;
   std::chrono::milliseconds debounce{75};
   bool enabled = true;
+  // The backends chat and code actions try, in order (the settings'
+  // chatBackend first, then the rest); empty: the router's own chain.
+  std::vector<std::string> chatBackends;
+};
+
+// An AI action on a range of a document (see agents/CodeActions.h).
+struct ActionRequest {
+  agents::ActionKind kind = agents::ActionKind::Explain;
+  std::string uri;
+  Range range;              // in the caller's position encoding; empty: the line
+  std::string instruction;  // required for Refactor
+  // Problems the client knows of (from any tool), with the range's syntax
+  // errors added by the engine.
+  std::vector<agents::ActionDiagnostic> diagnostics;
+};
+
+struct ActionOutcome {
+  SnapshotPtr doc;    // the document as the model saw it
+  ByteRange range;    // the bytes the action is about (whole lines when widened)
+  std::string relPath;  // workspace-relative path ("" outside a workspace)
+  agents::ActionReply reply;
+  // Tests: the test file to write, confined to the workspace (oldText set
+  // when it exists); nullopt when the model named no file.
+  std::optional<agents::PlannedEdit> testFile;
+  std::string backend, model;  // who answered
 };
 
 struct CompletionCandidate {
@@ -155,6 +185,16 @@ class Engine {
   // The prompt a completion at `at` would send (for --show-context).
   void completionPrompt(const std::string& uri, Position at, PositionEncoding encoding,
                         const CancelToken& cancel, Callback<agents::LlmRequest> done);
+
+  // ---- code actions ----
+  // Asks the chat model to explain, fix, document, test or refactor a range,
+  // with the text around it, diagnostics and definitions from the index as
+  // context. Streams the answer's text to onDelta (on the LLM I/O thread;
+  // must not block). Errors: InvalidArgument (Refactor without instruction,
+  // empty or oversized range, a test path outside the workspace),
+  // Unavailable (no LLM configured, backend failure), Cancelled.
+  void codeAction(ActionRequest request, PositionEncoding encoding, const CancelToken& cancel,
+                  std::function<void(std::string_view)> onDelta, Callback<ActionOutcome> done);
 
  private:
   struct State;

@@ -16,6 +16,12 @@ void applySettings(const agents::Settings& settings, EngineOptions& options) {
   options.completion.fim.fimTemplate = c.fimTemplate;
   options.completion.fim.maxTokens = c.maxTokens;
   options.completion.fim.temperature = c.temperature;
+  options.completion.chatBackends.clear();
+  if (!settings.chatBackend.empty()) {
+    options.completion.chatBackends.push_back(settings.chatBackend);
+    for (const auto& b : settings.backends)
+      if (b.name != settings.chatBackend) options.completion.chatBackends.push_back(b.name);
+  }
   options.llm.reset();
   if (settings.backends.empty()) return;
   agents::CacheOptions cache = settings.cache;

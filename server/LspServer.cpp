@@ -29,6 +29,8 @@ Callback<T> replyWith(Reply reply, Convert convert) {
           return shared->error(rpc::InvalidParams, error->message);
         case EngineError::Kind::Internal:
           return shared->error(rpc::InternalError, error->message);
+        case EngineError::Kind::Unavailable:
+          return shared->error(rpc::RequestFailed, error->message);
       }
     }
     try {
@@ -63,6 +65,7 @@ void LspServer::onRequest(Request request) {
       {"workspace/executeCommand", &LspServer::executeCommand},
       {"textDocument/completion", &LspServer::completion},
       {"textDocument/inlineCompletion", &LspServer::inlineCompletion},
+      {"textDocument/codeAction", &LspServer::codeAction},
   };
   if (phase_ == Phase::Uninitialized && request.method != "initialize" &&
       options_.implicitInitialize) {
@@ -108,6 +111,7 @@ void LspServer::onNotification(std::string_view method, const json& params) {
       {"workspace/didChangeWatchedFiles", &LspServer::didChangeWatchedFiles},
       {"workspace/didChangeWorkspaceFolders", &LspServer::didChangeWorkspaceFolders},
       {"workspace/didChangeConfiguration", &LspServer::didChangeConfiguration},
+      {"window/workDoneProgress/cancel", &LspServer::workDoneProgressCancel},
   };
   auto it = kHandlers.find(method);
   if (it == kHandlers.end()) {
@@ -193,6 +197,7 @@ void LspServer::initialize(const json& params, Request& request) {
          {"switchboard.rescan", "switchboard.repoMap", "switchboard.status", "switchboard.runWorkflow",
           "switchboard.resumeWorkflow", "switchboard.workflowStatus", "switchboard.cancelWorkflow",
           "switchboard.workflowTemplates"}}}},
+      {"codeActionProvider", {{"codeActionKinds", {"quickfix", "refactor", "refactor.rewrite", "source"}}}},
       {"workspace",
        {{"workspaceFolders", {{"supported", true}, {"changeNotifications", true}}}}},
   };
@@ -202,6 +207,7 @@ void LspServer::initialize(const json& params, Request& request) {
     capabilities["inlineCompletionProvider"] = json::object();
   else
     capabilities["completionProvider"] = {{"triggerCharacters", {".", ">", ":", "("}}, {"resolveProvider", false}};
+  for (const auto& c : actionCommands()) capabilities["executeCommandProvider"]["commands"].push_back(c);
   request.reply.result({{"capabilities", std::move(capabilities)},
                         {"serverInfo", {{"name", "switchboard"}, {"version", SWITCHBOARD_VERSION}}}});
 }
@@ -590,6 +596,7 @@ void LspServer::executeCommand(const json& params, Request& request) {
     return;
   }
   if (workflowCommand(command, params, request)) return;
+  if (isActionCommand(command)) return runAction(command, params, request);
   throw RpcException(rpc::InvalidParams, "unknown command '" + command + "'");
 }
 

@@ -6,7 +6,9 @@
 #include <functional>
 #include <optional>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "Engine.h"
 #include "Transport.h"
@@ -75,6 +77,19 @@ class LspServer final : public FrontEnd {
   void openWorkspaces(const std::vector<std::string>& roots);
   void startIndexing(std::function<void(const IndexReport&)> done = {});
   void registerFileWatchers();
+
+  // ---- AI code actions (LspCodeActions.cpp) ----
+  struct RunningActions;  // progress tokens -> cancellation, for window/workDoneProgress/cancel
+  // The switchboard.<action> command names, for executeCommandProvider.
+  static std::vector<std::string> actionCommands();
+  // True if `command` is one of them.
+  static bool isActionCommand(std::string_view command);
+  void codeAction(const json& params, Request& request);
+  // workspace/executeCommand switchboard.explain|fix|document|writeTests|refactor.
+  void runAction(const std::string& command, const json& params, Request& request);
+  void workDoneProgressCancel(const json& params);
+  std::shared_ptr<RunningActions> actions_;
+  // ---- end of code actions ----
 
   // ---- workflows and status (LspWorkflows.cpp) ----
   struct WorkflowWatch;

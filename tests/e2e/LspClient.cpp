@@ -63,6 +63,8 @@ json LspClient::awaitResponse(const json& id, std::vector<json>* others, Millis 
                                (io_.eof() ? " (the daemon closed its output)" : ""));
     bool isResponse = msg->is_array() || !msg->contains("method");
     if (!isResponse) {
+      if (serverRequests_ && msg->contains("id"))
+        send({{"jsonrpc", "2.0"}, {"id", (*msg)["id"]}, {"result", serverRequests_(*msg)}});
       notifications_.push_back(std::move(*msg));
       continue;
     }

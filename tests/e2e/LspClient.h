@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,10 +43,17 @@ class LspClient {
 
   std::vector<json>& notifications() { return notifications_; }
 
+  // Answers the requests the server sends (workspace/applyEdit,
+  // window/workDoneProgress/create...) met while waiting for a response:
+  // the handler gets the request and returns its result. They are still
+  // recorded in notifications(). Without a handler they go unanswered.
+  void onServerRequest(std::function<json(const json& request)> handler) { serverRequests_ = std::move(handler); }
+
  private:
   FdStream& io_;
   int nextId_ = 1;
   std::vector<json> notifications_;
+  std::function<json(const json&)> serverRequests_;
 };
 
 // "file:///e2e/NAME" URIs for documents that exist only in the daemon.

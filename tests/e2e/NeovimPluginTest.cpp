@@ -91,9 +91,12 @@ TEST(NeovimPlugin, GhostTextCommandsAndCrossFileContext) {
   EXPECT_NE(nvim.out.find("e2e_neovim_plugin: OK"), std::string::npos) << nvim.out << nvim.err;
 
   // The prompts: the first is the manual trigger at the end of "    ret".
-  std::vector<fake::RecordedRequest> prompts;
+  // Completions use the FIM endpoint; the AI actions (refactor, explain) chat.
+  std::vector<fake::RecordedRequest> prompts, chats;
   for (auto& r : backend.requests())
-    if (r.method == "POST") prompts.push_back(r);
+    if (r.method == "POST") (r.path.find("/chat/") == std::string::npos ? prompts : chats).push_back(r);
+  ASSERT_EQ(chats.size(), 2u) << "refactor and explain reach the model";
+  EXPECT_NE(chats[0].body.find("Instruction: use an f-string"), std::string::npos) << chats[0].body;
   ASSERT_GE(prompts.size(), 4u) << "trigger, next, trigger, automatic";
   const std::string& first = prompts.front().body;
   EXPECT_NE(first.find("def with_vat(amount: Decimal"), std::string::npos)

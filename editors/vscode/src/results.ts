@@ -24,10 +24,15 @@ export function classifyResult(result: unknown): Outcome {
   if (isWorkspaceEdit(result)) return { kind: 'edit', edit: result };
   if (isObject(result)) {
     const message = TEXT_FIELDS.map((f) => result[f]).find((v): v is string => typeof v === 'string' && v.trim() !== '');
+    // `applied` says the daemon already offered its edit through
+    // workspace/applyEdit (true: the editor applied it; false: declined or
+    // failed): applying `edit` again would do it twice.
+    if (typeof result.applied === 'boolean') {
+      if (message !== undefined) return { kind: 'text', text: message, markdown: true };
+      return { kind: 'none' };
+    }
     if (isWorkspaceEdit(result.edit)) return message ? { kind: 'edit', edit: result.edit, message } : { kind: 'edit', edit: result.edit };
     if (message !== undefined) return { kind: 'text', text: message, markdown: true };
-    // The daemon applied its edit itself (workspace/applyEdit) and said so.
-    if (result.applied === true) return { kind: 'none' };
   }
   return { kind: 'json', text: JSON.stringify(result, null, 2) };
 }

@@ -28,6 +28,12 @@ test('nothing to show when the daemon applied the edit itself or answered null',
   assert.equal(classifyResult('  ').kind, 'none');
 });
 
+test('an edit the daemon already offered through workspace/applyEdit is not applied again', () => {
+  const answer = { kind: 'fix', applied: true, edit, markdown: 'Closed the call.' };
+  assert.deepEqual(classifyResult(answer), { kind: 'text', text: 'Closed the call.', markdown: true });
+  assert.equal(classifyResult({ kind: 'fix', applied: false, edit, markdown: '' }).kind, 'none');
+});
+
 test('anything else is shown as JSON', () => {
   const r = classifyResult({ id: 'w1', state: 'running' });
   assert.equal(r.kind, 'json');

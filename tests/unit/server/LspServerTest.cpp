@@ -313,5 +313,33 @@ TEST(LspServer, SelectionRangeNestsOutward) {
   EXPECT_EQ(node["range"]["start"], json({{"line", 0}, {"character", 0}}));
 }
 
+TEST(LspServer, CodeActionsAreBareCommandsWithoutLiteralSupport) {
+  LspHarness h;
+  json init = h.initialize();
+  EXPECT_TRUE(init["result"]["capabilities"].contains("codeActionProvider"));
+  json r = h.call("textDocument/codeAction",
+                  {{"textDocument", {{"uri", "file:///t/a.py"}}},
+                   {"range", {{"start", {{"line", 0}, {"character", 0}}}, {"end", {{"line", 1}, {"character", 0}}}}},
+                   {"context", {{"diagnostics", json::array()}}}});
+  ASSERT_EQ(r["result"].size(), 4u) << r.dump();
+  for (const auto& c : r["result"]) {
+    EXPECT_FALSE(c.contains("kind")) << c.dump();
+    EXPECT_EQ(c["command"].get<std::string>().rfind("switchboard.", 0), 0u) << c.dump();
+    EXPECT_EQ(c["arguments"][0]["uri"], "file:///t/a.py");
+  }
+}
+
+TEST(LspServer, ActionCommandsWithoutAModelSayWhatToConfigure) {
+  LspHarness h;
+  h.initialize();
+  h.open("file:///t/a.py", "python", "x = 1\n");
+  json range = {{"start", {{"line", 0}, {"character", 0}}}, {"end", {{"line", 0}, {"character", 5}}}};
+  json argument = {{"uri", "file:///t/a.py"}, {"range", range}};
+  json r = h.call("workspace/executeCommand",
+                  {{"command", "switchboard.explain"}, {"arguments", json::array({argument})}});
+  EXPECT_EQ(r["error"]["code"], rpc::RequestFailed) << r.dump();
+  EXPECT_NE(r["error"]["message"].get<std::string>().find("OPENAI_BASE_URL"), std::string::npos) << r.dump();
+}
+
 }  // namespace
 }  // namespace sb

@@ -14,7 +14,11 @@ namespace {
 struct ConfigCheck : ::testing::Test {
   ScratchDir dir;
   std::string ws() const { return dir / "ws"; }
-  void workspaceConfig(const std::string& text) { writeText(dir / "ws/.switchboard/config.json", text); }
+  // These tests are about `config check` itself: the user trusts the workspace file.
+  void workspaceConfig(const std::string& text) {
+    writeText(dir / "ws/.switchboard/config.json", text);
+    writeText(dir / "xdg/switchboard/config.json", R"({"trustWorkspaceConfig": true})");
+  }
   Finished check(const std::vector<std::string>& env = {}) {
     std::filesystem::create_directories(ws());
     std::vector<std::string> argv = {"/usr/bin/env", "-i", "HOME=" + dir.path(),

@@ -10,20 +10,22 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 bool retryableKind(LlmError::Kind k) {
-  return k == LlmError::Kind::Connect || k == LlmError::Kind::Timeout || k == LlmError::Kind::RateLimited ||
-         k == LlmError::Kind::CircuitOpen || k == LlmError::Kind::Http;
+  return k == LlmError::Kind::Connect || k == LlmError::Kind::Timeout ||
+         k == LlmError::Kind::RateLimited || k == LlmError::Kind::CircuitOpen ||
+         k == LlmError::Kind::Http;
 }
 
 // One model call, waited for; the deadline cancels it.
-LlmOutcome callModel(LlmRouter& router, LlmRequest req, const AgentObserver& observer, const CancelToken& cancel,
-                     Clock::time_point deadline, bool& timedOut) {
+LlmOutcome callModel(LlmRouter& router, LlmRequest req, const AgentObserver& observer,
+                     const CancelToken& cancel, Clock::time_point deadline, bool& timedOut) {
   CancelSource source(cancel);
   auto promise = std::make_shared<std::promise<LlmOutcome>>();
   auto future = promise->get_future();
   DeltaCallback onDelta;
   if (observer.delta) onDelta = [d = observer.delta](std::string_view s) { d(s); };
-  router.complete(std::move(req), std::move(onDelta), [promise](LlmOutcome o) { promise->set_value(std::move(o)); },
-                  source.token());
+  router.complete(
+      std::move(req), std::move(onDelta),
+      [promise](LlmOutcome o) { promise->set_value(std::move(o)); }, source.token());
   while (future.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
     if (Clock::now() >= deadline && !timedOut) {
       timedOut = true;
@@ -36,7 +38,8 @@ LlmOutcome callModel(LlmRouter& router, LlmRequest req, const AgentObserver& obs
 std::string clip(std::string text, int limit) {
   if (limit <= 0 || text.size() <= static_cast<std::size_t>(limit)) return text;
   std::size_t cut = static_cast<std::size_t>(limit);
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+    --cut;  // keep UTF-8 whole
   text.resize(cut);
   return text + "\n[... cut at " + std::to_string(limit) + " characters; ask for a narrower range]";
 }
@@ -57,16 +60,21 @@ std::string namesOf(const std::vector<ToolSpec>& specs) {
 
 const char* toString(AgentResult::Status status) {
   switch (status) {
-    case AgentResult::Status::Completed: return "completed";
-    case AgentResult::Status::Failed: return "failed";
-    case AgentResult::Status::Cancelled: return "cancelled";
-    case AgentResult::Status::LimitReached: return "limit reached";
+    case AgentResult::Status::Completed:
+      return "completed";
+    case AgentResult::Status::Failed:
+      return "failed";
+    case AgentResult::Status::Cancelled:
+      return "cancelled";
+    case AgentResult::Status::LimitReached:
+      return "limit reached";
   }
   return "?";
 }
 
-AgentResult runAgent(LlmRouter& router, const ToolBox& tools, const Role& role, const AgentLimits& limits,
-                     std::string task, const AgentObserver& observer, const CancelToken& cancel) {
+AgentResult runAgent(LlmRouter& router, const ToolBox& tools, const Role& role,
+                     const AgentLimits& limits, std::string task, const AgentObserver& observer,
+                     const CancelToken& cancel) {
   AgentResult result;
   const auto deadline = Clock::now() + limits.maxTime;
   auto append = [&](Message m) {
@@ -83,7 +91,8 @@ AgentResult runAgent(LlmRouter& router, const ToolBox& tools, const Role& role, 
       return result;
     }
     // The last allowed turn goes without tools, so the model has to answer.
-    bool last = turn >= limits.maxTurns || result.promptTokens + result.completionTokens >= limits.maxTokens;
+    bool last = turn >= limits.maxTurns ||
+                result.promptTokens + result.completionTokens >= limits.maxTokens;
     LlmRequest req;
     req.kind = LlmRequest::Kind::Chat;
     req.system = role.system;
@@ -92,9 +101,11 @@ AgentResult runAgent(LlmRouter& router, const ToolBox& tools, const Role& role, 
     req.maxTokens = limits.maxOutputTokens;
     req.backends = role.backends;
     req.stream = static_cast<bool>(observer.delta);
-    if (!last) req.tools = specs;
+    if (!last)
+      req.tools = specs;
     else if (turn > 1)
-      req.messages.push_back(Message::user("You have reached the step's limit on tool calls. Give your final answer now."));
+      req.messages.push_back(Message::user(
+          "You have reached the step's limit on tool calls. Give your final answer now."));
 
     bool timedOut = false;
     LlmOutcome outcome = callModel(router, std::move(req), observer, cancel, deadline, timedOut);
@@ -102,15 +113,17 @@ AgentResult runAgent(LlmRouter& router, const ToolBox& tools, const Role& role, 
     if (auto* err = std::get_if<LlmError>(&outcome)) {
       if (timedOut) {
         result.status = AgentResult::Status::LimitReached;
-        result.error = "the step ran out of time (" + std::to_string(limits.maxTime.count()) + " s)";
+        result.error =
+            "the step ran out of time (" + std::to_string(limits.maxTime.count()) + " s)";
       } else if (err->kind == LlmError::Kind::Cancelled || cancel.cancelled()) {
         result.status = AgentResult::Status::Cancelled;
         result.error = "cancelled";
       } else {
         result.status = AgentResult::Status::Failed;
         result.error = std::string(toString(err->kind)) + ": " + err->message;
-        result.retryable = retryableKind(err->kind) && !(err->kind == LlmError::Kind::Http && err->httpStatus >= 400 &&
-                                                          err->httpStatus < 500 && err->httpStatus != 429);
+        result.retryable = retryableKind(err->kind) &&
+                           !(err->kind == LlmError::Kind::Http && err->httpStatus >= 400 &&
+                             err->httpStatus < 500 && err->httpStatus != 429);
       }
       return result;
     }
@@ -123,8 +136,9 @@ AgentResult runAgent(LlmRouter& router, const ToolBox& tools, const Role& role, 
       result.output = answer.text;
       append(Message::assistant(answer.text));
       result.status = last && !answer.toolCalls.empty() ? AgentResult::Status::LimitReached
-                                                         : AgentResult::Status::Completed;
-      if (result.status == AgentResult::Status::LimitReached) result.error = "the step reached its turn or token limit";
+                                                        : AgentResult::Status::Completed;
+      if (result.status == AgentResult::Status::LimitReached)
+        result.error = "the step reached its turn or token limit";
       return result;
     }
     append(Message::assistant(answer.text, answer.toolCalls));

@@ -24,17 +24,18 @@ struct AgentObserver {
 
 struct AgentResult {
   enum class Status { Completed, Failed, Cancelled, LimitReached } status = Status::Failed;
-  std::string output;  // the final answer
-  std::string error;   // why it failed or stopped
+  std::string output;      // the final answer
+  std::string error;       // why it failed or stopped
   bool retryable = false;  // a transient backend failure: the step may be tried again
   int promptTokens = 0, completionTokens = 0, turns = 0;
-  std::string backend, model;  // that answered last
+  std::string backend, model;       // that answered last
   std::vector<Message> transcript;  // the task and every turn after it
 };
 
 const char* toString(AgentResult::Status status);
 
-AgentResult runAgent(LlmRouter& router, const ToolBox& tools, const Role& role, const AgentLimits& limits,
-                     std::string task, const AgentObserver& observer, const CancelToken& cancel);
+AgentResult runAgent(LlmRouter& router, const ToolBox& tools, const Role& role,
+                     const AgentLimits& limits, std::string task, const AgentObserver& observer,
+                     const CancelToken& cancel);
 
 }  // namespace sb::agents

@@ -8,7 +8,8 @@ std::vector<ToolSpec> ToolBox::specs(const std::vector<std::string>& allowed) co
   bool all = std::find(allowed.begin(), allowed.end(), "*") != allowed.end();
   std::vector<ToolSpec> out;
   for (auto& [name, tool] : tools_)
-    if (all || std::find(allowed.begin(), allowed.end(), name) != allowed.end()) out.push_back(tool.spec);
+    if (all || std::find(allowed.begin(), allowed.end(), name) != allowed.end())
+      out.push_back(tool.spec);
   return out;
 }
 

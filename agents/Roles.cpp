@@ -8,8 +8,9 @@ using nlohmann::json;
 
 namespace {
 
-const std::vector<std::string> kReadTools = {"find_symbol", "get_definition", "find_references", "document_outline",
-                                             "repo_map",    "search_code",    "read_file",       "get_diagnostics"};
+const std::vector<std::string> kReadTools = {
+    "find_symbol", "get_definition", "find_references", "document_outline",
+    "repo_map",    "search_code",    "read_file",       "get_diagnostics"};
 
 std::vector<std::string> plus(std::vector<std::string> v, const std::string& extra) {
   v.push_back(extra);
@@ -17,36 +18,65 @@ std::vector<std::string> plus(std::vector<std::string> v, const std::string& ext
 }
 
 constexpr const char* kCommon =
-    " You work inside one code repository through tools: look things up with them instead of guessing, and "
+    " You work inside one code repository through tools: look things up with them instead of "
+    "guessing, and "
     "cite files as path:line. Paths are relative to the workspace root.";
 
 }  // namespace
 
 RoleSet::RoleSet() {
   auto add = [this](Role r) { roles_[r.name] = std::move(r); };
-  add({"planner", "Breaks a task into concrete steps",
-       std::string("You are the planner of a small software team. Read the relevant code, then write a short, "
-                   "numbered implementation plan: which files and functions change and how, and what to test. "
-                   "Do not write the code.") + kCommon,
-       kReadTools, {}, 0.2});
-  add({"developer", "Writes the code",
-       std::string("You are the developer. Implement the task by proposing complete edits with the propose_edit "
-                   "tool (whole new file content, or a unified diff), one call per file. Keep changes minimal and "
-                   "consistent with the surrounding code. End with a two-line summary of what you changed.") + kCommon,
-       plus(kReadTools, "propose_edit"), {}, 0.2});
-  add({"reviewer", "Reviews a change",
-       std::string("You are the code reviewer. Check the change for bugs, missing cases, unclear names and "
-                   "missing tests. Answer with a verdict line (APPROVE or REQUEST CHANGES) and a list of "
-                   "findings with path:line.") + kCommon,
-       kReadTools, {}, 0.1});
-  add({"tester", "Writes tests",
-       std::string("You are the test engineer. Write focused tests for the change in the project's existing test "
-                   "style and framework, proposing new or changed test files with propose_edit.") + kCommon,
-       plus(kReadTools, "propose_edit"), {}, 0.2});
-  add({"writer", "Writes documentation",
-       std::string("You are the technical writer. Document the change for its users: update or add doc comments "
-                   "and documentation files with propose_edit, concise and accurate.") + kCommon,
-       plus(kReadTools, "propose_edit"), {}, 0.3});
+  add({"planner",
+       "Breaks a task into concrete steps",
+       std::string("You are the planner of a small software team. Read the relevant code, then "
+                   "write a short, "
+                   "numbered implementation plan: which files and functions change and how, and "
+                   "what to test. "
+                   "Do not write the code.") +
+           kCommon,
+       kReadTools,
+       {},
+       0.2});
+  add({"developer",
+       "Writes the code",
+       std::string("You are the developer. Implement the task by proposing complete edits with the "
+                   "propose_edit "
+                   "tool (whole new file content, or a unified diff), one call per file. Keep "
+                   "changes minimal and "
+                   "consistent with the surrounding code. End with a two-line summary of what you "
+                   "changed.") +
+           kCommon,
+       plus(kReadTools, "propose_edit"),
+       {},
+       0.2});
+  add({"reviewer",
+       "Reviews a change",
+       std::string(
+           "You are the code reviewer. Check the change for bugs, missing cases, unclear names and "
+           "missing tests. Answer with a verdict line (APPROVE or REQUEST CHANGES) and a list of "
+           "findings with path:line.") +
+           kCommon,
+       kReadTools,
+       {},
+       0.1});
+  add({"tester",
+       "Writes tests",
+       std::string("You are the test engineer. Write focused tests for the change in the project's "
+                   "existing test "
+                   "style and framework, proposing new or changed test files with propose_edit.") +
+           kCommon,
+       plus(kReadTools, "propose_edit"),
+       {},
+       0.2});
+  add({"writer",
+       "Writes documentation",
+       std::string("You are the technical writer. Document the change for its users: update or add "
+                   "doc comments "
+                   "and documentation files with propose_edit, concise and accurate.") +
+           kCommon,
+       plus(kReadTools, "propose_edit"),
+       {},
+       0.3});
 }
 
 void RoleSet::configure(const json& agents) {
@@ -57,7 +87,8 @@ void RoleSet::configure(const json& agents) {
     auto positive = [&](const char* key, auto& out) {
       if (auto v = l->find(key); v != l->end()) {
         if (!v->is_number_integer() || v->get<long long>() <= 0)
-          throw std::invalid_argument(std::string("agents.limits.") + key + ": expected a positive integer");
+          throw std::invalid_argument(std::string("agents.limits.") + key +
+                                      ": expected a positive integer");
         out = static_cast<std::remove_reference_t<decltype(out)>>(v->get<long long>());
       }
     };
@@ -71,7 +102,8 @@ void RoleSet::configure(const json& agents) {
   }
   auto rs = agents.find("roles");
   if (rs == agents.end()) return;
-  if (!rs->is_object()) throw std::invalid_argument("agents.roles: expected an object of roles by name");
+  if (!rs->is_object())
+    throw std::invalid_argument("agents.roles: expected an object of roles by name");
   for (auto& [name, spec] : rs->items()) {
     std::string where = "agents.roles." + name;
     if (!spec.is_object()) throw std::invalid_argument(where + ": expected an object");
@@ -84,10 +116,12 @@ void RoleSet::configure(const json& agents) {
     };
     auto list = [&](const char* key, std::vector<std::string>& out) {
       if (auto v = spec.find(key); v != spec.end()) {
-        if (!v->is_array()) throw std::invalid_argument(where + "." + key + ": expected an array of strings");
+        if (!v->is_array())
+          throw std::invalid_argument(where + "." + key + ": expected an array of strings");
         out.clear();
         for (auto& e : *v) {
-          if (!e.is_string()) throw std::invalid_argument(where + "." + key + ": expected an array of strings");
+          if (!e.is_string())
+            throw std::invalid_argument(where + "." + key + ": expected an array of strings");
           out.push_back(e.get<std::string>());
         }
       }
@@ -100,7 +134,8 @@ void RoleSet::configure(const json& agents) {
       if (!v->is_number()) throw std::invalid_argument(where + ".temperature: expected a number");
       r.temperature = v->get<double>();
     }
-    if (r.system.empty()) throw std::invalid_argument(where + ".system: a new role needs a system prompt");
+    if (r.system.empty())
+      throw std::invalid_argument(where + ".system: a new role needs a system prompt");
     roles_[name] = std::move(r);
   }
 }

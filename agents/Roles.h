@@ -13,8 +13,8 @@ namespace sb::agents {
 
 // Bounds on one agent step's tool loop; every one is configurable ("agents.limits").
 struct AgentLimits {
-  int maxTurns = 12;           // model calls in one step
-  int maxTokens = 100000;      // prompt + completion tokens summed over the step
+  int maxTurns = 12;       // model calls in one step
+  int maxTokens = 100000;  // prompt + completion tokens summed over the step
   std::chrono::seconds maxTime{600};
   int maxToolOutputChars = 16000;  // a longer tool result is cut, with a note
   int maxOutputTokens = 4096;      // per model call

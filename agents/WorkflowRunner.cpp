@@ -22,9 +22,12 @@ using Clock = std::chrono::steady_clock;
 
 const char* toString(ApplyMode mode) {
   switch (mode) {
-    case ApplyMode::None: return "none";
-    case ApplyMode::Write: return "write";
-    case ApplyMode::Client: return "client";
+    case ApplyMode::None:
+      return "none";
+    case ApplyMode::Write:
+      return "write";
+    case ApplyMode::Client:
+      return "client";
   }
   return "none";
 }
@@ -65,7 +68,11 @@ struct WorkflowRunner::Shared {
 WorkflowRunner::WorkflowRunner(Deps deps, WorkflowOptions options)
     : deps_(std::move(deps)), options_(options), shared_(std::make_shared<Shared>()) {
   int n = deps_.store->markInterrupted();
-  if (n > 0) spdlog::info("workflows: {} interrupted by an earlier exit; `switchboard workflow resume ID` continues them", n);
+  if (n > 0)
+    spdlog::info(
+        "workflows: {} interrupted by an earlier exit; `switchboard workflow resume ID` continues "
+        "them",
+        n);
 }
 
 WorkflowRunner::~WorkflowRunner() {
@@ -105,14 +112,16 @@ void WorkflowRunner::emit(const WorkflowEvent& e) {
   for (auto& l : listeners) l(e);
 }
 
-std::string WorkflowRunner::start(const WorkflowTemplate& t, const std::string& task, ApplyMode mode,
-                                  ClientApplier applier, Models models) {
+std::string WorkflowRunner::start(const WorkflowTemplate& t, const std::string& task,
+                                  ApplyMode mode, ClientApplier applier, Models models) {
   auto router = models.router ? models.router : deps_.router;
-  if (!router || !router->configured()) throw std::invalid_argument(LlmRouter::notConfiguredMessage());
+  if (!router || !router->configured())
+    throw std::invalid_argument(LlmRouter::notConfiguredMessage());
   const RoleSet& roles = models.roles ? *models.roles : *deps_.roles;
   for (auto& s : t.steps)
     if (!roles.find(s.role))
-      throw std::invalid_argument("step '" + s.id + "' uses role '" + s.role + "', which is not defined");
+      throw std::invalid_argument("step '" + s.id + "' uses role '" + s.role +
+                                  "', which is not defined");
   std::string id = deps_.store->create(t, task, toString(mode));
   launch(id, std::move(applier), std::move(models));
   return id;
@@ -123,18 +132,23 @@ void WorkflowRunner::resume(const std::string& id, ClientApplier applier, Models
   if (!rec) throw std::invalid_argument("no workflow with id " + id);
   {
     std::lock_guard lock(shared_->mu);
-    if (shared_->runs.count(id)) throw std::invalid_argument("workflow " + id + " is already running");
+    if (shared_->runs.count(id))
+      throw std::invalid_argument("workflow " + id + " is already running");
   }
   deps_.store->markInterrupted();
   rec = deps_.store->load(id);
-  if (rec->state == "running") throw std::invalid_argument("workflow " + id + " is running in another process");
-  if (rec->state == "completed") throw std::invalid_argument("workflow " + id + " has already completed");
+  if (rec->state == "running")
+    throw std::invalid_argument("workflow " + id + " is running in another process");
+  if (rec->state == "completed")
+    throw std::invalid_argument("workflow " + id + " has already completed");
   auto router = models.router ? models.router : deps_.router;
-  if (!router || !router->configured()) throw std::invalid_argument(LlmRouter::notConfiguredMessage());
+  if (!router || !router->configured())
+    throw std::invalid_argument(LlmRouter::notConfiguredMessage());
   const RoleSet& roles = models.roles ? *models.roles : *deps_.roles;
   for (auto& s : rec->steps)
     if (!roles.find(s.role))
-      throw std::invalid_argument("step '" + s.id + "' uses role '" + s.role + "', which is not defined");
+      throw std::invalid_argument("step '" + s.id + "' uses role '" + s.role +
+                                  "', which is not defined");
   deps_.store->resetUnfinishedSteps(id);
   launch(id, std::move(applier), std::move(models));
 }
@@ -147,7 +161,8 @@ void WorkflowRunner::launch(const std::string& id, ClientApplier applier, Models
   run->record = *deps_.store->load(id);
   run->mode = applyModeFromString(run->record.applyMode).value_or(ApplyMode::None);
   run->applier = std::move(applier);
-  if (run->mode == ApplyMode::Client && !run->applier) run->mode = ApplyMode::None;  // no client to show them to
+  if (run->mode == ApplyMode::Client && !run->applier)
+    run->mode = ApplyMode::None;  // no client to show them to
   deps_.store->claim(id, static_cast<int>(getpid()));
   deps_.store->setState(id, "running");
   std::vector<std::thread> finished;
@@ -155,7 +170,8 @@ void WorkflowRunner::launch(const std::string& id, ClientApplier applier, Models
     std::lock_guard lock(shared_->mu);
     finished.swap(shared_->finishedDrivers);
     shared_->runs[id] = run;
-    run->driver = std::thread([this, run] { drive(run); });  // under the lock: the driver moves it when done
+    run->driver =
+        std::thread([this, run] { drive(run); });  // under the lock: the driver moves it when done
   }
   for (auto& t : finished)
     if (t.joinable()) t.join();  // each has at most a notify left to run
@@ -198,7 +214,8 @@ namespace {
 
 int countDone(const WorkflowRecord& r) {
   int n = 0;
-  for (auto& s : r.steps) n += s.state == "completed" || s.state == "failed" || s.state == "cancelled";
+  for (auto& s : r.steps)
+    n += s.state == "completed" || s.state == "failed" || s.state == "cancelled";
   return n;
 }
 
@@ -207,9 +224,14 @@ int countDone(const WorkflowRecord& r) {
 void WorkflowRunner::drive(const std::shared_ptr<Run>& run) {
   auto& steps = run->record.steps;
   const int total = static_cast<int>(steps.size());
-  emit({WorkflowEvent::Kind::Started, run->id, {}, "running",
-        "workflow " + run->id + " (" + run->record.templateName + "): " + std::to_string(total) + " steps",
-        countDone(run->record), total});
+  emit({WorkflowEvent::Kind::Started,
+        run->id,
+        {},
+        "running",
+        "workflow " + run->id + " (" + run->record.templateName + "): " + std::to_string(total) +
+            " steps",
+        countDone(run->record),
+        total});
   auto lastPoll = Clock::now();
   std::unique_lock lock(run->mu);
   for (;;) {
@@ -226,7 +248,8 @@ void WorkflowRunner::drive(const std::shared_ptr<Run>& run) {
         auto dep = std::find_if(steps.begin(), steps.end(), [&](auto& x) { return x.id == d; });
         if (dep != steps.end() && (dep->state == "failed" || dep->state == "cancelled")) {
           s.state = dep->state == "failed" ? "failed" : "cancelled";
-          s.error = "dependency '" + d + "' " + dep->state + (dep->error.empty() ? "" : ": " + dep->error);
+          s.error = "dependency '" + d + "' " + dep->state +
+                    (dep->error.empty() ? "" : ": " + dep->error);
           deps_.store->stepFinished(run->id, s);
           emit({WorkflowEvent::Kind::StepFinished, run->id, s.id, s.state, s.id + ": " + s.error,
                 countDone(run->record), total});
@@ -242,7 +265,8 @@ void WorkflowRunner::drive(const std::shared_ptr<Run>& run) {
           deps_.store->stepFinished(run->id, s);
         }
     } else {
-      for (std::size_t i = 0; i < steps.size() && static_cast<int>(run->threads.size()) < options_.maxParallel; ++i) {
+      for (std::size_t i = 0;
+           i < steps.size() && static_cast<int>(run->threads.size()) < options_.maxParallel; ++i) {
         auto& s = steps[i];
         if (s.state != "pending") continue;
         bool ready = std::all_of(s.dependsOn.begin(), s.dependsOn.end(), [&](const std::string& d) {
@@ -279,12 +303,18 @@ void WorkflowRunner::drive(const std::shared_ptr<Run>& run) {
   if (run->cancel.token().cancelled() && state == "completed") state = "cancelled";
   lock.unlock();
   deps_.store->setState(run->id, state, error);
-  emit({WorkflowEvent::Kind::Finished, run->id, {}, state,
-        "workflow " + run->id + " " + state + (error.empty() ? "" : ": " + error), countDone(run->record), total});
+  emit({WorkflowEvent::Kind::Finished,
+        run->id,
+        {},
+        state,
+        "workflow " + run->id + " " + state + (error.empty() ? "" : ": " + error),
+        countDone(run->record),
+        total});
   {
     std::lock_guard g(shared_->mu);
     run->done = true;
-    shared_->finishedDrivers.push_back(std::move(run->driver));  // this thread; empty if the destructor took it
+    shared_->finishedDrivers.push_back(
+        std::move(run->driver));  // this thread; empty if the destructor took it
     shared_->runs.erase(run->id);
   }
   shared_->finished.notify_all();
@@ -302,25 +332,33 @@ std::string readWhole(const std::string& path, bool& ok) {
 
 const char* kindName(ProposedEdit::Kind k) {
   switch (k) {
-    case ProposedEdit::Kind::WholeFile: return "file";
-    case ProposedEdit::Kind::Diff: return "diff";
-    case ProposedEdit::Kind::Delete: return "delete";
+    case ProposedEdit::Kind::WholeFile:
+      return "file";
+    case ProposedEdit::Kind::Diff:
+      return "diff";
+    case ProposedEdit::Kind::Delete:
+      return "delete";
   }
   return "file";
 }
 
 ToolSpec proposeEditSpec() {
-  return {"propose_edit",
-          "Propose a change to one file of the workspace: either its complete new content, or a unified diff of it. "
-          "Paths are relative to the workspace root. The edit is checked and shown to the user; it is not applied "
-          "silently.",
-          {{"type", "object"},
-           {"properties",
-            {{"path", {{"type", "string"}, {"description", "workspace-relative path of the file"}}},
-             {"content", {{"type", "string"}, {"description", "the complete new content of the file"}}},
-             {"diff", {{"type", "string"}, {"description", "a unified diff of this file, instead of content"}}},
-             {"description", {{"type", "string"}, {"description", "one line saying what the change does"}}}}},
-           {"required", {"path"}}}};
+  return {
+      "propose_edit",
+      "Propose a change to one file of the workspace: either its complete new content, or a "
+      "unified diff of it. "
+      "Paths are relative to the workspace root. The edit is checked and shown to the user; it is "
+      "not applied "
+      "silently.",
+      {{"type", "object"},
+       {"properties",
+        {{"path", {{"type", "string"}, {"description", "workspace-relative path of the file"}}},
+         {"content", {{"type", "string"}, {"description", "the complete new content of the file"}}},
+         {"diff",
+          {{"type", "string"}, {"description", "a unified diff of this file, instead of content"}}},
+         {"description",
+          {{"type", "string"}, {"description", "one line saying what the change does"}}}}},
+       {"required", {"path"}}}};
 }
 
 }  // namespace
@@ -333,7 +371,8 @@ void WorkflowRunner::runStep(const std::shared_ptr<Run>& run, std::size_t index)
     step = run->record.steps[index];
     for (auto& d : step.dependsOn)
       for (auto& s : run->record.steps)
-        if (s.id == d) context += "\n\n## Output of step '" + s.id + "' (" + s.role + ")\n\n" + s.output;
+        if (s.id == d)
+          context += "\n\n## Output of step '" + s.id + "' (" + s.role + ")\n\n" + s.output;
   }
   std::string task = step.task;
   if (!context.empty()) task += "\n\n# Results of the steps this one depends on" + context;
@@ -342,7 +381,8 @@ void WorkflowRunner::runStep(const std::shared_ptr<Run>& run, std::size_t index)
     auto current = deps_.store->load(run->id);
     for (auto& e : current ? current->edits : std::vector<EditRecord>{})
       if (std::find(step.dependsOn.begin(), step.dependsOn.end(), e.stepId) != step.dependsOn.end())
-        lines.push_back("- " + e.path + " (" + e.kind + ", " + e.state + (e.reason.empty() ? "" : ": " + e.reason) + ")");
+        lines.push_back("- " + e.path + " (" + e.kind + ", " + e.state +
+                        (e.reason.empty() ? "" : ": " + e.reason) + ")");
     if (!lines.empty()) {
       task += "\n\n# Edits proposed by those steps\n";
       for (auto& l : lines) task += l + "\n";
@@ -375,32 +415,38 @@ void WorkflowRunner::runStep(const std::shared_ptr<Run>& run, std::size_t index)
     };
     box.add(std::move(t));
   }
-  box.add({proposeEditSpec(), [this, ledger, &proposed, &proposedMu](const json& args, const CancelToken&) -> ToolOutput {
-             ProposedEdit e;
-             e.path = args.value("path", "");
-             if (args.contains("diff") && args["diff"].is_string()) {
-               e.kind = ProposedEdit::Kind::Diff;
-               e.content = args["diff"].get<std::string>();
-             } else if (args.contains("content") && args["content"].is_string()) {
-               e.content = args["content"].get<std::string>();
-               if (!e.content.empty() && e.content.back() != '\n') e.content += '\n';
-             } else {
-               return {"propose_edit needs either 'content' (the whole new file) or 'diff'", true};
-             }
-             auto plan = planEdit(deps_.root, e, ledger.get());
-             if (auto* r = std::get_if<RejectedEdit>(&plan)) return {"edit refused: " + r->reason, true};
-             std::lock_guard lock(proposedMu);
-             proposed.push_back(std::move(e));
-             return {"edit to " + std::get<PlannedEdit>(plan).relPath + " recorded; it will be checked and shown to the user",
-                     false};
-           }});
+  box.add(
+      {proposeEditSpec(),
+       [this, ledger, &proposed, &proposedMu](const json& args, const CancelToken&) -> ToolOutput {
+         ProposedEdit e;
+         e.path = args.value("path", "");
+         if (args.contains("diff") && args["diff"].is_string()) {
+           e.kind = ProposedEdit::Kind::Diff;
+           e.content = args["diff"].get<std::string>();
+         } else if (args.contains("content") && args["content"].is_string()) {
+           e.content = args["content"].get<std::string>();
+           if (!e.content.empty() && e.content.back() != '\n') e.content += '\n';
+         } else {
+           return {"propose_edit needs either 'content' (the whole new file) or 'diff'", true};
+         }
+         auto plan = planEdit(deps_.root, e, ledger.get());
+         if (auto* r = std::get_if<RejectedEdit>(&plan))
+           return {"edit refused: " + r->reason, true};
+         std::lock_guard lock(proposedMu);
+         proposed.push_back(std::move(e));
+         return {"edit to " + std::get<PlannedEdit>(plan).relPath +
+                     " recorded; it will be checked and shown to the user",
+                 false};
+       }});
 
   const int total = static_cast<int>(run->record.steps.size());
   AgentResult result;
   for (int attempt = 1;; ++attempt) {
     deps_.store->stepStarted(run->id, step.id);
     emit({WorkflowEvent::Kind::StepStarted, run->id, step.id, "running",
-          step.id + ": " + step.role + (attempt > 1 ? " (attempt " + std::to_string(attempt) + ")" : ""), 0, total});
+          step.id + ": " + step.role +
+              (attempt > 1 ? " (attempt " + std::to_string(attempt) + ")" : ""),
+          0, total});
     AgentObserver observer;
     observer.message = [this, run, &step](const Message& m) {
       try {
@@ -409,9 +455,11 @@ void WorkflowRunner::runStep(const std::shared_ptr<Run>& run, std::size_t index)
         spdlog::warn("workflow {}: cannot store a message: {}", run->id, e.what());
       }
     };
-    observer.toolCall = [this, run, &step, total](const ToolCall& c, const ToolOutput& out, std::chrono::milliseconds ms) {
+    observer.toolCall = [this, run, &step, total](const ToolCall& c, const ToolOutput& out,
+                                                  std::chrono::milliseconds ms) {
       try {
-        deps_.store->addToolCall(run->id, {step.id, c.name, c.arguments, out.text, out.isError, ms.count()});
+        deps_.store->addToolCall(run->id,
+                                 {step.id, c.name, c.arguments, out.text, out.isError, ms.count()});
       } catch (const std::exception& e) {
         spdlog::warn("workflow {}: cannot store a tool call: {}", run->id, e.what());
       }
@@ -422,12 +470,14 @@ void WorkflowRunner::runStep(const std::shared_ptr<Run>& run, std::size_t index)
       std::lock_guard lock(proposedMu);
       proposed.clear();
     }
-    result = runAgent(*run->router, box, *role, run->roles->limits(), task, observer, run->cancel.token());
-    if (result.status != AgentResult::Status::Failed || !result.retryable || attempt > options_.stepRetries ||
-        run->cancel.token().cancelled())
+    result = runAgent(*run->router, box, *role, run->roles->limits(), task, observer,
+                      run->cancel.token());
+    if (result.status != AgentResult::Status::Failed || !result.retryable ||
+        attempt > options_.stepRetries || run->cancel.token().cancelled())
       break;
     auto delay = options_.retryBaseDelay * (1 << (attempt - 1));
-    spdlog::info("workflow {}: step {} failed ({}); retrying in {} ms", run->id, step.id, result.error, delay.count());
+    spdlog::info("workflow {}: step {} failed ({}); retrying in {} ms", run->id, step.id,
+                 result.error, delay.count());
     auto until = Clock::now() + delay;
     while (Clock::now() < until && !run->cancel.token().cancelled())
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -446,16 +496,25 @@ void WorkflowRunner::runStep(const std::shared_ptr<Run>& run, std::size_t index)
   step.backend = result.backend;
   step.model = result.model;
   switch (result.status) {
-    case AgentResult::Status::Completed: step.state = "completed"; break;
-    case AgentResult::Status::LimitReached: step.state = result.output.empty() ? "failed" : "completed"; break;
-    case AgentResult::Status::Cancelled: step.state = "cancelled"; break;
-    case AgentResult::Status::Failed: step.state = "failed"; break;
+    case AgentResult::Status::Completed:
+      step.state = "completed";
+      break;
+    case AgentResult::Status::LimitReached:
+      step.state = result.output.empty() ? "failed" : "completed";
+      break;
+    case AgentResult::Status::Cancelled:
+      step.state = "cancelled";
+      break;
+    case AgentResult::Status::Failed:
+      step.state = "failed";
+      break;
   }
   // Only roles that may edit produce edits: a planner's or reviewer's code
   // blocks are illustrations.
   bool edits = std::any_of(role->tools.begin(), role->tools.end(),
                            [](const std::string& t) { return t == "propose_edit" || t == "*"; });
-  if (step.state == "completed" && edits) handleEdits(run, step.id, step.output, std::move(proposed), *ledger);
+  if (step.state == "completed" && edits)
+    handleEdits(run, step.id, step.output, std::move(proposed), *ledger);
   deps_.store->stepFinished(run->id, step);
   {
     std::lock_guard lock(run->mu);
@@ -469,15 +528,18 @@ void WorkflowRunner::runStep(const std::shared_ptr<Run>& run, std::size_t index)
     run->finishedThreads.push_back(index);
   }
   emit({WorkflowEvent::Kind::StepFinished, run->id, step.id, step.state,
-        step.id + ": " + step.state + (step.error.empty() ? "" : " (" + step.error + ")"), 0, total});
+        step.id + ": " + step.state + (step.error.empty() ? "" : " (" + step.error + ")"), 0,
+        total});
   run->changed.notify_all();
 }
 
-void WorkflowRunner::handleEdits(const std::shared_ptr<Run>& run, const std::string& stepId, const std::string& output,
-                                 std::vector<ProposedEdit> edits, ReadLedger& ledger) {
+void WorkflowRunner::handleEdits(const std::shared_ptr<Run>& run, const std::string& stepId,
+                                 const std::string& output, std::vector<ProposedEdit> edits,
+                                 ReadLedger& ledger) {
   // Code blocks in the answer count too, unless a tool call already covered the file.
   for (auto& e : parseProposedEdits(output)) {
-    bool covered = std::any_of(edits.begin(), edits.end(), [&](auto& x) { return x.path == e.path; });
+    bool covered =
+        std::any_of(edits.begin(), edits.end(), [&](auto& x) { return x.path == e.path; });
     if (!covered) edits.push_back(std::move(e));
   }
   const int total = static_cast<int>(run->record.steps.size());
@@ -492,9 +554,10 @@ void WorkflowRunner::handleEdits(const std::shared_ptr<Run>& run, const std::str
         reason = r->reason;
       } else {
         auto& p = std::get<PlannedEdit>(plan);
-        std::optional<std::string> err = run->mode == ApplyMode::Write
-                                             ? applyPlannedEdit(deps_.root, p)
-                                             : run->applier(p, "switchboard " + run->id + ": " + stepId);
+        std::optional<std::string> err =
+            run->mode == ApplyMode::Write
+                ? applyPlannedEdit(deps_.root, p)
+                : run->applier(p, "switchboard " + run->id + ": " + stepId);
         if (err) {
           state = "rejected";
           reason = *err;
@@ -506,7 +569,8 @@ void WorkflowRunner::handleEdits(const std::shared_ptr<Run>& run, const std::str
       deps_.store->setEditState(rec.id, state, reason);
     }
     emit({WorkflowEvent::Kind::Edit, run->id, stepId, state,
-          stepId + ": " + e.path + " " + state + (reason.empty() ? "" : " (" + reason + ")"), 0, total});
+          stepId + ": " + e.path + " " + state + (reason.empty() ? "" : " (" + reason + ")"), 0,
+          total});
   }
 }
 

@@ -31,12 +31,21 @@ std::optional<ApplyMode> applyModeFromString(const std::string& s);
 
 // Asks the client to apply one planned file change (label: why, for its
 // UI); an error message if it did not.
-using ClientApplier = std::function<std::optional<std::string>(const PlannedEdit& edit, const std::string& label)>;
+using ClientApplier =
+    std::function<std::optional<std::string>(const PlannedEdit& edit, const std::string& label)>;
 
 struct WorkflowEvent {
-  enum class Kind { Started, StepStarted, ToolCalled, StepFinished, Edit, Finished } kind = Kind::Started;
+  enum class Kind {
+    Started,
+    StepStarted,
+    ToolCalled,
+    StepFinished,
+    Edit,
+    Finished
+  } kind = Kind::Started;
   std::string workflowId, stepId;
-  std::string state;    // of the step (StepStarted/StepFinished), edit (Edit) or workflow (Started/Finished)
+  std::string
+      state;  // of the step (StepStarted/StepFinished), edit (Edit) or workflow (Started/Finished)
   std::string message;  // one line for a log or a progress bar
   int stepsDone = 0, stepsTotal = 0;
 };
@@ -53,7 +62,7 @@ class WorkflowRunner {
   struct Deps {
     std::string root;  // canonical workspace root
     std::shared_ptr<WorkflowStore> store;
-    std::shared_ptr<LlmRouter> router;  // defaults; a start or resume may bring its own
+    std::shared_ptr<LlmRouter> router;     // defaults; a start or resume may bring its own
     std::shared_ptr<const ToolBox> tools;  // the shared code tools; propose_edit is added per step
     std::shared_ptr<const RoleSet> roles;
   };
@@ -70,8 +79,8 @@ class WorkflowRunner {
 
   // Creates the workflow and starts it in the background; returns its id.
   // Throws std::invalid_argument for a role that does not exist.
-  std::string start(const WorkflowTemplate& t, const std::string& task, ApplyMode mode, ClientApplier applier = {},
-                    Models models = {});
+  std::string start(const WorkflowTemplate& t, const std::string& task, ApplyMode mode,
+                    ClientApplier applier = {}, Models models = {});
   // Continues an interrupted, failed or cancelled workflow: completed steps
   // keep their outputs and are not run again. Throws std::invalid_argument
   // (unknown id, already running, already completed).
@@ -94,8 +103,9 @@ class WorkflowRunner {
   void launch(const std::string& id, ClientApplier applier, Models models);
   void drive(const std::shared_ptr<Run>& run);
   void runStep(const std::shared_ptr<Run>& run, std::size_t index);
-  void handleEdits(const std::shared_ptr<Run>& run, const std::string& stepId, const std::string& output,
-                   std::vector<ProposedEdit> fromTools, ReadLedger& ledger);
+  void handleEdits(const std::shared_ptr<Run>& run, const std::string& stepId,
+                   const std::string& output, std::vector<ProposedEdit> fromTools,
+                   ReadLedger& ledger);
   void emit(const WorkflowEvent& e);
 
   Deps deps_;

@@ -9,8 +9,8 @@
 #include <filesystem>
 #include <random>
 
-#include "analysis/Sqlite.h"
 #include "analysis/IndexStore.h"
+#include "analysis/Sqlite.h"
 
 namespace sb::agents {
 
@@ -23,7 +23,8 @@ constexpr int kSchemaVersion = 1;
 constexpr std::int64_t kHeartbeatStaleMs = 10000;
 
 std::int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -67,9 +68,12 @@ CREATE INDEX IF NOT EXISTS edits_by_workflow ON edits(workflow_id);
 
 const char* roleName(Message::Role r) {
   switch (r) {
-    case Message::Role::User: return "user";
-    case Message::Role::Assistant: return "assistant";
-    case Message::Role::Tool: return "tool";
+    case Message::Role::User:
+      return "user";
+    case Message::Role::Assistant:
+      return "assistant";
+    case Message::Role::Tool:
+      return "tool";
   }
   return "user";
 }
@@ -79,9 +83,14 @@ const char* roleName(Message::Role r) {
 json WorkflowRecord::toJson(bool withOutputs) const {
   json steps_ = json::array();
   for (auto& s : steps) {
-    json j{{"id", s.id},          {"role", s.role},          {"state", s.state},
-           {"dependsOn", s.dependsOn}, {"attempts", s.attempts}, {"promptTokens", s.promptTokens},
-           {"completionTokens", s.completionTokens}, {"turns", s.turns}};
+    json j{{"id", s.id},
+           {"role", s.role},
+           {"state", s.state},
+           {"dependsOn", s.dependsOn},
+           {"attempts", s.attempts},
+           {"promptTokens", s.promptTokens},
+           {"completionTokens", s.completionTokens},
+           {"turns", s.turns}};
     if (s.startedMs) j["startedMs"] = s.startedMs;
     if (s.finishedMs) j["finishedMs"] = s.finishedMs;
     if (!s.error.empty()) j["error"] = s.error;
@@ -91,13 +100,20 @@ json WorkflowRecord::toJson(bool withOutputs) const {
   }
   json edits_ = json::array();
   for (auto& e : edits) {
-    json j{{"id", e.id}, {"step", e.stepId}, {"path", e.path}, {"kind", e.kind}, {"state", e.state}};
+    json j{
+        {"id", e.id}, {"step", e.stepId}, {"path", e.path}, {"kind", e.kind}, {"state", e.state}};
     if (!e.reason.empty()) j["reason"] = e.reason;
     if (withOutputs) j["content"] = e.content;
     edits_.push_back(std::move(j));
   }
-  json j{{"id", id},           {"template", templateName}, {"task", task},     {"state", state},
-         {"applyMode", applyMode}, {"createdMs", createdMs}, {"updatedMs", updatedMs}, {"steps", std::move(steps_)},
+  json j{{"id", id},
+         {"template", templateName},
+         {"task", task},
+         {"state", state},
+         {"applyMode", applyMode},
+         {"createdMs", createdMs},
+         {"updatedMs", updatedMs},
+         {"steps", std::move(steps_)},
          {"edits", std::move(edits_)}};
   if (!error.empty()) j["error"] = error;
   return j;
@@ -112,9 +128,12 @@ WorkflowStore::WorkflowStore(const std::string& path) {
   auto get = db_->prepare("SELECT value FROM meta WHERE key='schema'");
   if (get.step()) {
     if (std::atoi(get.text(0).c_str()) > kSchemaVersion)
-      throw std::runtime_error(path + " was written by a newer switchboard (schema " + get.text(0) + ")");
+      throw std::runtime_error(path + " was written by a newer switchboard (schema " + get.text(0) +
+                               ")");
   } else {
-    db_->prepare("INSERT INTO meta(key, value) VALUES('schema', ?)").bind(1, std::to_string(kSchemaVersion)).step();
+    db_->prepare("INSERT INTO meta(key, value) VALUES('schema', ?)")
+        .bind(1, std::to_string(kSchemaVersion))
+        .step();
   }
 }
 
@@ -131,23 +150,35 @@ std::string WorkflowStore::defaultPath(const std::string& root) {
   return (base / "switchboard" / "workflows" / (name + "-" + hash + ".sqlite")).string();
 }
 
-std::string WorkflowStore::create(const WorkflowTemplate& t, const std::string& task, const std::string& applyMode) {
+std::string WorkflowStore::create(const WorkflowTemplate& t, const std::string& task,
+                                  const std::string& applyMode) {
   std::lock_guard lock(mu_);
   sql::Transaction tx(*db_);
   std::string id = newId();
   std::int64_t now = nowMs();
   db_->prepare(
-         "INSERT INTO workflows(id, template, task, state, apply_mode, created_ms, updated_ms, heartbeat_ms, owner_pid,"
+         "INSERT INTO workflows(id, template, task, state, apply_mode, created_ms, updated_ms, "
+         "heartbeat_ms, owner_pid,"
          " definition) VALUES(?, ?, ?, 'pending', ?, ?, ?, 0, 0, ?)")
-      .bind(1, id).bind(2, t.name).bind(3, task).bind(4, applyMode).bind(5, now).bind(6, now)
+      .bind(1, id)
+      .bind(2, t.name)
+      .bind(3, task)
+      .bind(4, applyMode)
+      .bind(5, now)
+      .bind(6, now)
       .bind(7, t.toJson().dump())
       .step();
   auto ins = db_->prepare(
-      "INSERT INTO steps(workflow_id, step_id, ord, role, task, depends_on, state) VALUES(?, ?, ?, ?, ?, ?, 'pending')");
+      "INSERT INTO steps(workflow_id, step_id, ord, role, task, depends_on, state) VALUES(?, ?, ?, "
+      "?, ?, ?, 'pending')");
   int ord = 0;
   for (auto& s : t.steps) {
     ins.reset();
-    ins.bind(1, id).bind(2, s.id).bind(3, ord++).bind(4, s.role).bind(5, t.renderTask(s, task))
+    ins.bind(1, id)
+        .bind(2, s.id)
+        .bind(3, ord++)
+        .bind(4, s.role)
+        .bind(5, t.renderTask(s, task))
         .bind(6, json(s.dependsOn).dump())
         .step();
   }
@@ -158,7 +189,8 @@ std::string WorkflowStore::create(const WorkflowTemplate& t, const std::string& 
 std::optional<WorkflowRecord> WorkflowStore::load(const std::string& id) {
   std::lock_guard lock(mu_);
   auto q = db_->prepare(
-      "SELECT id, template, task, state, error, apply_mode, created_ms, updated_ms, heartbeat_ms, owner_pid,"
+      "SELECT id, template, task, state, error, apply_mode, created_ms, updated_ms, heartbeat_ms, "
+      "owner_pid,"
       " cancel_requested, definition FROM workflows WHERE id = ?");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
@@ -176,7 +208,8 @@ std::optional<WorkflowRecord> WorkflowStore::load(const std::string& id) {
   w.cancelRequested = q.integer(10) != 0;
   w.definition = WorkflowTemplate::fromJson(json::parse(q.text(11)));
   auto s = db_->prepare(
-      "SELECT step_id, role, task, depends_on, state, output, error, attempts, started_ms, finished_ms, prompt_tokens,"
+      "SELECT step_id, role, task, depends_on, state, output, error, attempts, started_ms, "
+      "finished_ms, prompt_tokens,"
       " completion_tokens, turns, backend, model FROM steps WHERE workflow_id = ? ORDER BY ord");
   s.bind(1, id);
   while (s.step()) {
@@ -198,10 +231,13 @@ std::optional<WorkflowRecord> WorkflowStore::load(const std::string& id) {
     r.model = s.text(14);
     w.steps.push_back(std::move(r));
   }
-  auto e = db_->prepare("SELECT id, step_id, path, kind, content, state, reason FROM edits WHERE workflow_id = ? ORDER BY id");
+  auto e = db_->prepare(
+      "SELECT id, step_id, path, kind, content, state, reason FROM edits WHERE workflow_id = ? "
+      "ORDER BY id");
   e.bind(1, id);
   while (e.step())
-    w.edits.push_back(EditRecord{e.integer(0), e.text(1), e.text(2), e.text(3), e.text(4), e.text(5), e.text(6)});
+    w.edits.push_back(
+        EditRecord{e.integer(0), e.text(1), e.text(2), e.text(3), e.text(4), e.text(5), e.text(6)});
   return w;
 }
 
@@ -226,11 +262,12 @@ std::vector<ToolCallRecord> WorkflowStore::toolCalls(const std::string& id) {
   std::lock_guard lock(mu_);
   std::vector<ToolCallRecord> out;
   auto q = db_->prepare(
-      "SELECT step_id, name, arguments, output, is_error, ms FROM tool_calls WHERE workflow_id = ? ORDER BY id");
+      "SELECT step_id, name, arguments, output, is_error, ms FROM tool_calls WHERE workflow_id = ? "
+      "ORDER BY id");
   q.bind(1, id);
   while (q.step())
-    out.push_back(ToolCallRecord{q.text(0), q.text(1), json::parse(q.text(2), nullptr, false), q.text(3),
-                                 q.integer(4) != 0, q.integer(5)});
+    out.push_back(ToolCallRecord{q.text(0), q.text(1), json::parse(q.text(2), nullptr, false),
+                                 q.text(3), q.integer(4) != 0, q.integer(5)});
   return out;
 }
 
@@ -238,17 +275,22 @@ std::vector<Message> WorkflowStore::messages(const std::string& id, const std::s
   std::lock_guard lock(mu_);
   std::vector<Message> out;
   auto q = db_->prepare(
-      "SELECT role, content, tool_calls, tool_call_id, tool_name, is_error FROM messages WHERE workflow_id = ? AND"
-      " step_id = ? AND attempt = (SELECT attempts FROM steps WHERE workflow_id = ? AND step_id = ?) ORDER BY id");
+      "SELECT role, content, tool_calls, tool_call_id, tool_name, is_error FROM messages WHERE "
+      "workflow_id = ? AND"
+      " step_id = ? AND attempt = (SELECT attempts FROM steps WHERE workflow_id = ? AND step_id = "
+      "?) ORDER BY id");
   q.bind(1, id).bind(2, stepId).bind(3, id).bind(4, stepId);
   while (q.step()) {
     Message m;
     std::string role = q.text(0);
-    m.role = role == "assistant" ? Message::Role::Assistant : role == "tool" ? Message::Role::Tool : Message::Role::User;
+    m.role = role == "assistant" ? Message::Role::Assistant
+             : role == "tool"    ? Message::Role::Tool
+                                 : Message::Role::User;
     m.content = q.text(1);
     json calls = json::parse(q.text(2), nullptr, false);
     if (calls.is_array())
-      for (auto& c : calls) m.toolCalls.push_back(ToolCall{c.value("id", ""), c.value("name", ""), c["arguments"]});
+      for (auto& c : calls)
+        m.toolCalls.push_back(ToolCall{c.value("id", ""), c.value("name", ""), c["arguments"]});
     m.toolCallId = q.text(3);
     m.toolName = q.text(4);
     m.isError = q.integer(5) != 0;
@@ -257,24 +299,36 @@ std::vector<Message> WorkflowStore::messages(const std::string& id, const std::s
   return out;
 }
 
-void WorkflowStore::setState(const std::string& id, const std::string& state, const std::string& error) {
+void WorkflowStore::setState(const std::string& id, const std::string& state,
+                             const std::string& error) {
   std::lock_guard lock(mu_);
   db_->prepare("UPDATE workflows SET state = ?, error = ?, updated_ms = ? WHERE id = ?")
-      .bind(1, state).bind(2, error).bind(3, nowMs()).bind(4, id)
+      .bind(1, state)
+      .bind(2, error)
+      .bind(3, nowMs())
+      .bind(4, id)
       .step();
 }
 
 void WorkflowStore::claim(const std::string& id, int pid) {
   std::lock_guard lock(mu_);
   std::int64_t now = nowMs();
-  db_->prepare("UPDATE workflows SET owner_pid = ?, heartbeat_ms = ?, cancel_requested = 0, updated_ms = ? WHERE id = ?")
-      .bind(1, pid).bind(2, now).bind(3, now).bind(4, id)
+  db_->prepare(
+         "UPDATE workflows SET owner_pid = ?, heartbeat_ms = ?, cancel_requested = 0, updated_ms = "
+         "? WHERE id = ?")
+      .bind(1, pid)
+      .bind(2, now)
+      .bind(3, now)
+      .bind(4, id)
       .step();
 }
 
 void WorkflowStore::heartbeat(const std::string& id) {
   std::lock_guard lock(mu_);
-  db_->prepare("UPDATE workflows SET heartbeat_ms = ? WHERE id = ?").bind(1, nowMs()).bind(2, id).step();
+  db_->prepare("UPDATE workflows SET heartbeat_ms = ? WHERE id = ?")
+      .bind(1, nowMs())
+      .bind(2, id)
+      .step();
 }
 
 void WorkflowStore::requestCancel(const std::string& id) {
@@ -292,9 +346,12 @@ bool WorkflowStore::cancelRequested(const std::string& id) {
 void WorkflowStore::stepStarted(const std::string& id, const std::string& step) {
   std::lock_guard lock(mu_);
   db_->prepare(
-         "UPDATE steps SET state = 'running', attempts = attempts + 1, started_ms = ?, error = NULL WHERE"
+         "UPDATE steps SET state = 'running', attempts = attempts + 1, started_ms = ?, error = "
+         "NULL WHERE"
          " workflow_id = ? AND step_id = ?")
-      .bind(1, nowMs()).bind(2, id).bind(3, step)
+      .bind(1, nowMs())
+      .bind(2, id)
+      .bind(3, step)
       .step();
 }
 
@@ -302,15 +359,27 @@ void WorkflowStore::stepFinished(const std::string& id, const StepRecord& s) {
   std::lock_guard lock(mu_);
   db_->prepare(
          "UPDATE steps SET state = ?, output = ?, error = ?, finished_ms = ?, prompt_tokens = ?,"
-         " completion_tokens = ?, turns = ?, backend = ?, model = ? WHERE workflow_id = ? AND step_id = ?")
-      .bind(1, s.state).bind(2, s.output).bind(3, s.error).bind(4, nowMs()).bind(5, s.promptTokens)
-      .bind(6, s.completionTokens).bind(7, s.turns).bind(8, s.backend).bind(9, s.model).bind(10, id).bind(11, s.id)
+         " completion_tokens = ?, turns = ?, backend = ?, model = ? WHERE workflow_id = ? AND "
+         "step_id = ?")
+      .bind(1, s.state)
+      .bind(2, s.output)
+      .bind(3, s.error)
+      .bind(4, nowMs())
+      .bind(5, s.promptTokens)
+      .bind(6, s.completionTokens)
+      .bind(7, s.turns)
+      .bind(8, s.backend)
+      .bind(9, s.model)
+      .bind(10, id)
+      .bind(11, s.id)
       .step();
 }
 
 void WorkflowStore::resetUnfinishedSteps(const std::string& id) {
   std::lock_guard lock(mu_);
-  db_->prepare("UPDATE steps SET state = 'pending', error = NULL WHERE workflow_id = ? AND state != 'completed'")
+  db_->prepare(
+         "UPDATE steps SET state = 'pending', error = NULL WHERE workflow_id = ? AND state != "
+         "'completed'")
       .bind(1, id)
       .step();
 }
@@ -318,52 +387,88 @@ void WorkflowStore::resetUnfinishedSteps(const std::string& id) {
 void WorkflowStore::addMessage(const std::string& id, const std::string& step, const Message& m) {
   std::lock_guard lock(mu_);
   db_->prepare(
-         "INSERT INTO messages(workflow_id, step_id, attempt, role, content, tool_calls, tool_call_id, tool_name,"
-         " is_error, created_ms) VALUES(?, ?, (SELECT attempts FROM steps WHERE workflow_id = ? AND step_id = ?),"
+         "INSERT INTO messages(workflow_id, step_id, attempt, role, content, tool_calls, "
+         "tool_call_id, tool_name,"
+         " is_error, created_ms) VALUES(?, ?, (SELECT attempts FROM steps WHERE workflow_id = ? "
+         "AND step_id = ?),"
          " ?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, id).bind(2, step).bind(3, id).bind(4, step).bind(5, roleName(m.role)).bind(6, m.content)
-      .bind(7, toolCallsJson(m.toolCalls).dump()).bind(8, m.toolCallId).bind(9, m.toolName)
-      .bind(10, m.isError ? 1 : 0).bind(11, nowMs())
+      .bind(1, id)
+      .bind(2, step)
+      .bind(3, id)
+      .bind(4, step)
+      .bind(5, roleName(m.role))
+      .bind(6, m.content)
+      .bind(7, toolCallsJson(m.toolCalls).dump())
+      .bind(8, m.toolCallId)
+      .bind(9, m.toolName)
+      .bind(10, m.isError ? 1 : 0)
+      .bind(11, nowMs())
       .step();
 }
 
 void WorkflowStore::addToolCall(const std::string& id, const ToolCallRecord& c) {
   std::lock_guard lock(mu_);
   db_->prepare(
-         "INSERT INTO tool_calls(workflow_id, step_id, name, arguments, output, is_error, ms, created_ms)"
+         "INSERT INTO tool_calls(workflow_id, step_id, name, arguments, output, is_error, ms, "
+         "created_ms)"
          " VALUES(?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, id).bind(2, c.stepId).bind(3, c.name).bind(4, c.arguments.dump()).bind(5, c.output)
-      .bind(6, c.isError ? 1 : 0).bind(7, c.ms).bind(8, nowMs())
+      .bind(1, id)
+      .bind(2, c.stepId)
+      .bind(3, c.name)
+      .bind(4, c.arguments.dump())
+      .bind(5, c.output)
+      .bind(6, c.isError ? 1 : 0)
+      .bind(7, c.ms)
+      .bind(8, nowMs())
       .step();
 }
 
 std::int64_t WorkflowStore::addEdit(const std::string& id, const EditRecord& e) {
   std::lock_guard lock(mu_);
-  db_->prepare("INSERT INTO edits(workflow_id, step_id, path, kind, content, state, reason) VALUES(?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, id).bind(2, e.stepId).bind(3, e.path).bind(4, e.kind).bind(5, e.content).bind(6, e.state)
+  db_->prepare(
+         "INSERT INTO edits(workflow_id, step_id, path, kind, content, state, reason) VALUES(?, ?, "
+         "?, ?, ?, ?, ?)")
+      .bind(1, id)
+      .bind(2, e.stepId)
+      .bind(3, e.path)
+      .bind(4, e.kind)
+      .bind(5, e.content)
+      .bind(6, e.state)
       .bind(7, e.reason)
       .step();
   return db_->lastInsertId();
 }
 
-void WorkflowStore::setEditState(std::int64_t editId, const std::string& state, const std::string& reason) {
+void WorkflowStore::setEditState(std::int64_t editId, const std::string& state,
+                                 const std::string& reason) {
   std::lock_guard lock(mu_);
-  db_->prepare("UPDATE edits SET state = ?, reason = ? WHERE id = ?").bind(1, state).bind(2, reason).bind(3, editId).step();
+  db_->prepare("UPDATE edits SET state = ?, reason = ? WHERE id = ?")
+      .bind(1, state)
+      .bind(2, reason)
+      .bind(3, editId)
+      .step();
 }
 
 int WorkflowStore::markInterrupted() {
   std::lock_guard lock(mu_);
   std::vector<std::string> dead;
-  auto q = db_->prepare("SELECT id, owner_pid, heartbeat_ms FROM workflows WHERE state = 'running'");
+  auto q =
+      db_->prepare("SELECT id, owner_pid, heartbeat_ms FROM workflows WHERE state = 'running'");
   std::int64_t now = nowMs();
   while (q.step()) {
     int pid = static_cast<int>(q.integer(1));
-    bool alive = pid > 0 && (pid == getpid() || ::kill(pid, 0) == 0) && now - q.integer(2) < kHeartbeatStaleMs;
+    bool alive = pid > 0 && (pid == getpid() || ::kill(pid, 0) == 0) &&
+                 now - q.integer(2) < kHeartbeatStaleMs;
     if (!alive) dead.push_back(q.text(0));
   }
   for (auto& id : dead) {
-    db_->prepare("UPDATE workflows SET state = 'interrupted', updated_ms = ? WHERE id = ?").bind(1, now).bind(2, id).step();
-    db_->prepare("UPDATE steps SET state = 'pending' WHERE workflow_id = ? AND state = 'running'").bind(1, id).step();
+    db_->prepare("UPDATE workflows SET state = 'interrupted', updated_ms = ? WHERE id = ?")
+        .bind(1, now)
+        .bind(2, id)
+        .step();
+    db_->prepare("UPDATE steps SET state = 'pending' WHERE workflow_id = ? AND state = 'running'")
+        .bind(1, id)
+        .step();
   }
   return static_cast<int>(dead.size());
 }

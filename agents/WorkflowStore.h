@@ -75,7 +75,8 @@ class WorkflowStore {
   // $XDG_STATE_HOME/switchboard/workflows/<name>-<hash>.sqlite for a workspace.
   static std::string defaultPath(const std::string& workspaceRoot);
 
-  std::string create(const WorkflowTemplate& t, const std::string& task, const std::string& applyMode);
+  std::string create(const WorkflowTemplate& t, const std::string& task,
+                     const std::string& applyMode);
   std::optional<WorkflowRecord> load(const std::string& id);
   std::vector<WorkflowRecord> list(int limit = 50);  // newest first, steps included, edits not
   std::vector<ToolCallRecord> toolCalls(const std::string& id);

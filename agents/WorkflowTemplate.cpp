@@ -57,7 +57,8 @@ WorkflowTemplate WorkflowTemplate::fromJson(const json& j) {
   if (!j.is_object()) throw std::invalid_argument("a workflow must be a JSON object");
   WorkflowTemplate t;
   t.name = requiredString(j, "name", "workflow");
-  if (auto d = j.find("description"); d != j.end() && d->is_string()) t.description = d->get<std::string>();
+  if (auto d = j.find("description"); d != j.end() && d->is_string())
+    t.description = d->get<std::string>();
   auto steps = j.find("steps");
   if (steps == j.end() || !steps->is_array() || steps->empty())
     throw std::invalid_argument("workflow.steps: expected a non-empty array");
@@ -66,13 +67,18 @@ WorkflowTemplate WorkflowTemplate::fromJson(const json& j) {
     const json& s = (*steps)[i];
     std::string where = "steps[" + std::to_string(i) + "]";
     if (!s.is_object()) throw std::invalid_argument(where + ": expected an object");
-    WorkflowStepSpec step{requiredString(s, "id", where), requiredString(s, "role", where),
-                          requiredString(s, "task", where), {}};
-    if (!ids.insert(step.id).second) throw std::invalid_argument(where + ".id: duplicate step id '" + step.id + "'");
+    WorkflowStepSpec step{requiredString(s, "id", where),
+                          requiredString(s, "role", where),
+                          requiredString(s, "task", where),
+                          {}};
+    if (!ids.insert(step.id).second)
+      throw std::invalid_argument(where + ".id: duplicate step id '" + step.id + "'");
     if (auto d = s.find("depends_on"); d != s.end()) {
-      if (!d->is_array()) throw std::invalid_argument(where + ".depends_on: expected an array of step ids");
+      if (!d->is_array())
+        throw std::invalid_argument(where + ".depends_on: expected an array of step ids");
       for (auto& dep : *d) {
-        if (!dep.is_string()) throw std::invalid_argument(where + ".depends_on: expected an array of step ids");
+        if (!dep.is_string())
+          throw std::invalid_argument(where + ".depends_on: expected an array of step ids");
         step.dependsOn.push_back(dep.get<std::string>());
       }
     }
@@ -80,7 +86,8 @@ WorkflowTemplate WorkflowTemplate::fromJson(const json& j) {
   }
   for (auto& s : t.steps)
     for (auto& d : s.dependsOn)
-      if (!ids.count(d)) throw std::invalid_argument("step '" + s.id + "' depends on unknown step '" + d + "'");
+      if (!ids.count(d))
+        throw std::invalid_argument("step '" + s.id + "' depends on unknown step '" + d + "'");
   t.steps = ordered(std::move(t.steps));
   return t;
 }
@@ -88,11 +95,13 @@ WorkflowTemplate WorkflowTemplate::fromJson(const json& j) {
 json WorkflowTemplate::toJson() const {
   json steps = json::array();
   for (auto& s : this->steps)
-    steps.push_back({{"id", s.id}, {"role", s.role}, {"task", s.task}, {"depends_on", s.dependsOn}});
+    steps.push_back(
+        {{"id", s.id}, {"role", s.role}, {"task", s.task}, {"depends_on", s.dependsOn}});
   return {{"name", name}, {"description", description}, {"steps", std::move(steps)}};
 }
 
-std::string WorkflowTemplate::renderTask(const WorkflowStepSpec& step, const std::string& task) const {
+std::string WorkflowTemplate::renderTask(const WorkflowStepSpec& step,
+                                         const std::string& task) const {
   std::string out;
   const std::string& t = step.task;
   for (std::size_t i = 0; i < t.size();) {
@@ -141,9 +150,12 @@ std::vector<std::string> workflowTemplateDirs(const std::string& workspaceRoot) 
   std::vector<std::string> dirs;
   const char* xdg = std::getenv("XDG_CONFIG_HOME");
   const char* home = std::getenv("HOME");
-  if (xdg && *xdg) dirs.push_back((fs::path(xdg) / "switchboard" / "workflows").string());
-  else if (home && *home) dirs.push_back((fs::path(home) / ".config" / "switchboard" / "workflows").string());
-  if (!workspaceRoot.empty()) dirs.push_back((fs::path(workspaceRoot) / ".switchboard" / "workflows").string());
+  if (xdg && *xdg)
+    dirs.push_back((fs::path(xdg) / "switchboard" / "workflows").string());
+  else if (home && *home)
+    dirs.push_back((fs::path(home) / ".config" / "switchboard" / "workflows").string());
+  if (!workspaceRoot.empty())
+    dirs.push_back((fs::path(workspaceRoot) / ".switchboard" / "workflows").string());
   return dirs;
 }
 

@@ -11,7 +11,8 @@ namespace {
 agents::ToolOutput toOutput(const McpToolResult& r) {
   std::string text;
   for (const auto& c : r.content)
-    if (c.is_object() && c.value("type", "") == "text") text += (text.empty() ? "" : "\n") + c.value("text", "");
+    if (c.is_object() && c.value("type", "") == "text")
+      text += (text.empty() ? "" : "\n") + c.value("text", "");
   if (text.empty() && !r.structured.is_null()) text = r.structured.dump();
   return {std::move(text), r.isError};
 }
@@ -24,7 +25,8 @@ std::shared_ptr<agents::ToolBox> agentToolsFrom(std::shared_ptr<const McpCatalog
     agents::AgentTool t;
     t.spec = {tool.name, tool.description, tool.inputSchema};
     // The catalog is kept alive by every tool that refers to it.
-    t.run = [catalog, tool = &tool](const json& args, const CancelToken& cancel) -> agents::ToolOutput {
+    t.run = [catalog, tool = &tool](const json& args,
+                                    const CancelToken& cancel) -> agents::ToolOutput {
       if (auto problem = mcp::validateArguments(tool->inputSchema, args)) return {*problem, true};
       auto promise = std::make_shared<std::promise<McpToolResult>>();
       auto future = promise->get_future();
@@ -32,11 +34,14 @@ std::shared_ptr<agents::ToolBox> agentToolsFrom(std::shared_ptr<const McpCatalog
       ctx.cancel = cancel;
       ctx.progress = [](double, std::optional<double>, const std::string&) {};
       ctx.log = [](const std::string&, const json&) {};
-      ctx.request = [](const std::string& method, json, std::function<void(ResponseOrError)> reply) {
-        reply(ResponseOrError{std::nullopt, RpcError{rpc::MethodNotFound, "an agent cannot answer " + method, nullptr}});
+      ctx.request = [](const std::string& method, json,
+                       std::function<void(ResponseOrError)> reply) {
+        reply(ResponseOrError{std::nullopt, RpcError{rpc::MethodNotFound,
+                                                     "an agent cannot answer " + method, nullptr}});
       };
       try {
-        tool->call(args, std::move(ctx), [promise](McpToolResult r) { promise->set_value(std::move(r)); });
+        tool->call(args, std::move(ctx),
+                   [promise](McpToolResult r) { promise->set_value(std::move(r)); });
       } catch (const std::exception& e) {
         return {std::string("tool failed: ") + e.what(), true};
       }

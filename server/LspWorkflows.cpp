@@ -21,8 +21,8 @@ namespace {
 
 // The whole-file replacement (or creation, or deletion) as a WorkspaceEdit the
 // client can preview.
-std::optional<json> workspaceEditFor(const agents::PlannedEdit& e, const std::string& root, const ClientProfile& client,
-                                     std::string& why) {
+std::optional<json> workspaceEditFor(const agents::PlannedEdit& e, const std::string& root,
+                                     const ClientProfile& client, std::string& why) {
   std::string uri = pathToFileUri((std::filesystem::path(root) / e.relPath).string());
   if (e.remove) {
     if (!client.deleteFiles) {
@@ -36,24 +36,30 @@ std::optional<json> workspaceEditFor(const agents::PlannedEdit& e, const std::st
       why = "the editor cannot create files through workspace/applyEdit";
       return std::nullopt;
     }
-    json insert{{"range", {{"start", {{"line", 0}, {"character", 0}}}, {"end", {{"line", 0}, {"character", 0}}}}},
-                {"newText", e.newText}};
+    json insert{
+        {"range",
+         {{"start", {{"line", 0}, {"character", 0}}}, {"end", {{"line", 0}, {"character", 0}}}}},
+        {"newText", e.newText}};
     return json{{"documentChanges",
                  {{{"kind", "create"}, {"uri", uri}, {"options", {{"ignoreIfExists", false}}}},
                   {{"textDocument", {{"uri", uri}, {"version", nullptr}}}, {"edits", {insert}}}}}};
   }
   LineIndex lines(*e.oldText);
-  Position end = lines.positionAt(*e.oldText, static_cast<uint32_t>(e.oldText->size()), client.encoding);
-  json edit{{"range", {{"start", {{"line", 0}, {"character", 0}}}, {"end", lsp::toJson(end)}}}, {"newText", e.newText}};
+  Position end =
+      lines.positionAt(*e.oldText, static_cast<uint32_t>(e.oldText->size()), client.encoding);
+  json edit{{"range", {{"start", {{"line", 0}, {"character", 0}}}, {"end", lsp::toJson(end)}}},
+            {"newText", e.newText}};
   if (client.documentChanges)
-    return json{{"documentChanges", {{{"textDocument", {{"uri", uri}, {"version", nullptr}}}, {"edits", {edit}}}}}};
+    return json{{"documentChanges",
+                 {{{"textDocument", {{"uri", uri}, {"version", nullptr}}}, {"edits", {edit}}}}}};
   return json{{"changes", {{uri, {edit}}}}};
 }
 
 json firstArgument(const json& params) {
   auto args = params.find("arguments");
   if (args == params.end() || !args->is_array() || args->empty()) return json::object();
-  if (!(*args)[0].is_object()) throw RpcException(rpc::InvalidParams, "the command's argument must be an object");
+  if (!(*args)[0].is_object())
+    throw RpcException(rpc::InvalidParams, "the command's argument must be an object");
   return (*args)[0];
 }
 
@@ -75,7 +81,8 @@ void LspServer::watchWorkflows() {
   std::string peer = session_.peer;
   for (const auto& root : roots_)
     workflowTokens_.push_back(options_.workflows->subscribe(root, [endpoint, watch, client, peer](
-                                                                      const agents::WorkflowEvent& e) {
+                                                                      const agents::WorkflowEvent&
+                                                                          e) {
       auto ep = endpoint.lock();
       if (!ep) return;
       using K = agents::WorkflowEvent::Kind;
@@ -98,17 +105,24 @@ void LspServer::watchWorkflows() {
         }
       }
       if (begin) {
-        ep->call("window/workDoneProgress/create", {{"token", token}}, [](const ResponseOrError&) {});
+        ep->call("window/workDoneProgress/create", {{"token", token}},
+                 [](const ResponseOrError&) {});
         ep->notify("$/progress", {{"token", token},
-                                  {"value", {{"kind", "begin"}, {"title", "Workflow " + e.workflowId},
-                                             {"cancellable", false}, {"message", e.message}, {"percentage", 0}}}});
+                                  {"value",
+                                   {{"kind", "begin"},
+                                    {"title", "Workflow " + e.workflowId},
+                                    {"cancellable", false},
+                                    {"message", e.message},
+                                    {"percentage", 0}}}});
       }
       int pct = e.stepsTotal > 0 ? 100 * e.stepsDone / e.stepsTotal : 0;
       if (e.kind == K::Finished)
-        ep->notify("$/progress", {{"token", token}, {"value", {{"kind", "end"}, {"message", e.message}}}});
+        ep->notify("$/progress",
+                   {{"token", token}, {"value", {{"kind", "end"}, {"message", e.message}}}});
       else if (!begin)
         ep->notify("$/progress",
-                   {{"token", token}, {"value", {{"kind", "report"}, {"message", e.message}, {"percentage", pct}}}});
+                   {{"token", token},
+                    {"value", {{"kind", "report"}, {"message", e.message}, {"percentage", pct}}}});
     }));
 }
 
@@ -124,7 +138,8 @@ agents::ClientApplier LspServer::clientApplier(const std::string& root) {
   if (!client_->applyEdit) return {};
   std::weak_ptr<RpcEndpoint> endpoint = session_.endpoint;
   auto client = client_;
-  return [endpoint, client, root](const agents::PlannedEdit& e, const std::string& label) -> std::optional<std::string> {
+  return [endpoint, client, root](const agents::PlannedEdit& e,
+                                  const std::string& label) -> std::optional<std::string> {
     std::string why;
     auto edit = workspaceEditFor(e, root, *client, why);
     if (!edit) return why;
@@ -132,13 +147,17 @@ agents::ClientApplier LspServer::clientApplier(const std::string& root) {
     if (!ep) return std::string("the editor that started the workflow has disconnected");
     auto answer = std::make_shared<std::promise<std::optional<std::string>>>();
     auto future = answer->get_future();
-    ep->call("workspace/applyEdit", {{"label", label}, {"edit", *edit}}, [answer](const ResponseOrError& r) {
-      if (r.error) return answer->set_value("the editor refused the edit: " + r.error->message);
-      const json& res = r.result ? *r.result : json();
-      if (res.is_object() && res.value("applied", false)) return answer->set_value(std::nullopt);
-      std::string reason = res.is_object() ? res.value("failureReason", "") : "";
-      answer->set_value("the editor did not apply the edit" + (reason.empty() ? "" : ": " + reason));
-    });
+    ep->call("workspace/applyEdit", {{"label", label}, {"edit", *edit}},
+             [answer](const ResponseOrError& r) {
+               if (r.error)
+                 return answer->set_value("the editor refused the edit: " + r.error->message);
+               const json& res = r.result ? *r.result : json();
+               if (res.is_object() && res.value("applied", false))
+                 return answer->set_value(std::nullopt);
+               std::string reason = res.is_object() ? res.value("failureReason", "") : "";
+               answer->set_value("the editor did not apply the edit" +
+                                 (reason.empty() ? "" : ": " + reason));
+             });
     // The user may be looking at a preview; still, never wait forever.
     if (future.wait_for(std::chrono::minutes(10)) != std::future_status::ready)
       return std::string("the editor did not answer workspace/applyEdit within 10 minutes");
@@ -148,30 +167,35 @@ agents::ClientApplier LspServer::clientApplier(const std::string& root) {
 
 bool LspServer::workflowCommand(const std::string& command, const json& params, Request& request) {
   if (command == "switchboard.status") {
-    StatusSources sources{options_.engine.llm, engine_->workspaces(), options_.workspaces, options_.workflows, roots_};
+    StatusSources sources{options_.engine.llm, engine_->workspaces(), options_.workspaces,
+                          options_.workflows, roots_};
     auto reply = std::make_shared<Reply>(std::move(request.reply));
-    boost::asio::post(workers_.executor(), [reply, sources] {  // status asks the router's thread: off the reader
-      try {
-        reply->result(statusReport(sources));
-      } catch (const std::exception& e) {
-        reply->error(rpc::InternalError, e.what());
-      }
-    });
+    boost::asio::post(workers_.executor(),
+                      [reply, sources] {  // status asks the router's thread: off the reader
+                        try {
+                          reply->result(statusReport(sources));
+                        } catch (const std::exception& e) {
+                          reply->error(rpc::InternalError, e.what());
+                        }
+                      });
     return true;
   }
-  static const std::set<std::string> kWorkflowCommands = {"switchboard.runWorkflow", "switchboard.resumeWorkflow",
-                                                          "switchboard.workflowStatus", "switchboard.cancelWorkflow",
-                                                          "switchboard.workflowTemplates"};
+  static const std::set<std::string> kWorkflowCommands = {
+      "switchboard.runWorkflow", "switchboard.resumeWorkflow", "switchboard.workflowStatus",
+      "switchboard.cancelWorkflow", "switchboard.workflowTemplates"};
   if (!kWorkflowCommands.count(command)) return false;
   if (!options_.workflows || roots_.empty())
-    throw RpcException(rpc::InvalidParams, "workflows need a workspace folder: open a folder first");
+    throw RpcException(rpc::InvalidParams,
+                       "workflows need a workspace folder: open a folder first");
   json arg = firstArgument(params);
   std::string root = roots_.front();
   if (auto r = arg.find("root"); r != arg.end() && r->is_string()) {
     auto path = fileUriToPath(r->get<std::string>());
     std::string wanted = path ? *path : r->get<std::string>();
-    auto it = std::find(roots_.begin(), roots_.end(), std::filesystem::weakly_canonical(wanted).string());
-    if (it == roots_.end()) throw RpcException(rpc::InvalidParams, "'" + wanted + "' is not a workspace folder");
+    auto it =
+        std::find(roots_.begin(), roots_.end(), std::filesystem::weakly_canonical(wanted).string());
+    if (it == roots_.end())
+      throw RpcException(rpc::InvalidParams, "'" + wanted + "' is not a workspace folder");
     root = *it;
   }
   watchWorkflows();
@@ -179,7 +203,8 @@ bool LspServer::workflowCommand(const std::string& command, const json& params, 
   try {
     runner = options_.workflows->runner(root);
   } catch (const std::exception& e) {
-    throw RpcException(rpc::InternalError, std::string("cannot open the workflow store: ") + e.what());
+    throw RpcException(rpc::InternalError,
+                       std::string("cannot open the workflow store: ") + e.what());
   }
   auto roles = std::make_shared<agents::RoleSet>();
   try {
@@ -192,25 +217,29 @@ bool LspServer::workflowCommand(const std::string& command, const json& params, 
     std::string mode = a.value("apply", client_->applyEdit ? "client" : "none");
     auto m = agents::applyModeFromString(mode);
     if (!m || *m == agents::ApplyMode::Write)
-      throw RpcException(rpc::InvalidParams, "apply must be \"client\" (the editor shows the edits) or \"none\"");
+      throw RpcException(rpc::InvalidParams,
+                         "apply must be \"client\" (the editor shows the edits) or \"none\"");
     return *m;
   };
   try {
     if (command == "switchboard.workflowTemplates") {
       json list = json::array();
-      for (auto& t : agents::loadWorkflowTemplates(agents::workflowTemplateDirs(root))) list.push_back(t.toJson());
+      for (auto& t : agents::loadWorkflowTemplates(agents::workflowTemplateDirs(root)))
+        list.push_back(t.toJson());
       request.reply.result(list);
     } else if (command == "switchboard.runWorkflow") {
       std::string name = arg.value("template", "");
       std::string task = arg.value("task", "");
       if (name.empty() || task.empty())
-        throw RpcException(rpc::InvalidParams, "runWorkflow needs {\"template\": NAME, \"task\": TEXT}");
+        throw RpcException(rpc::InvalidParams,
+                           "runWorkflow needs {\"template\": NAME, \"task\": TEXT}");
       auto all = agents::loadWorkflowTemplates(agents::workflowTemplateDirs(root));
       auto t = std::find_if(all.begin(), all.end(), [&](auto& x) { return x.name == name; });
       if (t == all.end()) {
         std::string names;
         for (auto& x : all) names += (names.empty() ? "" : ", ") + x.name;
-        throw RpcException(rpc::InvalidParams, "no workflow template named '" + name + "' (have: " + names + ")");
+        throw RpcException(rpc::InvalidParams,
+                           "no workflow template named '" + name + "' (have: " + names + ")");
       }
       std::string id = runner->start(*t, task, applyMode(arg), clientApplier(root), models);
       request.reply.result({{"id", id}, {"template", name}, {"state", "running"}});

@@ -24,6 +24,7 @@ struct McpAgentDeps {
 };
 
 // A copy of `code` with the agent tools added.
-std::shared_ptr<const McpCatalog> withAgentTools(const std::shared_ptr<const McpCatalog>& code, McpAgentDeps deps);
+std::shared_ptr<const McpCatalog> withAgentTools(const std::shared_ptr<const McpCatalog>& code,
+                                                 McpAgentDeps deps);
 
 }  // namespace sb

@@ -45,7 +45,8 @@ json statusReport(const StatusSources& src) {
     lines += static_cast<long>(s.lines);
     bool busy = src.registry && src.registry->refreshing(index);
     indexing = indexing || busy;
-    roots.push_back({{"root", index->root()}, {"files", s.files}, {"symbols", s.symbols}, {"indexing", busy}});
+    roots.push_back(
+        {{"root", index->root()}, {"files", s.files}, {"symbols", s.symbols}, {"indexing", busy}});
   }
   json workflows = json::array();
   if (src.workflows)
@@ -69,7 +70,9 @@ json statusReport(const StatusSources& src) {
   return {{"backends", std::move(backends)},
           {"offline", !src.router || !src.router->configured()},
           {"index",
-           {{"state", src.indexes.empty() ? "none" : indexing ? "indexing" : "ready"},
+           {{"state", src.indexes.empty() ? "none"
+                      : indexing          ? "indexing"
+                                          : "ready"},
             {"files", files},
             {"symbols", symbols},
             {"lines", lines},
@@ -80,30 +83,34 @@ json statusReport(const StatusSources& src) {
 std::string statusText(const json& r) {
   std::ostringstream out;
   out << "models:\n";
-  if (r["backends"].empty()) out << "  none configured (offline: symbols, diagnostics, index and code tools work)\n";
+  if (r["backends"].empty())
+    out << "  none configured (offline: symbols, diagnostics, index and code tools work)\n";
   for (auto& b : r["backends"]) {
     out << "  " << b["name"].get<std::string>() << " (" << b["provider"].get<std::string>();
     if (!b["model"].get<std::string>().empty()) out << ", " << b["model"].get<std::string>();
     out << ") " << b["url"].get<std::string>() << ": " << b["state"].get<std::string>();
     if (b["requests"].get<long>() > 0) {
-      out << ", " << b["requests"].get<long>() << " requests, " << b["failures"].get<long>() << " failed";
+      out << ", " << b["requests"].get<long>() << " requests, " << b["failures"].get<long>()
+          << " failed";
       char buf[64];
-      std::snprintf(buf, sizeof buf, ", p50 %.0f ms, p99 %.0f ms", b["p50Ms"].get<double>(), b["p99Ms"].get<double>());
+      std::snprintf(buf, sizeof buf, ", p50 %.0f ms, p99 %.0f ms", b["p50Ms"].get<double>(),
+                    b["p99Ms"].get<double>());
       out << buf;
     }
-    if (!b["lastError"].get<std::string>().empty()) out << "\n    last error: " << b["lastError"].get<std::string>();
+    if (!b["lastError"].get<std::string>().empty())
+      out << "\n    last error: " << b["lastError"].get<std::string>();
     out << "\n";
   }
   auto& idx = r["index"];
-  out << "index: " << idx["state"].get<std::string>() << ", " << idx["files"] << " files, " << idx["symbols"]
-      << " definitions, " << idx["lines"] << " lines\n";
+  out << "index: " << idx["state"].get<std::string>() << ", " << idx["files"] << " files, "
+      << idx["symbols"] << " definitions, " << idx["lines"] << " lines\n";
   out << "workflows:";
   if (r["workflows"].empty()) out << " none";
   out << "\n";
   for (auto& w : r["workflows"])
     out << "  " << w["id"].get<std::string>() << "  " << w["state"].get<std::string>() << "  "
-        << w["template"].get<std::string>() << "  " << w["stepsDone"] << "/" << w["stepsTotal"] << " steps  "
-        << w["task"].get<std::string>().substr(0, 60) << "\n";
+        << w["template"].get<std::string>() << "  " << w["stepsDone"] << "/" << w["stepsTotal"]
+        << " steps  " << w["task"].get<std::string>().substr(0, 60) << "\n";
   return out.str();
 }
 

@@ -16,9 +16,9 @@ namespace sb {
 struct StatusSources {
   std::shared_ptr<agents::LlmRouter> router;  // null: offline
   std::vector<std::shared_ptr<WorkspaceIndex>> indexes;
-  WorkspaceRegistry* registry = nullptr;      // for "indexing now"
+  WorkspaceRegistry* registry = nullptr;  // for "indexing now"
   WorkflowHub* workflows = nullptr;
-  std::vector<std::string> roots;             // whose workflows to list
+  std::vector<std::string> roots;  // whose workflows to list
 };
 
 // {backends: [{name, provider, model, url, state, requests, failures,

@@ -15,8 +15,11 @@ namespace {
 // Ctrl-C during `workflow run` cancels the workflow instead of killing the
 // process, so the store records it as cancelled. A signal handler can only
 // set a flag.
-std::atomic<bool> gInterrupted{false};  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables): signal handler flag
-extern "C" void onInterrupt(int) { gInterrupted = true; }
+std::atomic<bool> gInterrupted{
+    false};  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables): signal handler flag
+extern "C" void onInterrupt(int) {
+  gInterrupted = true;
+}
 
 std::string duration(std::int64_t ms) {
   if (ms <= 0) return "-";
@@ -33,13 +36,15 @@ void printWorkflow(const agents::WorkflowRecord& w, std::ostream& out, bool outp
     out << "  " << s.id << " [" << s.role << "] " << s.state;
     if (s.finishedMs && s.startedMs) out << " in " << duration(s.finishedMs - s.startedMs);
     if (s.promptTokens + s.completionTokens > 0)
-      out << ", " << s.promptTokens << "+" << s.completionTokens << " tokens, " << s.turns << " turns";
+      out << ", " << s.promptTokens << "+" << s.completionTokens << " tokens, " << s.turns
+          << " turns";
     if (s.attempts > 1) out << ", " << s.attempts << " attempts";
     out << "\n";
     if (!s.error.empty()) out << "    error: " << s.error << "\n";
     if (outputs && !s.output.empty()) {
       std::string text = s.output;
-      for (std::size_t p = 0; (p = text.find('\n', p)) != std::string::npos; p += 5) text.replace(p, 1, "\n    ");
+      for (std::size_t p = 0; (p = text.find('\n', p)) != std::string::npos; p += 5)
+        text.replace(p, 1, "\n    ");
       out << "    " << text << "\n";
     }
   }
@@ -50,7 +55,8 @@ void printWorkflow(const agents::WorkflowRecord& w, std::ostream& out, bool outp
 
 // Follows a workflow until it ends: one line per step event; on a terminal,
 // tool calls show on a line that is rewritten.
-int follow(agents::WorkflowRunner& runner, const std::string& id, std::ostream& err, bool json, std::ostream& out) {
+int follow(agents::WorkflowRunner& runner, const std::string& id, std::ostream& err, bool json,
+           std::ostream& out) {
   bool tty = ::isatty(STDERR_FILENO) != 0;
   int token = runner.subscribe([&err, id, tty](const agents::WorkflowEvent& e) {
     if (e.workflowId != id) return;
@@ -72,8 +78,10 @@ int follow(agents::WorkflowRunner& runner, const std::string& id, std::ostream& 
   std::signal(SIGINT, previous);
   runner.unsubscribe(token);
   auto w = runner.store().load(id);
-  if (json) out << w->toJson().dump(2) << "\n";
-  else printWorkflow(*w, out, true);
+  if (json)
+    out << w->toJson().dump(2) << "\n";
+  else
+    printWorkflow(*w, out, true);
   return w->state == "completed" ? 0 : 1;
 }
 
@@ -85,7 +93,8 @@ std::shared_ptr<agents::RoleSet> rolesFrom(const agents::Settings& settings) {
 
 }  // namespace
 
-int runWorkflowCommand(const CommandLine& cl, WorkflowCliContext& ctx, std::ostream& out, std::ostream& err) {
+int runWorkflowCommand(const CommandLine& cl, WorkflowCliContext& ctx, std::ostream& out,
+                       std::ostream& err) {
   const char* usage =
       "usage: switchboard workflow run TEMPLATE --task TEXT [--apply] [--json]\n"
       "       switchboard workflow list|templates [--json]\n"
@@ -103,7 +112,8 @@ int runWorkflowCommand(const CommandLine& cl, WorkflowCliContext& ctx, std::ostr
       for (auto& p : problems) err << "skipped " << p << "\n";
       json list = json::array();
       for (auto& t : all) list.push_back(t.toJson());
-      if (asJson) out << list.dump(2) << "\n";
+      if (asJson)
+        out << list.dump(2) << "\n";
       else
         for (auto& t : all) {
           out << t.name << ": " << t.description << "\n   ";
@@ -111,7 +121,8 @@ int runWorkflowCommand(const CommandLine& cl, WorkflowCliContext& ctx, std::ostr
             out << " " << s.id << "(" << s.role;
             if (!s.dependsOn.empty()) {
               out << " after ";
-              for (std::size_t i = 0; i < s.dependsOn.size(); ++i) out << (i ? "," : "") << s.dependsOn[i];
+              for (std::size_t i = 0; i < s.dependsOn.size(); ++i)
+                out << (i ? "," : "") << s.dependsOn[i];
             }
             out << ")";
           }
@@ -132,8 +143,8 @@ int runWorkflowCommand(const CommandLine& cl, WorkflowCliContext& ctx, std::ostr
         for (auto& w : all) {
           int done = 0;
           for (auto& s : w.steps) done += s.state == "completed";
-          out << w.id << "  " << w.state << "  " << w.templateName << "  " << done << "/" << w.steps.size()
-              << " steps  " << w.task.substr(0, 60) << "\n";
+          out << w.id << "  " << w.state << "  " << w.templateName << "  " << done << "/"
+              << w.steps.size() << " steps  " << w.task.substr(0, 60) << "\n";
         }
       }
       return 0;
@@ -148,12 +159,16 @@ int runWorkflowCommand(const CommandLine& cl, WorkflowCliContext& ctx, std::ostr
       auto all = agents::loadWorkflowTemplates(agents::workflowTemplateDirs(ctx.root), &problems);
       auto t = std::find_if(all.begin(), all.end(), [&](auto& x) { return x.name == cl.args[1]; });
       if (t == all.end()) {
-        err << "switchboard workflow: no template named '" << cl.args[1] << "' (see `switchboard workflow templates`)\n";
+        err << "switchboard workflow: no template named '" << cl.args[1]
+            << "' (see `switchboard workflow templates`)\n";
         return 2;
       }
       auto mode = cl.has("--apply") ? agents::ApplyMode::Write : agents::ApplyMode::None;
       std::string id = runner->start(*t, cl.get("--task"), mode, {}, models);
-      err << "workflow " << id << " started" << (mode == agents::ApplyMode::None ? " (edits are proposed only; --apply writes them)" : "") << "\n";
+      err << "workflow " << id << " started"
+          << (mode == agents::ApplyMode::None ? " (edits are proposed only; --apply writes them)"
+                                              : "")
+          << "\n";
       return follow(*runner, id, err, asJson, out);
     }
     if (cl.args.size() != 2) {
@@ -171,7 +186,11 @@ int runWorkflowCommand(const CommandLine& cl, WorkflowCliContext& ctx, std::ostr
         json j = w->toJson();
         json calls = json::array();
         for (auto& c : runner->store().toolCalls(id))
-          calls.push_back({{"step", c.stepId}, {"name", c.name}, {"arguments", c.arguments}, {"isError", c.isError}, {"ms", c.ms}});
+          calls.push_back({{"step", c.stepId},
+                           {"name", c.name},
+                           {"arguments", c.arguments},
+                           {"isError", c.isError},
+                           {"ms", c.ms}});
         j["toolCalls"] = calls;
         out << j.dump(2) << "\n";
       } else {
@@ -205,8 +224,10 @@ int runWorkflowCommand(const CommandLine& cl, WorkflowCliContext& ctx, std::ostr
 
 int runStatusCommand(const CommandLine& cl, const StatusSources& sources, std::ostream& out) {
   json report = statusReport(sources);
-  if (cl.has("--json")) out << report.dump(2) << "\n";
-  else out << statusText(report);
+  if (cl.has("--json"))
+    out << report.dump(2) << "\n";
+  else
+    out << statusText(report);
   return 0;
 }
 

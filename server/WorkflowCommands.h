@@ -19,7 +19,8 @@ struct WorkflowCliContext {
   agents::Settings settings;
 };
 
-int runWorkflowCommand(const CommandLine& cl, WorkflowCliContext& ctx, std::ostream& out, std::ostream& err);
+int runWorkflowCommand(const CommandLine& cl, WorkflowCliContext& ctx, std::ostream& out,
+                       std::ostream& err);
 int runStatusCommand(const CommandLine& cl, const StatusSources& sources, std::ostream& out);
 
 }  // namespace sb

@@ -40,7 +40,8 @@ std::shared_ptr<agents::WorkflowRunner> WorkflowHub::runner(const std::string& r
   Entry& e = entry(root);
   if (!e.runner) {
     std::string canonical = std::filesystem::weakly_canonical(root).string();
-    auto store = std::make_shared<agents::WorkflowStore>(agents::WorkflowStore::defaultPath(canonical));
+    auto store =
+        std::make_shared<agents::WorkflowStore>(agents::WorkflowStore::defaultPath(canonical));
     e.runner = std::make_shared<agents::WorkflowRunner>(
         agents::WorkflowRunner::Deps{canonical, store, nullptr, agentToolsFrom(e.catalog),
                                      std::make_shared<agents::RoleSet>()},

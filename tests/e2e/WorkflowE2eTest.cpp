@@ -46,8 +46,10 @@ int toolResults(const RecordedRequest& req) {
 }
 
 const char* kNewPricing =
-    "from decimal import Decimal\n\nVAT = Decimal('0.2')\n\n\ndef with_vat(amount: Decimal) -> Decimal:\n"
-    "    return amount * (1 + VAT)\n\n\ndef without_vat(amount: Decimal) -> Decimal:\n    return amount / (1 + VAT)\n";
+    "from decimal import Decimal\n\nVAT = Decimal('0.2')\n\n\ndef with_vat(amount: Decimal) -> "
+    "Decimal:\n"
+    "    return amount * (1 + VAT)\n\n\ndef without_vat(amount: Decimal) -> Decimal:\n    return "
+    "amount / (1 + VAT)\n";
 
 class Workflows : public ::testing::Test {
  protected:
@@ -65,7 +67,8 @@ class Workflows : public ::testing::Test {
     backend_.setResponder([this](const RecordedRequest& req) { return script(req); });
   }
   void TearDown() override {
-    for (const char* v : {"XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "OPENAI_BASE_URL"}) ::unsetenv(v);
+    for (const char* v : {"XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "OPENAI_BASE_URL"})
+      ::unsetenv(v);
     fs::remove_all(dir_);
   }
 
@@ -80,13 +83,17 @@ class Workflows : public ::testing::Test {
     }
     if (role == "planner") return fake::autoReply(req, "PLAN: add without_vat to shop/pricing.py");
     if (role == "developer") {
-      if (toolResults(req) == 0) return fake::toolCallReply(req, {FakeToolCall{"read_file", {{"path", "shop/pricing.py"}}}});
+      if (toolResults(req) == 0)
+        return fake::toolCallReply(req, {FakeToolCall{"read_file", {{"path", "shop/pricing.py"}}}});
       if (toolResults(req) == 1)
-        return fake::toolCallReply(req, {FakeToolCall{"propose_edit", {{"path", "shop/pricing.py"}, {"content", kNewPricing}}}});
+        return fake::toolCallReply(
+            req, {FakeToolCall{"propose_edit",
+                               {{"path", "shop/pricing.py"}, {"content", kNewPricing}}}});
       return fake::autoReply(req, "Added without_vat.");
     }
     if (role == "tester")
-      return fake::autoReply(req, "```python:tests/test_pricing.py\nfrom shop.pricing import without_vat\n```\n");
+      return fake::autoReply(
+          req, "```python:tests/test_pricing.py\nfrom shop.pricing import without_vat\n```\n");
     if (role == "reviewer") return fake::autoReply(req, "APPROVE");
     return fake::autoReply(req, "ok");
   }
@@ -135,7 +142,8 @@ TEST_F(Workflows, CliRunWritesTheEditsWithApplyAndStoresEverything) {
   EXPECT_EQ(shown["steps"][0]["output"], "PLAN: add without_vat to shop/pricing.py");
   ASSERT_EQ(shown["toolCalls"].size(), 2u);
   EXPECT_EQ(shown["toolCalls"][0]["name"], "read_file");
-  EXPECT_FALSE(shown["toolCalls"][0]["isError"].get<bool>());  // the real read_file tool of the MCP catalog
+  EXPECT_FALSE(
+      shown["toolCalls"][0]["isError"].get<bool>());  // the real read_file tool of the MCP catalog
 
   auto status = cli({"status", "--json"});
   ASSERT_EQ(status.status.code, 0) << status.err;
@@ -155,8 +163,17 @@ TEST_F(Workflows, CliWithoutApplyOnlyProposes) {
 
 TEST_F(Workflows, KillNineMidWorkflowThenResumeFinishesWithoutRedoingSteps) {
   holdDeveloper_ = true;
-  std::vector<std::string> argv = {SB_BINARY, "workflow", "run", "feature", "--task", "add without_vat", "--apply",
-                                   "--workspace", ws_, "--index-dir", (dir_ / "index").string()};
+  std::vector<std::string> argv = {SB_BINARY,
+                                   "workflow",
+                                   "run",
+                                   "feature",
+                                   "--task",
+                                   "add without_vat",
+                                   "--apply",
+                                   "--workspace",
+                                   ws_,
+                                   "--index-dir",
+                                   (dir_ / "index").string()};
   auto proc = ChildProcess::start(argv);
   // The developer's request arrives once the plan is stored.
   bool reached = false;
@@ -218,7 +235,8 @@ struct ClientSide {
     if (method == "workspace/applyEdit") {
       applied.push_back(m["params"]);
       lsp.send({{"jsonrpc", "2.0"}, {"id", m["id"]}, {"result", {{"applied", true}}}});
-    } else if (method == "window/workDoneProgress/create" || method == "client/registerCapability") {
+    } else if (method == "window/workDoneProgress/create" ||
+               method == "client/registerCapability") {
       lsp.send({{"jsonrpc", "2.0"}, {"id", m["id"]}, {"result", nullptr}});
     } else if (method == "$/progress") {
       progress.push_back(m["params"]);
@@ -236,27 +254,35 @@ struct ClientSide {
 
 TEST_F(Workflows, LspRunsWorkflowsEditsGoThroughTheClientAndEveryClientSeesProgress) {
   std::string sock = (dir_ / "sb.sock").string();
-  auto daemon = ChildProcess::start({SB_BINARY, "lsp", "--listen", "unix:" + sock, "--index-dir",
-                                     (dir_ / "index").string()});
+  auto daemon = ChildProcess::start(
+      {SB_BINARY, "lsp", "--listen", "unix:" + sock, "--index-dir", (dir_ / "index").string()});
   for (int i = 0; i < 100 && !fs::exists(sock); ++i) std::this_thread::sleep_for(20ms);
   FdStream a = connectUnix(sock), b = connectUnix(sock);
   ClientSide ca(a), cb(b);
-  json caps = {{"workspace", {{"applyEdit", true}, {"workspaceEdit", {{"documentChanges", true}, {"resourceOperations", {"create"}}}}}},
-               {"window", {{"workDoneProgress", true}}}};
+  json caps = {
+      {"workspace",
+       {{"applyEdit", true},
+        {"workspaceEdit", {{"documentChanges", true}, {"resourceOperations", {"create"}}}}}},
+      {"window", {{"workDoneProgress", true}}}};
   for (ClientSide* c : {&ca, &cb}) {
-    json init = c->lsp.request("initialize", {{"processId", nullptr}, {"rootUri", "file://" + ws_}, {"capabilities", caps}});
+    json init = c->lsp.request(
+        "initialize",
+        {{"processId", nullptr}, {"rootUri", "file://" + ws_}, {"capabilities", caps}});
     ASSERT_TRUE(init.contains("result")) << init.dump();
     auto cmds = init["result"]["capabilities"]["executeCommandProvider"]["commands"];
     EXPECT_NE(std::find(cmds.begin(), cmds.end(), "switchboard.runWorkflow"), cmds.end());
     c->lsp.notify("initialized", json::object());
   }
-  ca.awaited = ca.lsp.sendRequest("workspace/executeCommand",
-                               {{"command", "switchboard.runWorkflow"},
-                                {"arguments", {{{"template", "feature"}, {"task", "add without_vat"}}}}});
+  ca.awaited =
+      ca.lsp.sendRequest("workspace/executeCommand",
+                         {{"command", "switchboard.runWorkflow"},
+                          {"arguments", {{{"template", "feature"}, {"task", "add without_vat"}}}}});
   // The answer (the id) comes at once; then the workflow's progress ends on both clients.
   auto ended = [](ClientSide& c) {
     for (auto& p : c.progress)
-      if (p["token"].get<std::string>().find("switchboard/workflow/") == 0 && p["value"]["kind"] == "end") return true;
+      if (p["token"].get<std::string>().find("switchboard/workflow/") == 0 &&
+          p["value"]["kind"] == "end")
+        return true;
     return false;
   };
   ASSERT_TRUE(ca.pumpUntil([&] { return ended(ca); }, 30s)) << daemon.err();
@@ -269,27 +295,34 @@ TEST_F(Workflows, LspRunsWorkflowsEditsGoThroughTheClientAndEveryClientSeesProgr
   std::string all = ca.applied[0].dump() + ca.applied[1].dump();
   EXPECT_NE(all.find("without_vat"), std::string::npos);
   EXPECT_NE(all.find("\"kind\":\"create\""), std::string::npos);  // the new test file
-  EXPECT_EQ(read("shop/pricing.py").find("without_vat"), std::string::npos);  // the daemon wrote nothing itself
+  EXPECT_EQ(read("shop/pricing.py").find("without_vat"),
+            std::string::npos);  // the daemon wrote nothing itself
   bool sawStep = false;
-  for (auto& l : cb.logs) sawStep |= l["message"].get<std::string>().find("implement: developer") != std::string::npos;
+  for (auto& l : cb.logs)
+    sawStep |= l["message"].get<std::string>().find("implement: developer") != std::string::npos;
   EXPECT_TRUE(sawStep);
 
-  json list = ca.request("workspace/executeCommand", {{"command", "switchboard.workflowStatus"}, {"arguments", json::array()}});
+  json list = ca.request("workspace/executeCommand",
+                         {{"command", "switchboard.workflowStatus"}, {"arguments", json::array()}});
   ASSERT_TRUE(list.contains("result")) << list.dump();
   ASSERT_EQ(list["result"]["workflows"].size(), 1u);
   std::string wfId = list["result"]["workflows"][0]["id"];
-  json one = ca.request("workspace/executeCommand", {{"command", "switchboard.workflowStatus"}, {"arguments", {{{"id", wfId}}}}});
+  json one = ca.request("workspace/executeCommand", {{"command", "switchboard.workflowStatus"},
+                                                     {"arguments", {{{"id", wfId}}}}});
   ASSERT_TRUE(one.contains("result")) << one.dump();
   for (auto& e : one["result"]["edits"]) EXPECT_EQ(e["state"], "applied") << e.dump();
-  json status = cb.request("workspace/executeCommand", {{"command", "switchboard.status"}, {"arguments", json::array()}});
+  json status = cb.request("workspace/executeCommand",
+                           {{"command", "switchboard.status"}, {"arguments", json::array()}});
   ASSERT_TRUE(status.contains("result")) << status.dump();
   EXPECT_EQ(status["result"]["workflows"][0]["state"], "completed");
   EXPECT_EQ(status["result"]["backends"][0]["state"], "healthy");
   EXPECT_GT(status["result"]["backends"][0]["requests"].get<int>(), 5);
-  json bad = cb.request("workspace/executeCommand", {{"command", "switchboard.runWorkflow"},
-                                                         {"arguments", {{{"template", "nope"}, {"task", "x"}}}}});
+  json bad = cb.request("workspace/executeCommand",
+                        {{"command", "switchboard.runWorkflow"},
+                         {"arguments", {{{"template", "nope"}, {"task", "x"}}}}});
   ASSERT_TRUE(bad.contains("error"));
-  EXPECT_NE(bad["error"]["message"].get<std::string>().find("no workflow template named 'nope'"), std::string::npos);
+  EXPECT_NE(bad["error"]["message"].get<std::string>().find("no workflow template named 'nope'"),
+            std::string::npos);
   daemon.signal(SIGTERM);
   daemon.wait(10s);
 }
@@ -297,14 +330,20 @@ TEST_F(Workflows, LspRunsWorkflowsEditsGoThroughTheClientAndEveryClientSeesProgr
 class McpAgent : public Workflows {
  protected:
   void startMcp() {
-    proc_.emplace(ChildProcess::start({SB_BINARY, "mcp", ws_, "--index-dir", (dir_ / "index").string()}));
-    call("initialize", {{"protocolVersion", "2025-06-18"}, {"capabilities", json::object()},
+    proc_.emplace(
+        ChildProcess::start({SB_BINARY, "mcp", ws_, "--index-dir", (dir_ / "index").string()}));
+    call("initialize", {{"protocolVersion", "2025-06-18"},
+                        {"capabilities", json::object()},
                         {"clientInfo", {{"name", "e2e"}, {"version", "1"}}}});
-    proc_->io().write(json{{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}}.dump() + "\n");
+    proc_->io().write(json{{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}}.dump() +
+                      "\n");
   }
   json call(const std::string& method, json params, Millis timeout = 30s) {
     int id = next_++;
-    proc_->io().write(json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}}.dump() + "\n");
+    proc_->io().write(
+        json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}}
+            .dump() +
+        "\n");
     json found;
     bool ok = proc_->io().waitUntil(
         [&] {
@@ -353,17 +392,20 @@ class McpAgent : public Workflows {
 TEST_F(McpAgent, AgentToolsAreListedAndAnswer) {
   startMcp();
   std::set<std::string> names = listAll("tools/list", "tools");
-  for (const char* want : {"complete_code", "ask", "run_workflow", "workflow_status", "cancel_workflow"})
+  for (const char* want :
+       {"complete_code", "ask", "run_workflow", "workflow_status", "cancel_workflow"})
     EXPECT_TRUE(names.count(want)) << want;
 
   std::set<std::string> prompts = listAll("prompts/list", "prompts");
   EXPECT_TRUE(prompts.count("role_reviewer"));
   EXPECT_TRUE(prompts.count("workflow_feature"));
-  json wfPrompt = call("prompts/get", {{"name", "workflow_feature"}, {"arguments", {{"task", "add without_vat"}}}});
+  json wfPrompt = call(
+      "prompts/get", {{"name", "workflow_feature"}, {"arguments", {{"task", "add without_vat"}}}});
   std::string wfText = wfPrompt["result"]["messages"][0]["content"]["text"];
   EXPECT_NE(wfText.find("2. implement (as the developer)"), std::string::npos) << wfText;
 
-  json asked = tool("ask", {{"question", "What does with_vat do?"}, {"paths", {"shop/pricing.py"}}});
+  json asked =
+      tool("ask", {{"question", "What does with_vat do?"}, {"paths", {"shop/pricing.py"}}});
   EXPECT_FALSE(asked.value("isError", false)) << asked.dump();
   EXPECT_EQ(asked["structuredContent"]["answer"], "ok");
   bool sawFile = false;
@@ -373,15 +415,17 @@ TEST_F(McpAgent, AgentToolsAreListedAndAnswer) {
   json outside = tool("ask", {{"question", "x"}, {"paths", {"../../etc/passwd"}}});
   EXPECT_TRUE(outside["isError"].get<bool>());
 
-  json run = tool("run_workflow", {{"template", "feature"}, {"task", "add without_vat"}}, {{"progressToken", "p1"}});
+  json run = tool("run_workflow", {{"template", "feature"}, {"task", "add without_vat"}},
+                  {{"progressToken", "p1"}});
   EXPECT_FALSE(run.value("isError", false)) << run.dump();
   EXPECT_EQ(run["structuredContent"]["state"], "completed");
-  EXPECT_FALSE(progress_.empty());  // a step at a time
+  EXPECT_FALSE(progress_.empty());                                            // a step at a time
   EXPECT_EQ(read("shop/pricing.py").find("without_vat"), std::string::npos);  // proposed only
   json status = tool("workflow_status", json::object());
   EXPECT_EQ(status["structuredContent"]["workflows"][0]["id"], run["structuredContent"]["id"]);
 
-  json applied = tool("run_workflow", {{"template", "feature"}, {"task", "add without_vat"}, {"apply", true}});
+  json applied =
+      tool("run_workflow", {{"template", "feature"}, {"task", "add without_vat"}, {"apply", true}});
   EXPECT_EQ(applied["structuredContent"]["state"], "completed");
   EXPECT_EQ(read("shop/pricing.py"), kNewPricing);
 }
@@ -390,9 +434,11 @@ TEST_F(McpAgent, WithoutAModelTheToolsSayWhatToConfigure) {
   ::unsetenv("OPENAI_BASE_URL");
   startMcp();
   for (auto name : {"ask", "run_workflow"}) {
-    json r = tool(name, name == std::string("ask") ? json{{"question", "x"}} : json{{"template", "review"}, {"task", "x"}});
+    json r = tool(name, name == std::string("ask") ? json{{"question", "x"}}
+                                                   : json{{"template", "review"}, {"task", "x"}});
     EXPECT_TRUE(r["isError"].get<bool>()) << name;
-    EXPECT_NE(r["content"][0]["text"].get<std::string>().find("OPENAI_BASE_URL"), std::string::npos) << r.dump();
+    EXPECT_NE(r["content"][0]["text"].get<std::string>().find("OPENAI_BASE_URL"), std::string::npos)
+        << r.dump();
   }
 }
 

@@ -100,10 +100,11 @@ struct FakeBackend::State {
     return autoReply(req, defaultText);
   }
 
-  void record(RecordedRequest req) {
+  std::size_t record(RecordedRequest req) {
     std::lock_guard lock(mu);
     received.push_back(std::move(req));
     cv.notify_all();
+    return received.size() - 1;
   }
 
   // Reads until the client closes: with Connection: close, nothing else should come.
@@ -175,7 +176,14 @@ struct FakeBackend::State {
     co_return true;
   }
 
-  awaitable<void> respond(std::shared_ptr<Conn> c, const Reply& r) {
+  void markReplied(std::size_t index) {
+    std::lock_guard lock(mu);
+    received[index].repliedAt = std::chrono::steady_clock::now();
+  }
+
+  // The last byte's time is taken just before its write: the client may read
+  // it and move on before this coroutine resumes.
+  awaitable<void> respond(std::shared_ptr<Conn> c, const Reply& r, std::size_t index) {
     if (r.hang) {  // until the client closes
       while (!c->clientGone) co_await sleep(c, std::chrono::hours(1));
       co_return;
@@ -186,6 +194,7 @@ struct FakeBackend::State {
     for (auto& [n, v] : r.headers) head += n + ": " + v + "\r\n";
     if (r.chunks.empty()) {
       head += "Content-Length: " + std::to_string(r.body.size()) + "\r\n\r\n" + r.body;
+      markReplied(index);
       co_await write(c, head);
       co_return;
     }
@@ -199,6 +208,7 @@ struct FakeBackend::State {
       if (!co_await write(c, size + chunk + "\r\n")) co_return;
     }
     if (r.dropMidStream) co_return;  // closing now truncates the chunked body
+    markReplied(index);
     co_await write(c, "0\r\n\r\n");
   }
 
@@ -206,10 +216,11 @@ struct FakeBackend::State {
     auto c = std::make_shared<Conn>(std::move(socket));
     RecordedRequest req;
     if (co_await readRequest(c, req)) {
-      record(req);
+      req.receivedAt = std::chrono::steady_clock::now();
+      std::size_t index = record(req);
       Reply reply = nextReply(req);
       asio::co_spawn(io, watch(c), asio::detached);
-      co_await respond(c, reply);
+      co_await respond(c, reply, index);
       c->replyDone = true;
     }
     boost::system::error_code ec;
@@ -267,6 +278,11 @@ void FakeBackend::enqueueText(std::string text) {
 void FakeBackend::setDefaultText(std::string text) {
   std::lock_guard lock(state_->mu);
   state_->defaultText = std::move(text);
+}
+
+RecordedRequest FakeBackend::request(std::size_t index) const {
+  std::lock_guard lock(state_->mu);
+  return state_->received.at(index);
 }
 
 std::vector<RecordedRequest> FakeBackend::requests() const {

@@ -26,6 +26,10 @@ struct RecordedRequest {
   std::string method, path;
   Headers headers;
   std::string body;
+  // When the whole request had arrived, and when the last byte of the reply
+  // was written (steady clock; the epoch if it never was): benchmarks time
+  // the daemon's legs on either side of the backend with them.
+  std::chrono::steady_clock::time_point receivedAt{}, repliedAt{};
   std::string header(const std::string& name) const;  // case-insensitive, "" if absent
   nlohmann::json json() const;                        // the body parsed, null if not JSON
 };
@@ -77,6 +81,7 @@ class FakeBackend {
   void setResponder(Responder responder);  // runs on the server thread, first
 
   std::vector<RecordedRequest> requests() const;
+  RecordedRequest request(std::size_t index) const;  // the index-th received; throws if there is none
   std::size_t requestCount() const;
   bool waitForRequests(std::size_t n, Millis timeout) const;
   // Connections the client closed before the reply was complete.

@@ -7,9 +7,9 @@
 
 using namespace sb::agents;
 using namespace sb::agents::test;
+using nlohmann::json;
 using sb::fake::FakeBackend;
 using sb::fake::FakeToolCall;
-using nlohmann::json;
 
 namespace {
 
@@ -21,17 +21,23 @@ struct Case {
 };
 
 const Case kCases[] = {
-    {"openai", Provider::OpenAi, false, "/v1"},       {"openai_stream", Provider::OpenAi, true, "/v1"},
-    {"anthropic", Provider::Anthropic, false, ""},    {"anthropic_stream", Provider::Anthropic, true, ""},
-    {"ollama", Provider::Ollama, false, ""},          {"ollama_stream", Provider::Ollama, true, ""},
+    {"openai", Provider::OpenAi, false, "/v1"},
+    {"openai_stream", Provider::OpenAi, true, "/v1"},
+    {"anthropic", Provider::Anthropic, false, ""},
+    {"anthropic_stream", Provider::Anthropic, true, ""},
+    {"ollama", Provider::Ollama, false, ""},
+    {"ollama_stream", Provider::Ollama, true, ""},
 };
 
 class ToolCalling : public ::testing::TestWithParam<Case> {};
 
 LlmRequest withTools(bool stream) {
   LlmRequest r = chat("where is parseHeaders defined?", stream);
-  r.tools.push_back({"find_symbol", "Find a symbol by name",
-                     {{"type", "object"}, {"properties", {{"name", {{"type", "string"}}}}}, {"required", {"name"}}}});
+  r.tools.push_back({"find_symbol",
+                     "Find a symbol by name",
+                     {{"type", "object"},
+                      {"properties", {{"name", {{"type", "string"}}}}},
+                      {"required", {"name"}}}});
   return r;
 }
 
@@ -39,8 +45,9 @@ TEST_P(ToolCalling, CallsComeOutWithParsedArguments) {
   const Case& c = GetParam();
   FakeBackend server;
   server.setResponder([](const sb::fake::RecordedRequest& req) -> std::optional<sb::fake::Reply> {
-    return sb::fake::toolCallReply(req, {FakeToolCall{"find_symbol", {{"name", "parseHeaders"}}},
-                                         FakeToolCall{"read_file", {{"path", "a.c"}, {"start", 1}}}});
+    return sb::fake::toolCallReply(req,
+                                   {FakeToolCall{"find_symbol", {{"name", "parseHeaders"}}},
+                                    FakeToolCall{"read_file", {{"path", "a.c"}, {"start", 1}}}});
   });
   LlmRouter router({backend("b", c.provider, server.url() + c.baseSuffix)});
   auto r = run(router, withTools(c.stream));
@@ -93,7 +100,8 @@ TEST_P(ToolCalling, ResultsGoBackInTheProvidersShape) {
       break;
     default:
       EXPECT_EQ(msgs[msgs.size() - 2]["tool_calls"][0]["id"], "call_9");
-      EXPECT_EQ(msgs[msgs.size() - 2]["tool_calls"][0]["function"]["arguments"], "{\"name\":\"x\"}");
+      EXPECT_EQ(msgs[msgs.size() - 2]["tool_calls"][0]["function"]["arguments"],
+                "{\"name\":\"x\"}");
       EXPECT_EQ(last["role"], "tool");
       EXPECT_EQ(last["tool_call_id"], "call_9");
   }

@@ -52,8 +52,10 @@ class TempWorkspace {
 // The role a request is for, from its system prompt.
 inline std::string roleOf(const fake::RecordedRequest& req) {
   auto body = req.json();
-  std::string system = body.is_object() && body.contains("messages") ? body["messages"][0].value("content", "") : "";
-  for (const char* role : {"planner", "developer", "code reviewer", "test engineer", "technical writer"})
+  std::string system =
+      body.is_object() && body.contains("messages") ? body["messages"][0].value("content", "") : "";
+  for (const char* role :
+       {"planner", "developer", "code reviewer", "test engineer", "technical writer"})
     if (system.find(std::string("You are the ") + role) != std::string::npos)
       return role == std::string("code reviewer") ? "reviewer" : role;
   return "?";
@@ -71,7 +73,9 @@ inline bool hasToolResult(const fake::RecordedRequest& req) {
 // A read_file tool over the workspace (the real one comes from the MCP catalog).
 inline std::shared_ptr<ToolBox> readFileTools(const std::string& root) {
   auto box = std::make_shared<ToolBox>();
-  box->add({{"read_file", "Read a file", {{"type", "object"}, {"properties", {{"path", {{"type", "string"}}}}}}},
+  box->add({{"read_file",
+             "Read a file",
+             {{"type", "object"}, {"properties", {{"path", {{"type", "string"}}}}}}},
             [root](const nlohmann::json& args, const CancelToken&) -> ToolOutput {
               std::ifstream in(fs::path(root) / args.value("path", ""));
               if (!in) return {"no such file", true};
@@ -104,7 +108,8 @@ struct WorkflowRig {
     o.pollInterval = std::chrono::milliseconds(20);
     return o;
   }
-  WorkflowRecord finish(const std::string& id, std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+  WorkflowRecord finish(const std::string& id,
+                        std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
     if (!runner->wait(id, timeout)) throw std::runtime_error("workflow did not finish");
     return *store->load(id);
   }

@@ -10,10 +10,10 @@
 
 using namespace sb::agents;
 using namespace sb::agents::test;
+using nlohmann::json;
 using sb::fake::FakeToolCall;
 using sb::fake::RecordedRequest;
 using sb::fake::Reply;
-using nlohmann::json;
 
 namespace {
 
@@ -26,15 +26,21 @@ std::optional<Reply> featureScript(const RecordedRequest& req) {
     auto body = req.json();
     int toolResults = 0;
     for (auto& m : body["messages"]) toolResults += m.value("role", "") == "tool";
-    if (toolResults == 0) return sb::fake::toolCallReply(req, {FakeToolCall{"read_file", {{"path", "app.py"}}}});
+    if (toolResults == 0)
+      return sb::fake::toolCallReply(req, {FakeToolCall{"read_file", {{"path", "app.py"}}}});
     if (toolResults == 1)
       return sb::fake::toolCallReply(
-          req, {FakeToolCall{"propose_edit", {{"path", "app.py"}, {"content", "def main():\n    pass\n\ndef greet():\n    return 'hi'\n"}}}});
+          req, {FakeToolCall{
+                   "propose_edit",
+                   {{"path", "app.py"},
+                    {"content", "def main():\n    pass\n\ndef greet():\n    return 'hi'\n"}}}});
     return sb::fake::autoReply(req, "Added greet() to app.py.");
   }
   if (role == "reviewer") return sb::fake::autoReply(req, "APPROVE\n- app.py:4 looks fine");
   if (role == "test engineer")
-    return sb::fake::autoReply(req, "```python:tests/test_app.py\nfrom app import greet\n\ndef test_greet():\n    assert greet() == 'hi'\n```\n");
+    return sb::fake::autoReply(req,
+                               "```python:tests/test_app.py\nfrom app import greet\n\ndef "
+                               "test_greet():\n    assert greet() == 'hi'\n```\n");
   if (role == "technical writer") return sb::fake::autoReply(req, "Documented greet().");
   return std::nullopt;
 }
@@ -43,7 +49,8 @@ TEST(Workflow, FeatureWorkflowPlansEditsReviewsTestsAndDocuments) {
   WorkflowRig rig;
   rig.ws.write("app.py", "def main():\n    pass\n");
   rig.server.setResponder(featureScript);
-  std::string id = rig.runner->start(templateNamed("feature"), "add a greet function", ApplyMode::Write);
+  std::string id =
+      rig.runner->start(templateNamed("feature"), "add a greet function", ApplyMode::Write);
   WorkflowRecord w = rig.finish(id);
 
   EXPECT_EQ(w.state, "completed") << w.error;
@@ -64,7 +71,8 @@ TEST(Workflow, FeatureWorkflowPlansEditsReviewsTestsAndDocuments) {
   EXPECT_EQ(calls[0].output, "def main():\n    pass\n");
   EXPECT_EQ(calls[1].name, "propose_edit");
   EXPECT_FALSE(calls[1].isError) << calls[1].output;
-  EXPECT_EQ(rig.store->messages(id, "implement").size(), 6u);  // task, call, result, call, result, answer
+  EXPECT_EQ(rig.store->messages(id, "implement").size(),
+            6u);  // task, call, result, call, result, answer
   EXPECT_GT(rig.step(w, "plan").completionTokens, 0);
 
   // Steps got their dependencies' outputs.
@@ -93,7 +101,8 @@ TEST(Workflow, IndependentStepsRunInParallel) {
   WorkflowRig rig;
   rig.server.setResponder([](const RecordedRequest& req) -> std::optional<Reply> {
     Reply r = sb::fake::autoReply(req, roleOf(req) + " done");
-    if (roleOf(req) != "planner" && roleOf(req) != "developer") r.headerDelay = std::chrono::milliseconds(400);
+    if (roleOf(req) != "planner" && roleOf(req) != "developer")
+      r.headerDelay = std::chrono::milliseconds(400);
     return r;
   });
   auto start = std::chrono::steady_clock::now();
@@ -108,7 +117,8 @@ TEST(Workflow, IndependentStepsRunInParallel) {
   EXPECT_LT(review.startedMs, tests.finishedMs);
   EXPECT_LT(tests.startedMs, review.finishedMs);
   EXPECT_LT(docs.startedMs, review.finishedMs);
-  EXPECT_LT(elapsed, std::chrono::milliseconds(1200));  // three 400 ms steps, not run one after another
+  EXPECT_LT(elapsed,
+            std::chrono::milliseconds(1200));  // three 400 ms steps, not run one after another
   // ...but none started before the step they depend on had finished.
   EXPECT_GE(review.startedMs, rig.step(w, "implement").finishedMs);
 }
@@ -129,7 +139,8 @@ TEST(Workflow, FailingStepFailsItsDependantsWithTheReason) {
   EXPECT_EQ(rig.step(w, "implement").attempts, 1);  // a 400 is not retried
   for (const char* s : {"review", "tests", "docs"}) {
     EXPECT_EQ(rig.step(w, s).state, "failed");
-    EXPECT_EQ(rig.step(w, s).error.rfind("dependency 'implement' failed", 0), 0u) << rig.step(w, s).error;
+    EXPECT_EQ(rig.step(w, s).error.rfind("dependency 'implement' failed", 0), 0u)
+        << rig.step(w, s).error;
     EXPECT_EQ(rig.step(w, s).attempts, 0);
   }
 }
@@ -163,7 +174,8 @@ TEST(Workflow, CancellationStopsRunningStepsPromptly) {
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
   EXPECT_EQ(w.state, "cancelled");
   for (auto& s : w.steps) EXPECT_EQ(s.state, "cancelled") << s.id;
-  EXPECT_TRUE(rig.server.waitForClosedByClient(1, std::chrono::seconds(5)));  // the HTTP transfer was aborted
+  EXPECT_TRUE(rig.server.waitForClosedByClient(
+      1, std::chrono::seconds(5)));  // the HTTP transfer was aborted
 }
 
 TEST(Workflow, CancelRequestFromAnotherProcessIsHonoured) {
@@ -186,7 +198,8 @@ TEST(Workflow, ToolLoopStopsAtItsTurnLimit) {
   rig.roles->configure(json{{"limits", {{"maxTurns", 3}}}});
   rig.ws.write("a.txt", "x\n");
   rig.server.setResponder([](const RecordedRequest& req) -> std::optional<Reply> {
-    if (req.json().contains("tools")) return sb::fake::toolCallReply(req, {FakeToolCall{"read_file", {{"path", "a.txt"}}}});
+    if (req.json().contains("tools"))
+      return sb::fake::toolCallReply(req, {FakeToolCall{"read_file", {{"path", "a.txt"}}}});
     return sb::fake::autoReply(req, "final answer without tools");
   });
   std::string id = rig.runner->start(templateNamed("review"), "x", ApplyMode::None);
@@ -206,7 +219,8 @@ TEST(Workflow, UnknownToolsAndBadArgumentsGoBackToTheModelAsErrors) {
   WorkflowRig rig;
   rig.server.setResponder([](const RecordedRequest& req) -> std::optional<Reply> {
     if (!hasToolResult(req))
-      return sb::fake::toolCallReply(req, {FakeToolCall{"rm_rf", {{"path", "/"}}}, FakeToolCall{"propose_edit", {{"path", "x"}}}});
+      return sb::fake::toolCallReply(req, {FakeToolCall{"rm_rf", {{"path", "/"}}},
+                                           FakeToolCall{"propose_edit", {{"path", "x"}}}});
     return sb::fake::autoReply(req, "done");
   });
   std::string id = rig.runner->start(templateNamed("review"), "x", ApplyMode::None);
@@ -223,28 +237,32 @@ TEST(Workflow, EditsThatEscapeTheWorkspaceOrOverwriteChangesAreRefused) {
   WorkflowRig rig;
   rig.ws.write("safe.py", "a = 1\n");
   rig.ws.write("changed.py", "b = 1\n");
-  std::filesystem::create_directory_symlink(rig.ws.outside(), std::filesystem::path(rig.ws.root()) / "link");
+  std::filesystem::create_directory_symlink(rig.ws.outside(),
+                                            std::filesystem::path(rig.ws.root()) / "link");
   std::atomic<bool> changedBehindItsBack{false};
   rig.server.setResponder([&](const RecordedRequest& req) -> std::optional<Reply> {
     auto body = req.json();
     int results = 0;
     for (auto& m : body["messages"]) results += m.value("role", "") == "tool";
-    if (results == 0) return sb::fake::toolCallReply(req, {FakeToolCall{"read_file", {{"path", "changed.py"}}}});
+    if (results == 0)
+      return sb::fake::toolCallReply(req, {FakeToolCall{"read_file", {{"path", "changed.py"}}}});
     if (results == 1) {
       // Someone edits the file after the model read it.
-      std::ofstream(std::filesystem::path(rig.ws.root()) / "changed.py") << "b = 2  # by the user\n";
+      std::ofstream(std::filesystem::path(rig.ws.root()) / "changed.py")
+          << "b = 2  # by the user\n";
       changedBehindItsBack = true;
       return sb::fake::toolCallReply(
-          req, {FakeToolCall{"propose_edit", {{"path", "../escape.py"}, {"content", "x"}}},
-                FakeToolCall{"propose_edit", {{"path", rig.ws.outside() + "/abs.py"}, {"content", "x"}}},
-                FakeToolCall{"propose_edit", {{"path", "link/through-symlink.py"}, {"content", "x"}}},
-                FakeToolCall{"propose_edit", {{"path", "changed.py"}, {"content", "b = 3\n"}}},
-                FakeToolCall{"propose_edit", {{"path", "safe.py"}, {"content", "a = 2\n"}}}});
+          req,
+          {FakeToolCall{"propose_edit", {{"path", "../escape.py"}, {"content", "x"}}},
+           FakeToolCall{"propose_edit", {{"path", rig.ws.outside() + "/abs.py"}, {"content", "x"}}},
+           FakeToolCall{"propose_edit", {{"path", "link/through-symlink.py"}, {"content", "x"}}},
+           FakeToolCall{"propose_edit", {{"path", "changed.py"}, {"content", "b = 3\n"}}},
+           FakeToolCall{"propose_edit", {{"path", "safe.py"}, {"content", "a = 2\n"}}}});
     }
     return sb::fake::autoReply(req, "done");
   });
-  WorkflowTemplate t = WorkflowTemplate::fromJson(
-      json{{"name", "one"}, {"steps", {{{"id", "dev"}, {"role", "developer"}, {"task", "{{task}}"}}}}});
+  WorkflowTemplate t = WorkflowTemplate::fromJson(json{
+      {"name", "one"}, {"steps", {{{"id", "dev"}, {"role", "developer"}, {"task", "{{task}}"}}}}});
   std::string id = rig.runner->start(t, "edit things", ApplyMode::Write);
   WorkflowRecord w = rig.finish(id);
   ASSERT_TRUE(changedBehindItsBack);
@@ -265,10 +283,11 @@ TEST(Workflow, EditsThatEscapeTheWorkspaceOrOverwriteChangesAreRefused) {
 TEST(Workflow, CodeBlocksThatEscapeTheWorkspaceAreRecordedAsRejected) {
   WorkflowRig rig;
   rig.server.setResponder([](const RecordedRequest& req) -> std::optional<Reply> {
-    return sb::fake::autoReply(req, "```python:../../etc/evil.py\nx = 1\n```\n\n```python:ok.py\ny = 1\n```\n");
+    return sb::fake::autoReply(
+        req, "```python:../../etc/evil.py\nx = 1\n```\n\n```python:ok.py\ny = 1\n```\n");
   });
-  WorkflowTemplate t = WorkflowTemplate::fromJson(
-      json{{"name", "one"}, {"steps", {{{"id", "dev"}, {"role", "developer"}, {"task", "{{task}}"}}}}});
+  WorkflowTemplate t = WorkflowTemplate::fromJson(json{
+      {"name", "one"}, {"steps", {{{"id", "dev"}, {"role", "developer"}, {"task", "{{task}}"}}}}});
   WorkflowRecord w = rig.finish(rig.runner->start(t, "x", ApplyMode::Write));
   ASSERT_EQ(w.edits.size(), 2u);
   EXPECT_EQ(w.edits[0].state, "rejected");
@@ -293,8 +312,9 @@ TEST(Workflow, InterruptedWorkflowResumesWithoutRedoingCompletedSteps) {
   rig.store->stepFinished(id, plan);
   rig.store->stepStarted(id, "implement");  // was running when it died
 
-  WorkflowRunner restarted({rig.ws.root(), rig.store, rig.router, readFileTools(rig.ws.root()), rig.roles},
-                           WorkflowRig::fastOptions());
+  WorkflowRunner restarted(
+      {rig.ws.root(), rig.store, rig.router, readFileTools(rig.ws.root()), rig.roles},
+      WorkflowRig::fastOptions());
   EXPECT_EQ(rig.store->load(id)->state, "interrupted");
   restarted.resume(id);
   ASSERT_TRUE(restarted.wait(id, std::chrono::seconds(20)));
@@ -305,7 +325,8 @@ TEST(Workflow, InterruptedWorkflowResumesWithoutRedoingCompletedSteps) {
   for (auto& r : rig.server.requests()) EXPECT_NE(roleOf(r), "planner");  // not asked again
   bool developerSawStoredPlan = false;
   for (auto& r : rig.server.requests())
-    developerSawStoredPlan |= roleOf(r) == "developer" && r.body.find("THE STORED PLAN") != std::string::npos;
+    developerSawStoredPlan |=
+        roleOf(r) == "developer" && r.body.find("THE STORED PLAN") != std::string::npos;
   EXPECT_TRUE(developerSawStoredPlan);
   EXPECT_NE(rig.ws.read("app.py").find("def greet"), std::string::npos);
   EXPECT_THROW(restarted.resume(id), std::invalid_argument);  // completed
@@ -314,7 +335,9 @@ TEST(Workflow, InterruptedWorkflowResumesWithoutRedoingCompletedSteps) {
 TEST(Workflow, ARoleUsesItsOwnModelAndFallsBackToTheNext) {
   TempWorkspace ws;
   sb::fake::FakeBackend big, small;
-  big.setResponder([](const RecordedRequest&) -> std::optional<Reply> { return sb::fake::errorReply(500, "down"); });
+  big.setResponder([](const RecordedRequest&) -> std::optional<Reply> {
+    return sb::fake::errorReply(500, "down");
+  });
   small.setDefaultText("reviewed by the small model");
   auto cfg = [](std::string name, const std::string& url) {
     auto c = backend(std::move(name), Provider::OpenAi, url + "/v1");
@@ -327,7 +350,8 @@ TEST(Workflow, ARoleUsesItsOwnModelAndFallsBackToTheNext) {
   auto roles = std::make_shared<RoleSet>();
   roles->configure(json{{"roles", {{"reviewer", {{"backends", {"big", "small"}}}}}}});
   auto store = std::make_shared<WorkflowStore>(ws.db());
-  WorkflowRunner runner({ws.root(), store, router, readFileTools(ws.root()), roles}, WorkflowRig::fastOptions());
+  WorkflowRunner runner({ws.root(), store, router, readFileTools(ws.root()), roles},
+                        WorkflowRig::fastOptions());
   std::string id = runner.start(templateNamed("review"), "x", ApplyMode::None);
   ASSERT_TRUE(runner.wait(id, std::chrono::seconds(10)));
   auto w = *store->load(id);
@@ -370,19 +394,25 @@ TEST(WorkflowTemplates, InvalidDefinitionsAreRefusedWithTheReason) {
   auto step = [](const char* id, std::vector<std::string> deps) {
     return json{{"id", id}, {"role", "planner"}, {"task", "t"}, {"depends_on", deps}};
   };
-  EXPECT_NE(error({{"name", "c"}, {"steps", {step("a", {"b"}), step("b", {"a"})}}}).find("cycle: a, b"), std::string::npos);
-  EXPECT_NE(error({{"name", "u"}, {"steps", {step("a", {"zz"})}}}).find("unknown step 'zz'"), std::string::npos);
-  EXPECT_NE(error({{"name", "d"}, {"steps", {step("a", {}), step("a", {})}}}).find("duplicate"), std::string::npos);
+  EXPECT_NE(
+      error({{"name", "c"}, {"steps", {step("a", {"b"}), step("b", {"a"})}}}).find("cycle: a, b"),
+      std::string::npos);
+  EXPECT_NE(error({{"name", "u"}, {"steps", {step("a", {"zz"})}}}).find("unknown step 'zz'"),
+            std::string::npos);
+  EXPECT_NE(error({{"name", "d"}, {"steps", {step("a", {}), step("a", {})}}}).find("duplicate"),
+            std::string::npos);
   EXPECT_NE(error({{"name", "e"}, {"steps", json::array()}}).find("non-empty"), std::string::npos);
   EXPECT_NE(error({{"steps", {step("a", {})}}}).find("name"), std::string::npos);
 }
 
 TEST(WorkflowTemplates, UserFolderAddsAndOverridesTemplates) {
   TempWorkspace ws;
-  ws.write(".switchboard/workflows/mine.json",
-           R"({"name": "mine", "steps": [{"id": "s", "role": "writer", "task": "write {{task}}"}]})");
-  ws.write(".switchboard/workflows/review.json",
-           R"({"name": "review", "description": "custom", "steps": [{"id": "r", "role": "reviewer", "task": "t"}]})");
+  ws.write(
+      ".switchboard/workflows/mine.json",
+      R"({"name": "mine", "steps": [{"id": "s", "role": "writer", "task": "write {{task}}"}]})");
+  ws.write(
+      ".switchboard/workflows/review.json",
+      R"({"name": "review", "description": "custom", "steps": [{"id": "r", "role": "reviewer", "task": "t"}]})");
   ws.write(".switchboard/workflows/broken.json", "{ not json");
   std::vector<std::string> problems;
   auto all = loadWorkflowTemplates({ws.root() + "/.switchboard/workflows"}, &problems);
@@ -402,18 +432,22 @@ TEST(WorkflowTemplates, UserFolderAddsAndOverridesTemplates) {
 
 TEST(Roles, ConfigurationOverridesAndAddsRoles) {
   RoleSet roles;
-  roles.configure(json{{"roles",
-                        {{"reviewer", {{"backends", {"big"}}}},
-                         {"security", {{"system", "You audit code for vulnerabilities."}, {"tools", {"search_code"}}}}}},
-                       {"limits", {{"maxTurns", 5}, {"maxSeconds", 30}}}});
+  roles.configure(
+      json{{"roles",
+            {{"reviewer", {{"backends", {"big"}}}},
+             {"security",
+              {{"system", "You audit code for vulnerabilities."}, {"tools", {"search_code"}}}}}},
+           {"limits", {{"maxTurns", 5}, {"maxSeconds", 30}}}});
   ASSERT_NE(roles.find("security"), nullptr);
   EXPECT_EQ(roles.find("security")->tools, std::vector<std::string>{"search_code"});
   EXPECT_EQ(roles.find("reviewer")->backends, std::vector<std::string>{"big"});
   EXPECT_NE(roles.find("reviewer")->system.find("reviewer"), std::string::npos);  // kept
   EXPECT_EQ(roles.limits().maxTurns, 5);
   EXPECT_EQ(roles.limits().maxTime, std::chrono::seconds(30));
-  EXPECT_THROW(roles.configure(json{{"roles", {{"x", {{"tools", "all"}}}}}}), std::invalid_argument);
-  EXPECT_THROW(roles.configure(json{{"roles", {{"newrole", json::object()}}}}), std::invalid_argument);
+  EXPECT_THROW(roles.configure(json{{"roles", {{"x", {{"tools", "all"}}}}}}),
+               std::invalid_argument);
+  EXPECT_THROW(roles.configure(json{{"roles", {{"newrole", json::object()}}}}),
+               std::invalid_argument);
   EXPECT_THROW(roles.configure(json{{"limits", {{"maxTurns", 0}}}}), std::invalid_argument);
 }
 

@@ -162,6 +162,7 @@ std::vector<BackendConfig> backendsFromEnvironment(const GetEnv& getenv) {
     // api.openai.com needs a model; a local server (llama-server) ignores it.
     if (c.model.empty() && openAiUrl.empty()) c.model = "gpt-4o-mini";
     if (!openAiKey.empty()) c.apiKeyEnv = "OPENAI_API_KEY";
+    c.detectLlamaCpp = !openAiUrl.empty();
     out.push_back(std::move(c));
   }
   std::string anthropicUrl = env(getenv, "ANTHROPIC_BASE_URL");

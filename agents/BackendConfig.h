@@ -43,6 +43,11 @@ struct BackendConfig {
   int breakerThreshold = 5;     // consecutive failures that open the circuit
   Millis breakerCooldown{30000};  // open -> one half-open probe
   std::string anthropicVersion = "2023-06-01";
+  // An OpenAI-compatible URL from OPENAI_BASE_URL may be llama-server, whose
+  // /v1/completions ignores `suffix`: before the first fill-in-the-middle
+  // request the router asks <root>/props and, if llama-server answers, uses
+  // its native /infill instead.
+  bool detectLlamaCpp = false;
 };
 
 struct CacheOptions {

@@ -6,11 +6,13 @@
 #include <algorithm>
 #include <deque>
 #include <future>
+#include <mutex>
 #include <random>
 #include <set>
 
 #include "agents/CircuitBreaker.h"
 #include "agents/HttpClient.h"
+#include "agents/LlamaCppProbe.h"
 #include "agents/Redact.h"
 #include "agents/ResponseCache.h"
 #include "agents/ResponseDecoder.h"
@@ -63,6 +65,8 @@ struct LlmRouter::Impl {
   std::minstd_rand rng{std::random_device{}()};
   std::set<CallPtr> calls;  // unfinished
   bool stopping = false;
+  std::mutex probeMu;        // guards probed; taken by callers, not the I/O thread
+  std::vector<char> probed;  // per backend: llama-server detection done
   HttpClient client;  // last: its thread stops before the state above goes
 
   Impl(std::vector<BackendConfig> configs, CacheOptions cacheOptions, const GetEnv& getenv)
@@ -79,6 +83,7 @@ struct LlmRouter::Impl {
       auto cooldown = cfg.breakerCooldown;
       backends.push_back(Backend{std::move(cfg), std::move(key), CircuitBreaker(threshold, cooldown), 0, {}, 0, 0, 0, {}, {}});
     }
+    probed.assign(backends.size(), 0);
   }
 
   std::string clean(std::string text) const { return redact(std::move(text), secrets); }
@@ -93,6 +98,24 @@ struct LlmRouter::Impl {
     }
     auto done = std::move(call->done);
     if (done) done(std::move(outcome));
+  }
+
+  // Once per flagged backend, before its first FIM request: a llama-server
+  // behind an OpenAI-compatible URL gets /infill (its /v1/completions drops
+  // the suffix). The switch is posted, so it lands before this call's attempt.
+  void detectLlamaServers(const std::vector<std::size_t>& chain) {
+    for (std::size_t i : chain) {
+      std::string url;
+      {
+        std::lock_guard lock(probeMu);
+        if (probed[i] || !backends[i].cfg.detectLlamaCpp) continue;
+        probed[i] = 1;
+        url = backends[i].cfg.baseUrl;  // fixed after construction
+      }
+      if (!isLlamaServer(url, std::chrono::milliseconds(1500))) continue;
+      spdlog::info("llm backend '{}': llama-server detected; fill-in-the-middle goes to its /infill", backends[i].cfg.name);
+      client.post([this, i] { backends[i].cfg.provider = Provider::LlamaCpp; });
+    }
   }
 
   void cancelled(const CallPtr& call) { finish(call, LlmError{LlmError::Kind::Cancelled, 0, "request cancelled"}); }
@@ -362,6 +385,7 @@ void LlmRouter::complete(LlmRequest req, DeltaCallback onDelta, DoneCallback don
     if (done) done(LlmError{LlmError::Kind::NotConfigured, 0, "none of the backends asked for is configured"});
     return;
   }
+  if (req.kind == LlmRequest::Kind::Fim) impl_->detectLlamaServers(call->chain);
   call->req = std::move(req);
   call->onDelta = std::move(onDelta);
   call->done = std::move(done);

@@ -160,3 +160,45 @@ TEST(ToolCallingRouter, StatusReportsTrafficAndHealth) {
 }
 
 }  // namespace
+
+namespace {
+
+// OPENAI_BASE_URL may point at llama-server, whose /v1/completions ignores the
+// suffix: the router notices (GET /props) and fills in the middle with /infill.
+TEST(LlamaServerDetection, FimGoesToInfillWhenTheServerIsLlamaServer) {
+  FakeBackend server;
+  server.setResponder([](const sb::fake::RecordedRequest& req) -> std::optional<sb::fake::Reply> {
+    if (req.method == "GET" && req.path == "/props") {
+      sb::fake::Reply r;
+      r.body = R"({"default_generation_settings": {"n_ctx": 4096}, "total_slots": 1})";
+      return r;
+    }
+    return std::nullopt;
+  });
+  auto cfg = backend("openai", Provider::OpenAi, server.url() + "/v1");
+  cfg.detectLlamaCpp = true;
+  LlmRouter router({cfg});
+  auto r = run(router, fim("int main(", ") {}"));
+  ASSERT_TRUE(r.ok()) << r.describe();
+  auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(reqs[0].path, "/props");
+  EXPECT_EQ(reqs[1].path, "/infill");
+  EXPECT_EQ(reqs[1].json()["input_suffix"], ") {}");
+  ASSERT_TRUE(run(router, fim("a", "b")).ok());
+  EXPECT_EQ(server.requestCount(), 3u);  // asked once
+  ASSERT_TRUE(run(router, chat("hi")).ok());
+  EXPECT_EQ(server.requests().back().path, "/v1/chat/completions");  // chat stays OpenAI-style
+}
+
+TEST(LlamaServerDetection, OtherServersKeepTheOpenAiCompletionsEndpoint) {
+  FakeBackend server;  // answers 404 to GET /props, like vLLM or Ollama's /v1
+  auto cfg = backend("openai", Provider::OpenAi, server.url() + "/v1");
+  cfg.detectLlamaCpp = true;
+  LlmRouter router({cfg});
+  ASSERT_TRUE(run(router, fim("int main(", ") {}")).ok());
+  EXPECT_EQ(server.requests().back().path, "/v1/completions");
+  EXPECT_EQ(server.requests().back().json()["suffix"], ") {}");
+}
+
+}  // namespace

@@ -123,7 +123,8 @@ void checkObject(const json& obj, const std::string& path, const std::vector<Fie
                  std::vector<std::string>& warnings) {
   if (!obj.is_object()) fail(path.empty() ? "settings" : path, "must be an object, not " + typeName(obj));
   for (auto& [key, value] : obj.items()) {
-    auto f = std::find_if(fields.begin(), fields.end(), [&](const Field& x) { return key == x.key; });
+    // (clang 14 cannot capture a structured binding in a lambda.)
+    auto f = std::find_if(fields.begin(), fields.end(), [&name = key](const Field& x) { return name == x.key; });
     if (f != fields.end()) {
       checkValue(value, join(path, key), *f, warnings);
     } else if (key == "apiKey" || key == "api_key") {

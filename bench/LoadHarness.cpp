@@ -196,9 +196,12 @@ int main(int argc, char** argv) {
   const std::string socket = (dir / "lsp.sock").string();
   int rc = 0;
   {
-    auto proc = ChildProcess::start({"/usr/bin/env", "-i", "HOME=" + dir.string(), SB_BINARY, "lsp",
-                                     "--listen", "unix:" + socket, "--index-dir",
-                                     (dir / "index").string()});
+    std::vector<std::string> argv = {"/usr/bin/env", "-i", "HOME=" + dir.string()};
+    for (const auto& v : sanitizerEnvironment()) argv.push_back(v);
+    for (std::string a : {std::string(SB_BINARY), std::string("lsp"), std::string("--listen"),
+                          "unix:" + socket, std::string("--index-dir"), (dir / "index").string()})
+      argv.push_back(a);
+    auto proc = ChildProcess::start(argv);
     if (!proc.io().waitUntil([&] { return proc.err().find("listening on") != std::string::npos; },
                              10s)) {
       std::fprintf(stderr, "the daemon did not start:\n%s\n", proc.err().c_str());

@@ -32,6 +32,7 @@ std::vector<std::string> cleanEnv(const ScratchDir& dir, std::vector<std::string
   std::vector<std::string> out = {"/usr/bin/env", "-i", "HOME=" + (dir / "home"),
                                   "XDG_CONFIG_HOME=" + (dir / "home/.config"),
                                   "XDG_CACHE_HOME=" + (dir / "home/.cache")};
+  for (const auto& v : sanitizerEnvironment()) out.push_back(v);
   out.insert(out.end(), argv.begin(), argv.end());
   return out;
 }

@@ -83,6 +83,7 @@ class Secrets : public ::testing::Test {
                                     "OPENAI_API_KEY=" + kOpenAiKey,
                                     "ANTHROPIC_API_KEY=" + kAnthropicKey,
                                     "SWITCHBOARD_MCP_TOKEN=" + kMcpToken};
+    for (const auto& v : sanitizerEnvironment()) out.push_back(v);
     out.insert(out.end(), argv.begin(), argv.end());
     return out;
   }

@@ -162,7 +162,25 @@ IndexReport updateIndex(IndexStore& store, const std::string& root, const Indexe
   std::atomic<size_t> next{0};
   size_t finished = 0;
   unsigned threads = std::max(1u, options.threads);
+  bool abandoned = false;  // under mu: the writer failed and is unwinding
   std::vector<std::thread> workers;
+  // If a write throws (disk full, database locked), stop and join the workers
+  // before unwinding: destroying a joinable std::thread would terminate.
+  struct Joiner {
+    std::vector<std::thread>& threads;
+    std::mutex& mu;
+    std::condition_variable& consumed;
+    bool& abandoned;
+    ~Joiner() {
+      {
+        std::lock_guard lock(mu);
+        abandoned = true;
+      }
+      consumed.notify_all();
+      for (auto& t : threads)
+        if (t.joinable()) t.join();
+    }
+  } joiner{workers, mu, consumed, abandoned};
   for (unsigned t = 0; t < threads; ++t) {
     workers.emplace_back([&] {
       for (;;) {
@@ -195,7 +213,8 @@ IndexReport updateIndex(IndexStore& store, const std::string& root, const Indexe
           }
         }
         std::unique_lock lock(mu);
-        consumed.wait(lock, [&] { return queue.size() < maxQueued; });
+        consumed.wait(lock, [&] { return queue.size() < maxQueued || abandoned; });
+        if (abandoned) break;
         queue.push_back(std::move(w));
         produced.notify_one();
       }

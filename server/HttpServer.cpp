@@ -1,5 +1,7 @@
 #include "HttpServer.h"
 
+#include "HttpRequestParser.h"
+
 #include <utility>  // before Asio: Boost 1.74 with C++20 needs it
 
 #include <boost/asio.hpp>
@@ -53,19 +55,6 @@ std::string_view httpReason(int status) {
 }
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::string statusHead(int status, const HttpHeaders& headers) {
   std::string head = "HTTP/1.1 " + std::to_string(status) + " " + std::string(httpReason(status)) + "\r\n";
@@ -225,51 +214,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void process() {
-    const auto& opt = server_.options;
     while (!busy_ && !closed_ && !draining_) {
-      size_t end = in_.find("\r\n\r\n");
-      if (end == std::string::npos) {
-        if (in_.size() > opt.maxHeaderBytes) fail(431, "request headers too large");
-        return;
-      }
-      if (end > opt.maxHeaderBytes) return fail(431, "request headers too large");
-      std::string_view head(in_.data(), end);
-      HttpRequest req;
+      HttpParseResult parsed = parseHttpRequest(in_, server_.options);
+      if (parsed.kind == HttpParseResult::Kind::NeedMore) return;
+      if (parsed.kind == HttpParseResult::Kind::Error) return fail(parsed.status, std::move(parsed.message));
+      HttpRequest req = std::move(parsed.request);
       req.peer = peer_;
-      size_t lineEnd = head.find("\r\n");
-      std::string_view requestLine = head.substr(0, lineEnd);
-      size_t sp1 = requestLine.find(' '), sp2 = requestLine.rfind(' ');
-      if (sp1 == std::string_view::npos || sp2 == sp1) return fail(400, "malformed request line");
-      req.method = std::string(requestLine.substr(0, sp1));
-      req.target = std::string(requestLine.substr(sp1 + 1, sp2 - sp1 - 1));
-      std::string_view version = requestLine.substr(sp2 + 1);
-      if (version != "HTTP/1.1" && version != "HTTP/1.0") return fail(505, "only HTTP/1.x is served");
-      req.path = req.target.substr(0, req.target.find('?'));
-      std::string_view rest = lineEnd == std::string_view::npos ? std::string_view() : head.substr(lineEnd + 2);
-      while (!rest.empty()) {
-        size_t e = rest.find("\r\n");
-        std::string_view line = rest.substr(0, e);
-        rest = e == std::string_view::npos ? std::string_view() : rest.substr(e + 2);
-        size_t colon = line.find(':');
-        if (colon == std::string_view::npos || colon == 0 || line.front() == ' ' || line.front() == '\t')
-          return fail(400, "malformed header line");
-        req.headers.emplace_back(lower(trim(line.substr(0, colon))), std::string(trim(line.substr(colon + 1))));
-      }
-      if (req.has("transfer-encoding"))
-        return fail(411, "chunked request bodies are not supported: send Content-Length");
-      size_t length = 0;
-      if (req.has("content-length")) {
-        std::string cl = req.header("content-length");
-        auto [ptr, ec] = std::from_chars(cl.data(), cl.data() + cl.size(), length);
-        if (ec != std::errc() || ptr != cl.data() + cl.size()) return fail(400, "invalid Content-Length");
-      }
-      if (length > opt.maxBodyBytes)
-        return fail(413, "request body larger than " + std::to_string(opt.maxBodyBytes) + " bytes");
-      if (in_.size() < end + 4 + length) return;  // the body is still arriving
-      req.body = in_.substr(end + 4, length);
-      in_.erase(0, end + 4 + length);
-      std::string connection = lower(req.header("connection"));
-      closeAfter_ = version == "HTTP/1.0" ? connection != "keep-alive" : connection == "close";
+      in_.erase(0, parsed.consumed);
+      closeAfter_ = parsed.closeAfter;
       busy_ = true;
       auto ex = std::make_shared<Exchange>(weak_from_this());
       current_ = ex;

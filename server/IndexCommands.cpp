@@ -64,7 +64,13 @@ int runIndexCommand(WorkspaceRegistry& registry, const std::string& dir) {
   if (!index) return 2;
   if (!index->recoveredNote().empty()) std::cerr << "switchboard: " << index->recoveredNote() << "\n";
   IndexReport r = refreshWithProgress(registry, index);
-  for (const auto& note : r.notes) std::cerr << "  " << note << "\n";
+  bool failed = false;
+  for (const auto& note : r.notes) {
+    std::cerr << "  " << note << "\n";
+    failed |= note.rfind("indexing failed", 0) == 0;
+  }
+  // (The database is locked, the disk full, ...: what was committed before stays.)
+  if (failed) return 1;
   IndexStats stats = index->stats();
   std::printf("%s: %zu files scanned, %zu indexed (%zu lines), %zu unchanged, %zu removed, %zu skipped in %.2f s\n",
               index->root().c_str(), r.scanned, r.parsed, r.lines, r.unchanged, r.removed, r.skipped,

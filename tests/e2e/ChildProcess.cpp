@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <thread>
@@ -279,6 +280,13 @@ FdStream connectUnix(const std::string& path, Millis timeout) {
   if (path.size() >= sizeof sa.sun_path) throw std::runtime_error("socket path too long: " + path);
   std::memcpy(sa.sun_path, path.c_str(), path.size() + 1);
   return connectSocket(AF_UNIX, reinterpret_cast<sockaddr*>(&sa), sizeof sa, timeout);
+}
+
+std::vector<std::string> sanitizerEnvironment() {
+  std::vector<std::string> out;
+  for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"})
+    if (const char* value = std::getenv(name)) out.push_back(std::string(name) + "=" + value);
+  return out;
 }
 
 }  // namespace sb::e2e

@@ -115,6 +115,11 @@ struct Finished {
 };
 Finished runToCompletion(std::vector<std::string> argv, Millis timeout = 20s);
 
+// "NAME=value" for the sanitizer option variables that are set, so a child
+// started with a clean environment (env -i) still reports the way the test
+// run asked (halt_on_error, suppressions, ...).
+std::vector<std::string> sanitizerEnvironment();
+
 // Client sockets for the socket-transport tests, as non-blocking streams.
 FdStream connectTcp(const std::string& host, int port, Millis timeout = 5s);
 FdStream connectUnix(const std::string& path, Millis timeout = 5s);

@@ -24,6 +24,7 @@ struct ConfigCheck : ::testing::Test {
     std::vector<std::string> argv = {"/usr/bin/env", "-i", "HOME=" + dir.path(),
                                      "XDG_CONFIG_HOME=" + (dir / "xdg")};
     argv.insert(argv.end(), env.begin(), env.end());
+    for (const auto& v : sanitizerEnvironment()) argv.push_back(v);
     for (const char* a : {SB_BINARY, "config", "check"}) argv.push_back(a);
     argv.push_back(ws());
     return runToCompletion(argv, 30s);

@@ -26,8 +26,8 @@ class McpStdio : public ::testing::Test {
     fs::create_directories(dir_);
     fs::copy(fs::path(SB_DATA_DIR) / "index" / "python", dir_ / "ws", fs::copy_options::recursive);
     std::ofstream(dir_ / "outside.txt") << "secret\n";
-    proc_.emplace(ChildProcess::start({SB_BINARY, "mcp", (dir_ / "ws").string(), "--index-dir",
-                                       (dir_ / "index").string()}));
+    proc_.emplace(ChildProcess::start(
+        {SB_BINARY, "mcp", (dir_ / "ws").string(), "--index-dir", (dir_ / "index").string()}));
   }
   void TearDown() override {
     proc_.reset();
@@ -98,7 +98,8 @@ TEST_F(McpStdio, InitializeNegotiatesVersionAndAdvertisesCapabilities) {
 }
 
 TEST_F(McpStdio, UnknownVersionGetsTheLatest) {
-  json r = call("initialize", {{"protocolVersion", "1999-01-01"}, {"capabilities", json::object()},
+  json r = call("initialize", {{"protocolVersion", "1999-01-01"},
+                               {"capabilities", json::object()},
                                {"clientInfo", {{"name", "e2e"}, {"version", "1"}}}});
   EXPECT_EQ(r["result"]["protocolVersion"], "2025-11-25");
 }
@@ -116,8 +117,9 @@ TEST_F(McpStdio, ListsTheCodeTools) {
     names.insert(t["name"]);
     EXPECT_EQ(t["inputSchema"]["type"], "object") << t.dump();
   }
-  for (const char* want : {"find_symbol", "get_definition", "find_references", "document_outline", "repo_map",
-                           "search_code", "read_file", "get_diagnostics", "workspace_stats"})
+  for (const char* want :
+       {"find_symbol", "get_definition", "find_references", "document_outline", "repo_map",
+        "search_code", "read_file", "get_diagnostics", "workspace_stats"})
     EXPECT_TRUE(names.count(want)) << want;
 }
 
@@ -137,7 +139,8 @@ TEST_F(McpStdio, CodeToolsAnswerFromTheFixture) {
 
   r = tool("find_references", {{"symbol", "with_vat"}});
   bool fromBasket = false;
-  for (const auto& ref : r["result"]["structuredContent"]["references"]) fromBasket |= ref["path"] == "shop/basket.py";
+  for (const auto& ref : r["result"]["structuredContent"]["references"])
+    fromBasket |= ref["path"] == "shop/basket.py";
   EXPECT_TRUE(fromBasket) << r.dump();
 
   r = tool("document_outline", {{"path", "shop/basket.py"}});
@@ -151,7 +154,8 @@ TEST_F(McpStdio, CodeToolsAnswerFromTheFixture) {
   EXPECT_GE(r["result"]["structuredContent"]["matches"].size(), 2u) << r.dump();
 
   r = tool("read_file", {{"path", "shop/pricing.py"}, {"startLine", 1}, {"endLine", 1}});
-  EXPECT_EQ(r["result"]["structuredContent"]["text"], "\"\"\"Price calculations for the shop.\"\"\"\n");
+  EXPECT_EQ(r["result"]["structuredContent"]["text"],
+            "\"\"\"Price calculations for the shop.\"\"\"\n");
 
   r = tool("get_diagnostics", {{"path", "shop/pricing.py"}});
   EXPECT_TRUE(r["result"]["structuredContent"]["diagnostics"].empty()) << r.dump();
@@ -162,15 +166,29 @@ TEST_F(McpStdio, CodeToolsAnswerFromTheFixture) {
 
 TEST_F(McpStdio, PathsOutsideTheWorkspaceAreRefused) {
   initialize();
-  for (const json& path : {json("../outside.txt"), json((dir_ / "outside.txt").string()), json("/etc/passwd"),
-                           json("shop/../../outside.txt")}) {
+  for (const json& path : {json("../outside.txt"), json((dir_ / "outside.txt").string()),
+                           json("/etc/passwd"), json("shop/../../outside.txt")}) {
     json r = tool("read_file", {{"path", path}});
     EXPECT_TRUE(r["result"].value("isError", false)) << path << ": " << r.dump();
-    EXPECT_EQ(r["result"]["content"][0]["text"].get<std::string>().find("secret"), std::string::npos);
+    EXPECT_EQ(r["result"]["content"][0]["text"].get<std::string>().find("secret"),
+              std::string::npos);
   }
   fs::create_directory_symlink(dir_, dir_ / "ws" / "escape");
   json r = tool("read_file", {{"path", "escape/outside.txt"}});
   EXPECT_TRUE(r["result"].value("isError", false)) << r.dump();
+}
+
+TEST_F(McpStdio, ResourceUrisOutsideTheWorkspaceAreRefused) {
+  initialize();
+  const std::string ws = fs::canonical(dir_ / "ws").string();
+  fs::create_directory_symlink(dir_, dir_ / "ws" / "escape");
+  for (const std::string& uri :
+       {std::string("file:///etc/passwd"), "file://" + ws + "/../outside.txt",
+        "file://" + ws + "/escape/outside.txt", "file://" + ws + "/shop/%2e%2e/../outside.txt"}) {
+    json r = call("resources/read", {{"uri", uri}});
+    EXPECT_TRUE(r.contains("error")) << uri << ": " << r.dump();
+    EXPECT_EQ(r.dump().find("secret"), std::string::npos) << uri << ": " << r.dump();
+  }
 }
 
 TEST_F(McpStdio, BadCallsAreErrorsNotCrashes) {
@@ -197,11 +215,13 @@ TEST_F(McpStdio, ResourcesAndPrompts) {
   EXPECT_TRUE(hasMap) << r.dump();
   std::string uri = "file://" + fs::canonical(dir_ / "ws" / "shop" / "pricing.py").string();
   r = call("resources/read", {{"uri", uri}});
-  EXPECT_NE(r["result"]["contents"][0]["text"].get<std::string>().find("VAT_RATE"), std::string::npos);
+  EXPECT_NE(r["result"]["contents"][0]["text"].get<std::string>().find("VAT_RATE"),
+            std::string::npos);
   r = call("resources/read", {{"uri", "file://" + (dir_ / "outside.txt").string()}});
   EXPECT_TRUE(r.contains("error")) << r.dump();
   r = call("prompts/get", {{"name", "review"}, {"arguments", {{"path", "shop/basket.py"}}}});
-  EXPECT_NE(r["result"]["messages"][0]["content"]["text"].get<std::string>().find("class Basket"), std::string::npos);
+  EXPECT_NE(r["result"]["messages"][0]["content"]["text"].get<std::string>().find("class Basket"),
+            std::string::npos);
   r = call("completion/complete", {{"ref", {{"type", "ref/prompt"}, {"name", "review"}}},
                                    {"argument", {{"name", "path"}, {"value", "shop/b"}}}});
   EXPECT_EQ(r["result"]["completion"]["values"], json::array({"shop/basket.py"}));

@@ -24,13 +24,13 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 # from a cold ccache (docs/reliability.md). It runs when
 # SWITCHBOARD_TEST_TSAN=1; with "auto" (the default) only if the minutes spent
 # so far plus SWITCHBOARD_TSAN_MINUTES (its expected cost, default 12) stay
-# within SWITCHBOARD_TEST_BUDGET_MINUTES (default 16), so CI keeps well under
+# within SWITCHBOARD_TEST_BUDGET_MINUTES (default 14), so CI keeps well under
 # its 20 minutes (a cold CI run, ~6 minutes before this point, skips it);
 # 0 skips it.
 tsan=${SWITCHBOARD_TEST_TSAN:-auto}
 if [ "$tsan" = auto ]; then
   spent=$(( ($(date +%s) - start) / 60 ))
-  if [ $(( spent + ${SWITCHBOARD_TSAN_MINUTES:-12} )) -le "${SWITCHBOARD_TEST_BUDGET_MINUTES:-16}" ]; then
+  if [ $(( spent + ${SWITCHBOARD_TSAN_MINUTES:-12} )) -le "${SWITCHBOARD_TEST_BUDGET_MINUTES:-14}" ]; then
     tsan=1
   else
     echo "== ThreadSanitizer build skipped: ${spent} min spent, it needs about ${SWITCHBOARD_TSAN_MINUTES:-12} (SWITCHBOARD_TEST_TSAN=1 forces it)"

@@ -31,4 +31,11 @@ inline bool allowsBatches(std::string_view version) {
   return version == "2025-03-26";
 }
 
+// SSE priming events (an event id with empty data, so the client can resume
+// a stream that has sent nothing yet) came with 2025-11-25; earlier clients
+// may treat an event without data as a malformed message.
+inline bool allowsPrimingEvents(std::string_view version) {
+  return !version.empty() && version >= std::string_view("2025-11-25");
+}
+
 }  // namespace sb::mcp

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <random>
@@ -11,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "SocketServer.h"
+#include "SseStream.h"
 #include "protocol/McpVersion.h"
 
 namespace sb {
@@ -62,26 +64,33 @@ bool constantTimeEquals(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
-std::string sseEvent(const std::string& body) { return "event: message\ndata: " + body + "\n\n"; }
-
 void jsonError(HttpExchange& ex, int status, int code, const std::string& message, HttpHeaders extra = {}) {
   json body = {{"jsonrpc", "2.0"}, {"id", nullptr}, {"error", {{"code", code}, {"message", message}}}};
   extra.emplace_back("Content-Type", "application/json");
   ex.respond(status, std::move(extra), toWire(body));
 }
 
-// One POST that carried requests: its response goes out as JSON when the
-// answers are the only thing to send, else as an event stream.
+bool live(const std::shared_ptr<HttpExchange>& ex) {
+  return ex && ex->open();
+}
+
+// One POST that carried requests: its answers go out as JSON when they are
+// all there is to send, else as a (resumable) event stream.
 struct PostStream {
-  std::shared_ptr<HttpExchange> out;
-  std::set<std::string> pending;  // ids (JSON text) not answered yet
+  std::shared_ptr<HttpExchange> out;  // the POST's own response
+  std::set<std::string> pending;      // ids (JSON text) not answered yet
   std::vector<std::string> progressTokens;
-  bool sse = false;  // the client accepts text/event-stream
-  bool streaming = false;
+  bool acceptsSse = false;            // the client accepts text/event-stream
+  bool prime = false;                 // the client's revision takes priming events
+  std::shared_ptr<SseStream> stream;  // once the answer became an event stream
+  // Whether a message sent now reaches the client: on the POST itself, or on
+  // the GET that resumed its stream.
+  bool connected() const { return stream ? live(stream->out) : live(out); }
 };
 
 struct HttpSession {
   std::string id;
+  SseLimits limits;
   std::shared_ptr<RpcEndpoint> endpoint;
   std::unique_ptr<McpServer> server;
   Clock::time_point lastUsed = Clock::now();
@@ -90,7 +99,12 @@ struct HttpSession {
   bool ended = false;
   std::vector<std::shared_ptr<PostStream>> posts;
   std::map<std::string, std::shared_ptr<PostStream>> byId, byToken;
-  std::shared_ptr<HttpExchange> getStream;
+  // Every stream a client may still resume, by number; answered POST
+  // streams are kept (up to limits.maxFinishedStreams) for redelivery.
+  std::map<uint64_t, std::shared_ptr<SseStream>> streams;
+  std::deque<uint64_t> finishedStreams;   // oldest first
+  std::shared_ptr<SseStream> standalone;  // the GET stream, once opened
+  uint64_t nextStream = 1;
 
   HttpHeaders headers(const char* contentType) const {
     HttpHeaders h{{"Content-Type", contentType}, {"Mcp-Session-Id", id}};
@@ -98,48 +112,90 @@ struct HttpSession {
     return h;
   }
 
-  void forget(const std::shared_ptr<PostStream>& s) {
-    posts.erase(std::remove(posts.begin(), posts.end(), s), posts.end());
-    for (const auto& id : s->pending) byId.erase(id);
-    for (const auto& t : s->progressTokens) byToken.erase(t);
+  // Under mu.
+  std::shared_ptr<SseStream> newStream() {
+    auto s = std::make_shared<SseStream>(nextStream++, limits);
+    streams[s->number()] = s;
+    return s;
+  }
+
+  // Under mu: records the message on the stream, sends it if connected.
+  void emit(SseStream& s, const std::string& body) {
+    std::string text = s.append(body);
+    if (live(s.out)) s.out->write(std::move(text));
+  }
+
+  // Under mu: the stream's answer is recorded; the stream is terminated.
+  void finish(const std::shared_ptr<SseStream>& s) {
+    s->finished = true;
+    if (live(s->out)) s->out->end();
+    s->out.reset();
+    finishedStreams.push_back(s->number());
+    while (finishedStreams.size() > limits.maxFinishedStreams) {
+      streams.erase(finishedStreams.front());
+      finishedStreams.pop_front();
+    }
+  }
+
+  // Under mu: the POST's response becomes an event stream.
+  void startSse(const std::shared_ptr<PostStream>& p) {
+    p->stream = newStream();
+    p->stream->out = p->out;
+    p->out->startStream(200, headers("text/event-stream"));
+    if (p->prime) p->out->write(p->stream->priming());
+  }
+
+  void forget(const std::shared_ptr<PostStream>& p) {
+    posts.erase(std::remove(posts.begin(), posts.end(), p), posts.end());
+    for (const auto& id : p->pending) byId.erase(id);
+    for (const auto& t : p->progressTokens) byToken.erase(t);
   }
 
   // Under mu.
-  void deliver(const std::shared_ptr<PostStream>& s, const std::string& body, bool final) {
-    if (!s->streaming) {
-      if (final) {
-        s->out->respond(200, headers("application/json"), body);
-        forget(s);
+  void deliver(const std::shared_ptr<PostStream>& p, const std::string& body, bool final) {
+    if (!p->stream) {
+      if (!live(p->out)) {
+        // The client left before any event id reached it, so it cannot
+        // resume: the message is dropped (never sent on another stream).
+        spdlog::debug(
+            "[mcp http {}] the client left a POST before its stream began; message dropped", id);
+        if (final) forget(p);
         return;
       }
-      if (!s->sse) return toGetStream(body);
-      s->out->startStream(200, headers("text/event-stream"));
-      s->streaming = true;
+      if (final) {
+        p->out->respond(200, headers("application/json"), body);
+        forget(p);
+        return;
+      }
+      if (!p->acceptsSse) return toStandalone(body);
+      startSse(p);
     }
-    s->out->write(sseEvent(body));
+    emit(*p->stream, body);
     if (final) {
-      s->out->end();
-      forget(s);
+      finish(p->stream);
+      forget(p);
     }
   }
 
-  void toGetStream(const std::string& body) {
-    if (getStream && getStream->open())
-      getStream->write(sseEvent(body));
+  // Under mu. While the GET stream is disconnected its messages are kept for
+  // a resuming GET; before any GET there is nowhere to send them.
+  void toStandalone(const std::string& body) {
+    if (standalone)
+      emit(*standalone, body);
     else
-      spdlog::debug("[mcp http {}] no open stream for a server message; dropped", id);
+      spdlog::debug("[mcp http {}] no stream for a server message; dropped", id);
   }
 
   // A server message tied to no particular request on our side (log
   // messages, sampling or elicitation requests from a running tool): the
-  // latest POST stream still waiting for answers is the call that caused it
-  // in practice; else the GET stream.
+  // latest connected POST stream still waiting for answers is the call that
+  // caused it in practice; else the GET stream.
   void toSomeStream(const std::string& body) {
     for (auto it = posts.rbegin(); it != posts.rend(); ++it) {
-      const auto& s = *it;
-      if (s->sse && !s->pending.empty() && s->out->open()) return deliver(s, body, false);
+      const auto& p = *it;
+      if (p->acceptsSse && !p->pending.empty() && p->connected()) return deliver(p, body, false);
     }
-    toGetStream(body);
+    toStandalone(body);
   }
 
   // RpcEndpoint's sender: every message this session's server sends.
@@ -151,22 +207,22 @@ struct HttpSession {
       std::string key = idValue.dump();
       auto it = byId.find(key);
       if (it == byId.end()) return nullptr;
-      auto s = it->second;
-      s->pending.erase(key);
+      auto p = it->second;
+      p->pending.erase(key);
       byId.erase(it);
-      return s;
+      return p;
     };
     if (msg.is_array()) {  // a batch's answers, all at once
-      std::shared_ptr<PostStream> s;
+      std::shared_ptr<PostStream> p;
       for (const auto& item : msg)
         if (item.is_object() && item.contains("id"))
-          if (auto found = answer(item["id"])) s = found;
-      if (s) return deliver(s, body, s->pending.empty());
+          if (auto found = answer(item["id"])) p = found;
+      if (p) return deliver(p, body, p->pending.empty());
       return toSomeStream(body);
     }
     if (!msg.is_object()) return;
     if (msg.contains("id") && !msg.contains("method")) {
-      if (auto s = answer(msg["id"])) return deliver(s, body, s->pending.empty());
+      if (auto p = answer(msg["id"])) return deliver(p, body, p->pending.empty());
       return toSomeStream(body);
     }
     if (msg.value("method", "") == "notifications/progress" && msg.contains("params") &&
@@ -177,23 +233,23 @@ struct HttpSession {
     toSomeStream(body);
   }
 
-  // Ends the session: open responses are finished, running work cancelled.
+  // Ends the session: open responses are finished, running work cancelled,
+  // replay buffers dropped.
   void end() {
     {
       std::lock_guard lock(mu);
       if (ended) return;
       ended = true;
-      for (const auto& s : posts) {
-        if (s->streaming)
-          s->out->end();
-        else
-          jsonError(*s->out, 404, -32001, "Session ended");
-      }
+      for (const auto& p : posts)
+        if (!p->stream && live(p->out)) jsonError(*p->out, 404, -32001, "Session ended");
+      for (const auto& [number, s] : streams)
+        if (live(s->out)) s->out->end();
       posts.clear();
       byId.clear();
       byToken.clear();
-      if (getStream) getStream->end();
-      getStream.reset();
+      streams.clear();
+      finishedStreams.clear();
+      standalone.reset();
     }
     endpoint->setHandler(nullptr);
     endpoint->close();
@@ -245,6 +301,7 @@ struct McpHttpTransport::Impl {
   std::shared_ptr<HttpSession> create(const std::string& peer) {
     auto session = std::make_shared<HttpSession>();
     session->id = newSessionId();
+    session->limits = options.sse;
     std::weak_ptr<HttpSession> weak = session;
     session->endpoint = RpcEndpoint::create(
         [weak](std::string body) {
@@ -383,33 +440,40 @@ void McpHttpTransport::Impl::post(const HttpRequest& req, const std::shared_ptr<
     session->endpoint->receive(req.body);
     return ex->respond(202, {{"Mcp-Session-Id", session->id}}, "");
   }
-  auto stream = std::make_shared<PostStream>();
-  stream->out = ex;
-  stream->sse = sse;
+  // The revision this request speaks: its header, else the negotiated one.
+  std::string version = req.header("mcp-protocol-version");
+  if (version.empty() && !fresh) version = session->server->protocolVersion();
+  auto post = std::make_shared<PostStream>();
+  post->out = ex;
+  post->acceptsSse = sse;
+  post->prime = sse && mcp::allowsPrimingEvents(version);
   {
     std::lock_guard lock(session->mu);
     for (const auto& id : requestIds)
       if (session->byId.count(id) || std::count(requestIds.begin(), requestIds.end(), id) > 1)
         return jsonError(*ex, 400, rpc::InvalidRequest, "Invalid Request: id " + id + " is already in use");
-    stream->pending.insert(requestIds.begin(), requestIds.end());
-    for (const auto& id : requestIds) session->byId[id] = stream;
+    post->pending.insert(requestIds.begin(), requestIds.end());
+    for (const auto& id : requestIds) session->byId[id] = post;
     for (const auto& t : progressTokens)
       if (!session->byToken.count(t)) {
-        session->byToken[t] = stream;
-        stream->progressTokens.push_back(t);
+        session->byToken[t] = post;
+        post->progressTokens.push_back(t);
       }
-    session->posts.push_back(stream);
+    session->posts.push_back(post);
   }
-  // A client that goes away stops its stream; its requests still finish
-  // (disconnecting is not cancellation) but their answers are dropped.
+  // A client that goes away leaves its requests running (disconnecting is
+  // not cancellation). What they send next is kept on the POST's stream for
+  // a GET with Last-Event-ID to resume; without a stream (no event id ever
+  // reached the client) it is dropped, and never sent on another stream.
   std::weak_ptr<HttpSession> weakSession = session;
-  std::weak_ptr<PostStream> weakStream = stream;
-  ex->onAbort([weakSession, weakStream] {
+  std::weak_ptr<PostStream> weakPost = post;
+  std::weak_ptr<HttpExchange> weakEx = ex;
+  ex->onAbort([weakSession, weakPost, weakEx] {
     auto s = weakSession.lock();
-    auto st = weakStream.lock();
-    if (!s || !st) return;
+    auto p = weakPost.lock();
+    if (!s || !p) return;
     std::lock_guard lock(s->mu);
-    s->forget(st);
+    if (p->stream && p->stream->out == weakEx.lock()) p->stream->out.reset();
   });
   session->endpoint->receive(req.body);
   if (fresh) {
@@ -418,7 +482,14 @@ void McpHttpTransport::Impl::post(const HttpRequest& req, const std::shared_ptr<
       add(session);
     else
       session->end();
+    return;
   }
+  // Not answered at once (a tool call running on a worker): start the event
+  // stream now with a priming event, so the client holds an event id to
+  // resume from if the connection drops before the answer.
+  std::lock_guard lock(session->mu);
+  if (post->prime && !post->stream && !post->pending.empty() && live(post->out) && !session->ended)
+    session->startSse(post);
 }
 
 void McpHttpTransport::Impl::get(const HttpRequest& req, const std::shared_ptr<HttpExchange>& ex) {
@@ -427,20 +498,56 @@ void McpHttpTransport::Impl::get(const HttpRequest& req, const std::shared_ptr<H
     return jsonError(*ex, 406, -32000, "Not Acceptable: GET needs Accept: text/event-stream");
   auto session = sessionOf(req, *ex);
   if (!session || !versionHeaderOk(req, *ex)) return;
+  std::string version = req.header("mcp-protocol-version");
+  if (version.empty()) version = session->server->protocolVersion();
+  std::string lastEventId = req.header("last-event-id");
+  std::shared_ptr<SseStream> stream;
   {
     std::lock_guard lock(session->mu);
-    if (session->getStream && session->getStream->open())
-      return jsonError(*ex, 409, -32000, "Conflict: this session already has a GET stream");
-    session->getStream = ex;
-    ex->startStream(200, session->headers("text/event-stream"));
+    if (session->ended) return jsonError(*ex, 404, -32001, "Session not found");
+    if (lastEventId.empty()) {
+      // A new GET stream; the previous one (if any) can no longer be resumed.
+      if (session->standalone && live(session->standalone->out))
+        return jsonError(*ex, 409, -32000, "Conflict: this session already has a GET stream");
+      if (session->standalone) session->streams.erase(session->standalone->number());
+      stream = session->standalone = session->newStream();
+      ex->startStream(200, session->headers("text/event-stream"));
+      if (mcp::allowsPrimingEvents(version)) ex->write(stream->priming());
+    } else {
+      // Resumption: replay what the stream sent after that event, then go
+      // on live on this connection (or end, when the stream's answer was
+      // its last event). A GET or a POST's stream alike; only that stream.
+      auto eventId = parseSseEventId(lastEventId);
+      auto it = eventId ? session->streams.find(eventId->stream) : session->streams.end();
+      std::optional<SseStream::Replay> replay;
+      if (it != session->streams.end()) replay = it->second->replayAfter(eventId->seq);
+      if (!replay)
+        return jsonError(
+            *ex, 400, -32000,
+            "Bad Request: Last-Event-ID '" + lastEventId +
+                "' names no event of a stream this session can resume (unknown or expired)");
+      stream = it->second;
+      if (replay->gap)
+        spdlog::warn("[mcp http {}] resuming stream {} after {}: older events were already dropped",
+                     session->id, stream->number(), lastEventId);
+      // The client left the old connection (else it would not resume): this one takes over.
+      if (live(stream->out)) stream->out->end();
+      stream->out.reset();
+      ex->startStream(200, session->headers("text/event-stream"));
+      for (auto& text : replay->events) ex->write(std::move(text));
+      if (stream->finished) return ex->end();
+    }
+    stream->out = ex;
   }
   std::weak_ptr<HttpSession> weak = session;
+  std::weak_ptr<SseStream> weakStream = stream;
   std::weak_ptr<HttpExchange> weakEx = ex;
-  ex->onAbort([weak, weakEx] {
-    if (auto s = weak.lock()) {
-      std::lock_guard lock(s->mu);
-      if (s->getStream == weakEx.lock()) s->getStream.reset();
-    }
+  ex->onAbort([weak, weakStream, weakEx] {
+    auto s = weak.lock();
+    auto st = weakStream.lock();
+    if (!s || !st) return;
+    std::lock_guard lock(s->mu);
+    if (st->out == weakEx.lock()) st->out.reset();
   });
 }
 

@@ -5,8 +5,13 @@
 //          notifications or server requests (progress, logs, sampling,
 //          elicitation) go out before the answer; notifications and
 //          responses get 202;
-//   GET    opens the session's stream for server messages tied to no request;
+//   GET    opens the session's stream for server messages tied to no request,
+//          or, with Last-Event-ID, resumes a stream (GET or POST) where the
+//          client lost it: its missed events are replayed, then live ones;
 //   DELETE ends the session.
+// Every SSE event carries an id; the last events of each stream are kept for
+// replay (SseLimits), and answered POST streams for redelivery of answers the
+// client missed, until the session ends.
 // Sessions: initialize creates one (Mcp-Session-Id response header), every
 // later request must name it (400 without, 404 unknown or ended). Each session
 // is its own RpcEndpoint + McpServer. Security: Origin and Host must be
@@ -19,6 +24,7 @@
 
 #include "HttpServer.h"
 #include "McpServer.h"
+#include "SseStream.h"
 
 namespace sb {
 
@@ -27,6 +33,7 @@ struct McpHttpOptions {
   std::string token;         // non-empty: require "Authorization: Bearer TOKEN"
   bool allowRemote = false;  // accept any Host header (the bind address is then not loopback)
   size_t maxSessions = 128;  // beyond that the least recently used session is ended
+  SseLimits sse;             // replay buffers, per stream and session
 };
 
 using McpServerFactory = std::function<std::unique_ptr<McpServer>(const SessionContext&)>;

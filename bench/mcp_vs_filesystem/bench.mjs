@@ -7,7 +7,7 @@
 // returned the same work (file text, search hits) and exits 1 if not.
 //
 //   node bench.mjs --switchboard BIN [--workspace DIR] [--scratch DIR]
-//                  [--iterations 200] [--warmup 20] [--large DIR]
+//                  [--iterations 200] [--warmup 20] [--large DIR]...
 //                  [--large-iterations 50] [--large-reference-iterations 3]
 //                  [--client sdk|raw] [--smoke] [--json FILE]
 //
@@ -33,7 +33,7 @@ const { values: opt } = parseArgs({
     scratch: { type: "string", default: path.join(os.tmpdir(), "switchboard-mcpbench") },
     iterations: { type: "string", default: "200" },
     warmup: { type: "string", default: "20" },
-    large: { type: "string" },
+    large: { type: "string", multiple: true, default: [] },
     "large-iterations": { type: "string", default: "50" },
     "large-reference-iterations": { type: "string", default: "3" },
     client: { type: "string", default: "sdk" },  // sdk | raw
@@ -86,17 +86,31 @@ function makeSmallCorpus(dir) {
   fs.writeFileSync(stamp, "");
 }
 
+// Files, lines and bytes in the workspace, and in the part of it that
+// search_code reads: its scanner leaves out node_modules/, __pycache__/,
+// *.min.js, files over 1 MiB and binary files (a NUL in the first 8 KiB).
 function corpusFacts(root) {
-  let files = 0, lines = 0, bytes = 0;
+  const all = { files: 0, lines: 0, bytes: 0 };
+  const searched = { files: 0, lines: 0, bytes: 0 };
   for (const f of listFiles(root)) {
-    if (path.basename(f).startsWith(".")) continue;
+    const rel = path.relative(root, f);
+    if (rel.startsWith(".sb-")) continue;
     const b = fs.readFileSync(f);
-    files++;
-    bytes += b.length;
+    let lines = 0;
     for (let i = b.indexOf(10); i !== -1; i = b.indexOf(10, i + 1)) lines++;
+    const add = (t) => { t.files++; t.lines += lines; t.bytes += b.length; };
+    add(all);
+    const skipped = /(^|\/)(node_modules|__pycache__)\//.test(rel) || /\.min\.(js|css)$/.test(rel) ||
+                    b.length > 1024 * 1024 || b.subarray(0, 8192).includes(0);
+    if (!skipped) add(searched);
   }
-  return { files, lines, bytes };
+  return { ...all, searched };
 }
+
+const describe = (c) =>
+  `${c.files} files, ${c.lines} lines, ${(c.bytes / 1e6).toFixed(1)} MB` +
+  (c.searched.files !== c.files ? ` (search_code reads ${c.searched.files} files, ${c.searched.lines} lines, ` +
+                                  `${(c.searched.bytes / 1e6).toFixed(1)} MB)` : "");
 
 function stats(samples) {
   const s = [...samples].sort((a, b) => a - b);
@@ -325,8 +339,7 @@ const workspace = fs.realpathSync(opt.workspace ?? (makeSmallCorpus(path.join(op
 facts.workspace = { path: workspace, ...corpusFacts(workspace) };
 console.log(`# ${opt.client} client; node ${facts.node}, sdk ${facts.sdk}, server-filesystem ${facts.serverFilesystem}, ` +
             `${facts.cpus} cpus (${facts.cpuModel}), load ${facts.loadBefore.map((l) => l.toFixed(2)).join(" ")}`);
-console.log(`# workspace ${workspace}: ${facts.workspace.files} files, ${facts.workspace.lines} lines, ` +
-            `${(facts.workspace.bytes / 1e6).toFixed(1)} MB; ${N} measured calls per row after ${WARMUP} warm-up`);
+console.log(`# workspace ${workspace}: ${describe(facts.workspace)}; ${N} measured calls per row after ${WARMUP} warm-up`);
 
 let failed = false;
 const sb = await startSwitchboard(workspace, path.join(opt.scratch, "index-small"));
@@ -375,23 +388,30 @@ try {
   await fsc.close();
 }
 
-// search_code on the large (1M-line) workspace: Switchboard alone, then
+// search_code on each large (1M-line) workspace: Switchboard alone, then
 // the reference's only way a few times for scale.
-if (opt.large && !fs.existsSync(opt.large)) {
-  console.log(`\n# no large workspace at ${opt.large}: make it with sh bench/make-index-corpus.sh ${opt.large}`);
-} else if (opt.large && !failed) {
-  const large = fs.realpathSync(opt.large);
-  facts.large = { path: large, ...corpusFacts(large) };
-  console.log(`\n# large workspace ${large}: ${facts.large.files} files, ${facts.large.lines} lines, ` +
-              `${(facts.large.bytes / 1e6).toFixed(1)} MB; load ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
-  const sbl = await startSwitchboard(large, path.join(opt.scratch, "index-large"));
+facts.large = [];
+for (const dir of opt.large) {
+  if (failed) break;
+  if (!fs.existsSync(dir)) {
+    console.log(`\n# no large workspace at ${dir}: make it with sh bench/make-index-corpus.sh ${dir}`);
+    continue;
+  }
+  const large = fs.realpathSync(dir);
+  const f = { path: large, ...corpusFacts(large) };
+  facts.large.push(f);
+  console.log(`\n# large workspace ${large}: ${describe(f)}; load ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  const sbl = await startSwitchboard(large, path.join(opt.scratch, "index" + large.replace(/[^A-Za-z0-9]+/g, "_")));
   try {
+    const said = await sbl.callTool({ name: "search_code", arguments: { pattern: LITERALS[1] } });
+    console.log(`# search_code says: ${said.content[0].text.trim()}`);
     const n = opt.smoke ? 3 : Number(opt["large-iterations"]);
     const sbLarge = [];
+    const label = `${(f.searched.lines / 1e6).toFixed(2)}M lines searched`;
     for (const literal of LITERALS) {
       const hits = (await sbSearch(sbl, literal)()).length;
       sbLarge.push(await alone(sbSearch(sbl, literal), n, 3));
-      report(`search_code "${literal}" on the large workspace (${hits} hits)`, sbLarge.at(-1), null);
+      report(`search_code "${literal}", ${label} (${hits} hits)`, sbLarge.at(-1), null);
     }
     // Too slow to interleave call by call: a few runs after Switchboard's.
     const nr = opt.smoke ? 0 : Number(opt["large-reference-iterations"]);
@@ -399,9 +419,9 @@ if (opt.large && !fs.existsSync(opt.large)) {
       const fsl = await startFilesystem(large);
       try {
         const literal = LITERALS[1];
-        const st = await alone(fsContentSearch(fsl, large, "**/*.*", literal, ["**/node_modules"]), nr, 1);
-        report(`search_code "${literal}" on the large workspace vs search_files + read_multiple_files + grep ` +
-               `(not interleaved)`, sbLarge[1], st);
+        const st = await alone(fsContentSearch(fsl, large, "**/*", literal, ["**/node_modules"]), nr, 1);
+        report(`search_code "${literal}", ${label}, vs search_files + read_multiple_files + grep (not interleaved)`,
+               sbLarge[1], st);
       } finally {
         await fsl.close();
       }

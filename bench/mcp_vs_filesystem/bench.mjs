@@ -7,7 +7,7 @@
 // returned the same work (file text, search hits) and exits 1 if not.
 //
 //   node bench.mjs --switchboard BIN [--workspace DIR] [--scratch DIR]
-//                  [--iterations 200] [--warmup 20] [--large DIR]...
+//                  [--iterations 200] [--read-iterations 1000] [--warmup 20] [--large DIR]...
 //                  [--large-iterations 50] [--large-reference-iterations 3]
 //                  [--client sdk|raw] [--smoke] [--json FILE]
 //
@@ -32,6 +32,7 @@ const { values: opt } = parseArgs({
     workspace: { type: "string" },
     scratch: { type: "string", default: path.join(os.tmpdir(), "switchboard-mcpbench") },
     iterations: { type: "string", default: "200" },
+    "read-iterations": { type: "string", default: "1000" },  // cheap calls: more of them for the CPU figure
     warmup: { type: "string", default: "20" },
     large: { type: "string", multiple: true, default: [] },
     "large-iterations": { type: "string", default: "50" },
@@ -41,12 +42,17 @@ const { values: opt } = parseArgs({
     json: { type: "string" },
   },
 });
+// Relative paths are the caller's (run.sh changes folder before starting node).
+const here = (p) => p && path.resolve(process.env.SB_CALLER_CWD ?? process.cwd(), p);
+for (const k of ["switchboard", "workspace", "scratch", "json"]) opt[k] = here(opt[k]);
+opt.large = opt.large.map(here);
 if (!opt.switchboard) {
   console.error("--switchboard BIN (or SB_BINARY) is required");
   process.exit(2);
 }
 const N = opt.smoke ? 10 : Number(opt.iterations);
 const WARMUP = opt.smoke ? 3 : Number(opt.warmup);
+const READ_N = opt.smoke ? 10 : Number(opt["read-iterations"]);
 
 // The fixed small corpus: these packages of Python's standard library, .py
 // files only (132 files, ~57k lines with Debian 12's Python 3.11.2).
@@ -203,6 +209,7 @@ async function connect(name, command, args, env) {
     const raw = new RawClient(command, args, env);
     await raw.connect();
     await raw.listTools();
+    raw.pid = raw.child.pid;
     return raw;
   }
   const client = new Client({ name: `mcpbench-${name}`, version: "1.0.0" });
@@ -211,6 +218,7 @@ async function connect(name, command, args, env) {
   // structuredContent), so the cap is raised for both servers alike.
   const transport = new StdioClientTransport({ command, args, env, stderr: "ignore", maxBufferSize: 1 << 29 });
   await client.connect(transport);
+  client.pid = transport.pid;
   await client.listTools();  // as an assistant would; also primes the SDK's output-schema validators
   return client;
 }
@@ -285,10 +293,21 @@ const fsNameSearch = (fsc, root, glob) => async () =>
   toolOk(await fsc.callTool({ name: "search_files", arguments: { path: root, pattern: glob } }), "search_files")
     .content[0].text.split("\n");
 
-// Runs two operations WARMUP then N times each, alternating which goes first.
-async function interleaved(a, b, n = N, warmup = WARMUP) {
+// CPU time (user + system) a process has used so far, in ms: the servers'
+// own cost per call, which waiting for a busy CPU does not inflate.
+function cpuMs(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100;  // utime, stime in USER_HZ (100)
+}
+
+// Runs two operations (each [fn, server pid]) WARMUP then N times each,
+// alternating which goes first.
+async function interleaved([a, pa], [b, pb], n = N, warmup = WARMUP) {
   const ta = [], tb = [];
+  let ca = 0, cb = 0;
   for (let i = 0; i < warmup + n; i++) {
+    if (i === warmup) [ca, cb] = [cpuMs(pa), cpuMs(pb)];
     const first = i % 2 === 0;
     const [x, y] = first ? [a, b] : [b, a];
     const [dx] = await timed(x);
@@ -297,16 +316,18 @@ async function interleaved(a, b, n = N, warmup = WARMUP) {
     (first ? ta : tb).push(dx);
     (first ? tb : ta).push(dy);
   }
-  return [stats(ta), stats(tb)];
+  return [{ ...stats(ta), cpu: (cpuMs(pa) - ca) / n }, { ...stats(tb), cpu: (cpuMs(pb) - cb) / n }];
 }
 
-async function alone(fn, n, warmup) {
+async function alone([fn, pid], n, warmup) {
   const t = [];
+  let c = 0;
   for (let i = 0; i < warmup + n; i++) {
+    if (i === warmup) c = cpuMs(pid);
     const [d] = await timed(fn);
     if (i >= warmup) t.push(d);
   }
-  return stats(t);
+  return { ...stats(t), cpu: (cpuMs(pid) - c) / n };
 }
 
 // ---------------------------------------------------------------- main
@@ -317,7 +338,10 @@ function report(what, sbStats, fsStats, note = "") {
   const row = { what, switchboard: sbStats, filesystem: fsStats, ratio, note };
   rows.push(row);
   const cell = (s) => (s ? `${fmt(s.median)} | ${fmt(s.p90)} | ${fmt(s.p99)}` : "— | — | —");
-  console.log(`| ${what} | ${(sbStats ?? fsStats).n} | ${cell(sbStats)} | ${cell(fsStats)} | ${row.ratio ? row.ratio.toFixed(1) + "x" : "—"} |` +
+    const n = sbStats && fsStats && sbStats.n !== fsStats.n ? `${sbStats.n} / ${fsStats.n}` : (sbStats ?? fsStats).n;
+  const cpu = (st) => (st ? fmt(st.cpu) : "—");
+  console.log(`| ${what} | ${n} | ${cell(sbStats)} | ${cell(fsStats)} | ${row.ratio ? row.ratio.toFixed(1) + "x" : "—"} | ` +
+              `${cpu(sbStats)} / ${cpu(fsStats)} |` +
               (note ? ` ${note}` : ""));
 }
 
@@ -331,6 +355,7 @@ const facts = {
   cpuModel: os.cpus()[0]?.model,
   loadBefore: os.loadavg(),
   iterations: N,
+  readIterations: READ_N,
   warmup: WARMUP,
 };
 fs.mkdirSync(opt.scratch, { recursive: true });
@@ -339,14 +364,16 @@ const workspace = fs.realpathSync(opt.workspace ?? (makeSmallCorpus(path.join(op
 facts.workspace = { path: workspace, ...corpusFacts(workspace) };
 console.log(`# ${opt.client} client; node ${facts.node}, sdk ${facts.sdk}, server-filesystem ${facts.serverFilesystem}, ` +
             `${facts.cpus} cpus (${facts.cpuModel}), load ${facts.loadBefore.map((l) => l.toFixed(2)).join(" ")}`);
-console.log(`# workspace ${workspace}: ${describe(facts.workspace)}; ${N} measured calls per row after ${WARMUP} warm-up`);
+console.log(`# workspace ${workspace}: ${describe(facts.workspace)}; ${N} measured calls per row ` +
+            `(${READ_N} for read_file) after ${WARMUP} warm-up`);
 
 let failed = false;
 const sb = await startSwitchboard(workspace, path.join(opt.scratch, "index-small"));
 const fsc = await startFilesystem(workspace);
 try {
-  console.log("| tools/call (ms) | n | Switchboard median | p90 | p99 | server-filesystem median | p90 | p99 | ratio of medians |");
-  console.log("|---|---|---|---|---|---|---|---|---|");
+  console.log("| tools/call (ms) | n | Switchboard median | p90 | p99 | server-filesystem median | p90 | p99 | " +
+              "ratio of medians | server CPU per call, Switchboard / server-filesystem |");
+  console.log("|---|---|---|---|---|---|---|---|---|---|");
 
   // read_file: whole files of 200-2000 lines (search_code's read_file returns
   // at most 2000), picked evenly from the sorted list.
@@ -363,8 +390,8 @@ try {
     assert.equal(await fsRead(fsc, f)(), want, `server-filesystem read_text_file ${f}`);
   }
   let k = 0, j = 0;
-  const [rs, rf] = await interleaved(() => sbRead(sb, workspace, picked[k++ % picked.length])(),
-                                     () => fsRead(fsc, picked[j++ % picked.length])());
+  const [rs, rf] = await interleaved([() => sbRead(sb, workspace, picked[k++ % picked.length])(), sb.pid],
+                                     [() => fsRead(fsc, picked[j++ % picked.length])(), fsc.pid], READ_N);
   const avgLines = Math.round(readLines.reduce((a, b) => a + b, 0) / readLines.length);
   report(`read_file vs read_text_file, ${picked.length} files of 200–2000 lines (mean ${avgLines})`, rs, rf);
 
@@ -373,12 +400,14 @@ try {
     const want = await sbSearch(sb, literal)();
     const got = await fsContentSearch(fsc, workspace, "**/*.py", literal)();
     assert.deepEqual(got, want, `the two searches for ${literal} disagree`);
-    const [ss, sf] = await interleaved(sbSearch(sb, literal), fsContentSearch(fsc, workspace, "**/*.py", literal));
+    const [ss, sf] = await interleaved([sbSearch(sb, literal), sb.pid],
+                                       [fsContentSearch(fsc, workspace, "**/*.py", literal), fsc.pid]);
     report(`search_code "${literal}" (${want.length} hits) vs search_files + read_multiple_files + grep in the client`, ss, sf);
   }
 
   // Different semantics, for reference only: search_files matches names.
-  const [ns, nf] = await interleaved(sbSearch(sb, LITERALS[0]), fsNameSearch(fsc, workspace, "**/*parser*"));
+  const [ns, nf] = await interleaved([sbSearch(sb, LITERALS[0]), sb.pid],
+                                   [fsNameSearch(fsc, workspace, "**/*parser*"), fsc.pid]);
   report(`search_code "${LITERALS[0]}" vs search_files "**/*parser*" (file NAMES only: not the same work)`, ns, nf);
 } catch (e) {
   failed = true;
@@ -410,7 +439,7 @@ for (const dir of opt.large) {
     const label = `${(f.searched.lines / 1e6).toFixed(2)}M lines searched`;
     for (const literal of LITERALS) {
       const hits = (await sbSearch(sbl, literal)()).length;
-      sbLarge.push(await alone(sbSearch(sbl, literal), n, 3));
+      sbLarge.push(await alone([sbSearch(sbl, literal), sbl.pid], n, 3));
       report(`search_code "${literal}", ${label} (${hits} hits)`, sbLarge.at(-1), null);
     }
     // Too slow to interleave call by call: a few runs after Switchboard's.
@@ -419,7 +448,7 @@ for (const dir of opt.large) {
       const fsl = await startFilesystem(large);
       try {
         const literal = LITERALS[1];
-        const st = await alone(fsContentSearch(fsl, large, "**/*", literal, ["**/node_modules"]), nr, 1);
+        const st = await alone([fsContentSearch(fsl, large, "**/*", literal, ["**/node_modules"]), fsl.pid], nr, 1);
         report(`search_code "${literal}", ${label}, vs search_files + read_multiple_files + grep (not interleaved)`,
                sbLarge[1], st);
       } finally {

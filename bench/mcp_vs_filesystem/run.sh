@@ -9,6 +9,8 @@ work=$1
 shift
 mkdir -p "$work"
 cp "$src/package.json" "$src/package-lock.json" "$src/bench.mjs" "$work/"
+# bench.mjs resolves relative path options against the caller's folder.
+export SB_CALLER_CWD=$PWD
 cd "$work"
 # Reinstall only when the lock file changed since the last install.
 if ! cmp -s package-lock.json node_modules/.sb-installed-lock.json 2>/dev/null; then

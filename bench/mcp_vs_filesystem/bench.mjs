@@ -393,7 +393,9 @@ try {
   const [rs, rf] = await interleaved([() => sbRead(sb, workspace, picked[k++ % picked.length])(), sb.pid],
                                      [() => fsRead(fsc, picked[j++ % picked.length])(), fsc.pid], READ_N);
   const avgLines = Math.round(readLines.reduce((a, b) => a + b, 0) / readLines.length);
-  report(`read_file vs read_text_file, ${picked.length} files of 200–2000 lines (mean ${avgLines})`, rs, rf);
+  const avgKb = picked.reduce((a, f) => a + fs.statSync(f).size, 0) / picked.length / 1024;
+  report(`read_file vs read_text_file, ${picked.length} files of 200–2000 lines (mean ${avgLines} lines, ` +
+         `${avgKb.toFixed(1)} KiB)`, rs, rf);
 
   // search_code (literal) vs the reference's list + read + grep.
   for (const literal of LITERALS) {

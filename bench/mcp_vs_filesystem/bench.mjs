@@ -333,16 +333,15 @@ async function alone([fn, pid], n, warmup) {
 // ---------------------------------------------------------------- main
 
 const rows = [];
-function report(what, sbStats, fsStats, note = "") {
+function report(what, sbStats, fsStats) {
   const ratio = sbStats && fsStats ? fsStats.median / sbStats.median : null;
-  const row = { what, switchboard: sbStats, filesystem: fsStats, ratio, note };
+  const row = { what, switchboard: sbStats, filesystem: fsStats, ratio };
   rows.push(row);
   const cell = (s) => (s ? `${fmt(s.median)} | ${fmt(s.p90)} | ${fmt(s.p99)}` : "— | — | —");
-    const n = sbStats && fsStats && sbStats.n !== fsStats.n ? `${sbStats.n} / ${fsStats.n}` : (sbStats ?? fsStats).n;
+  const n = sbStats && fsStats && sbStats.n !== fsStats.n ? `${sbStats.n} / ${fsStats.n}` : (sbStats ?? fsStats).n;
   const cpu = (st) => (st ? fmt(st.cpu) : "—");
   console.log(`| ${what} | ${n} | ${cell(sbStats)} | ${cell(fsStats)} | ${row.ratio ? row.ratio.toFixed(1) + "x" : "—"} | ` +
-              `${cpu(sbStats)} / ${cpu(fsStats)} |` +
-              (note ? ` ${note}` : ""));
+              `${cpu(sbStats)} / ${cpu(fsStats)} |`);
 }
 
 const facts = {
@@ -375,7 +374,7 @@ try {
               "ratio of medians | server CPU per call, Switchboard / server-filesystem |");
   console.log("|---|---|---|---|---|---|---|---|---|---|");
 
-  // read_file: whole files of 200-2000 lines (search_code's read_file returns
+  // read_file: whole files of 200-2000 lines (Switchboard's read_file returns
   // at most 2000), picked evenly from the sorted list.
   const candidates = listFiles(workspace).filter((f) => {
     const n = fs.readFileSync(f, "utf8").split("\n").length - 1;

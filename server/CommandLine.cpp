@@ -94,7 +94,9 @@ Options:
   --http HOST:PORT           mcp: serve Streamable HTTP at http://HOST:PORT/mcp (port 0:
                              any free port; printed on stderr)
   --token TOKEN              mcp --http: require "Authorization: Bearer TOKEN" (or set
-                             SWITCHBOARD_MCP_TOKEN); needed with --allow-remote
+                             SWITCHBOARD_MCP_TOKEN); lsp --listen: require it as
+                             initializationOptions.token (or SWITCHBOARD_LSP_TOKEN);
+                             needed with --allow-remote
   --log-level LEVEL          trace, debug, info, warn (default), error, off
   --log-file PATH            write logs there instead of stderr
   --max-message-bytes N      refuse messages larger than N bytes (default 67108864)

@@ -141,10 +141,25 @@ void LspServer::initialize(const json& params, Request& request) {
   if (phase_ != Phase::Uninitialized)
     throw RpcException(rpc::InvalidRequest, "initialize may only be sent once");
   if (!params.is_object()) throw std::invalid_argument("initialize params must be an object");
+  json initOptions = params.value("initializationOptions", json());
+  if (!options_.requiredToken.empty()) {
+    // The token is compared in full whatever its length, so timing says nothing.
+    std::string given = initOptions.is_object() ? initOptions.value("token", "") : "";
+    const std::string& want = options_.requiredToken;
+    unsigned diff = given.size() == want.size() ? 0u : 1u;
+    for (std::size_t i = 0; i < want.size(); ++i) diff |= static_cast<unsigned>(want[i] ^ (i < given.size() ? given[i] : 0));
+    if (diff != 0) {
+      spdlog::warn("[{}] initialize without the right token: connection closed", session_.peer);
+      request.reply.error(rpc::InvalidRequest, "this daemon requires initializationOptions.token");
+      if (session_.closeConnection) session_.closeConnection();  // after the queued answer
+      return;
+    }
+  }
+  if (initOptions.is_object()) initOptions.erase("token");  // not a setting
   client_ = std::make_shared<const ClientProfile>(profileFromInitialize(params));
   std::weak_ptr<RpcEndpoint> endpoint = session_.endpoint;
   auto client = client_;
-  if (auto init = params.find("initializationOptions"); init != params.end() && !init->is_null()) {
+  if (auto init = &initOptions; !init->is_null()) {
     std::vector<std::string> warnings;
     try {
       options_.settings = agents::mergeSettings(options_.settings, *init, &warnings);

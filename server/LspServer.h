@@ -30,6 +30,9 @@ struct LspOptions {
   // The settings from files and environment; the client's
   // initializationOptions and didChangeConfiguration are merged on top.
   agents::Settings settings;
+  // Clients must present this in initializationOptions.token (TCP listeners
+  // that accept remote peers); empty: no token needed.
+  std::string requiredToken;
   // Pipe mode: initialize params used when the first message is not
   // "initialize", so scripts can send requests straight away.
   std::optional<json> implicitInitialize;

@@ -192,6 +192,15 @@ int serveLsp(const CommandLine& cl, Workers& workers, LspOptions options, size_t
   so.address = *address;
   so.maxMessageBytes = maxMessage;
   so.allowRemote = cl.has("--allow-remote");
+  // Anyone who can reach a remote-facing port could otherwise drive the
+  // daemon (read the workspace, spend the model budget): a token is required.
+  const char* envToken = std::getenv("SWITCHBOARD_LSP_TOKEN");
+  options.requiredToken = cl.get("--token", envToken ? envToken : "");
+  if (so.allowRemote && options.requiredToken.empty()) {
+    std::cerr << "switchboard lsp: --allow-remote needs --token TOKEN (or SWITCHBOARD_LSP_TOKEN); clients send it "
+                 "as initializationOptions.token\n";
+    return 2;
+  }
   try {
     SocketServer server(so, [&](const SessionContext& ctx) {
       return std::make_unique<LspServer>(ctx, workers, options);

@@ -19,8 +19,13 @@ namespace {
 // SIGKILL by ChildProcess if the test bails out).
 class ListeningDaemon {
  public:
-  explicit ListeningDaemon(const std::string& address)
-      : proc_(ChildProcess::start({SB_BINARY, "lsp", "--listen", address, "--log-level", "info"})) {}
+  explicit ListeningDaemon(const std::string& address, std::vector<std::string> extra = {})
+      : proc_(ChildProcess::start(argv(address, std::move(extra)))) {}
+  static std::vector<std::string> argv(const std::string& address, std::vector<std::string> extra) {
+    std::vector<std::string> a = {SB_BINARY, "lsp", "--listen", address, "--log-level", "info"};
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  }
 
   // The address printed on stderr ("switchboard: listening on ADDR").
   std::string waitForAddress() {
@@ -126,6 +131,39 @@ TEST(SocketTest, NonLoopbackTcpRefusedWithoutAllowRemote) {
   EXPECT_NE(run.err.find("--allow-remote"), std::string::npos)
       << "the refusal should say how to override it; stderr: " << run.err;
   EXPECT_EQ(run.err.find("listening on"), std::string::npos) << run.err;
+}
+
+TEST(SocketTest, AllowRemoteNeedsAToken) {
+  auto run = runToCompletion({SB_BINARY, "lsp", "--listen", "tcp://0.0.0.0:0", "--allow-remote"}, 10s);
+  EXPECT_EQ(run.status.code, 2) << run.status.describe();
+  EXPECT_NE(run.err.find("--token"), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find("listening on"), std::string::npos) << run.err;
+}
+
+TEST(SocketTest, WithATokenOnlyClientsPresentingItAreServed) {
+  ListeningDaemon daemon("tcp://127.0.0.1:0", {"--token", "s3cret-token"});
+  std::smatch m;
+  std::string address = daemon.waitForAddress();
+  ASSERT_TRUE(std::regex_match(address, m, std::regex("tcp://127\\.0\\.0\\.1:(\\d+)"))) << address;
+  int port = std::stoi(m[1]);
+
+  FdStream intruder = connectTcp("127.0.0.1", port);
+  LspClient bad(intruder);
+  json refused = bad.request("initialize", {{"capabilities", json::object()}, {"initializationOptions", {{"token", "guess"}}}});
+  ASSERT_TRUE(refused.contains("error")) << refused.dump();
+  EXPECT_NE(refused["error"]["message"].get<std::string>().find("token"), std::string::npos);
+  EXPECT_EQ(refused.dump().find("s3cret"), std::string::npos);
+  EXPECT_FALSE(bad.next(2s).has_value());  // and the connection is closed
+  EXPECT_TRUE(intruder.eof());
+
+  FdStream friendStream = connectTcp("127.0.0.1", port);
+  LspClient good(friendStream);
+  json ok = good.request("initialize", {{"capabilities", json::object()},
+                                        {"initializationOptions", {{"token", "s3cret-token"}}}});
+  ASSERT_TRUE(ok.contains("result")) << ok.dump();
+  EXPECT_EQ(daemon.proc().err().find("s3cret-token"), std::string::npos);  // never logged
+  daemon.proc().signal(SIGTERM);
+  EXPECT_TRUE(daemon.proc().wait(5s));
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "LspServer.h"
 
+#include <mutex>
+
 #include <boost/asio/post.hpp>
 #include <filesystem>
 #include <unordered_map>
@@ -265,12 +267,36 @@ void LspServer::startIndexing(std::function<void(const IndexReport&)> done) {
     std::string token = "switchboard/index/" + std::to_string(++progressTokens_);
     bool progress = client_->workDoneProgress;
     auto lastReport = std::make_shared<std::chrono::steady_clock::time_point>();
-    auto send = [weak, token](json value) {
+    // Progress on a token may only follow the client's answer to its
+    // creation (a client drops $/progress for a token it does not know yet):
+    // until then the values queue, in order.
+    struct Gate {
+      std::mutex mu;
+      bool open = false, refused = false;
+      std::vector<json> queued;
+    };
+    auto gate = std::make_shared<Gate>();
+    auto send = [weak, token, gate](json value) {
+      std::lock_guard lock(gate->mu);
+      if (gate->refused) return;
+      if (!gate->open) return gate->queued.push_back(std::move(value));
       if (auto ep = weak.lock()) ep->notify("$/progress", {{"token", token}, {"value", std::move(value)}});
     };
     if (progress) {
       session_.endpoint->call("window/workDoneProgress/create", {{"token", token}},
-                              [](const ResponseOrError&) {});
+                              [weak, token, gate](const ResponseOrError& r) {
+                                std::lock_guard lock(gate->mu);
+                                if (r.error) {
+                                  gate->refused = true;
+                                  gate->queued.clear();
+                                  return;
+                                }
+                                gate->open = true;
+                                if (auto ep = weak.lock())
+                                  for (auto& v : gate->queued)
+                                    ep->notify("$/progress", {{"token", token}, {"value", std::move(v)}});
+                                gate->queued.clear();
+                              });
       send({{"kind", "begin"}, {"title", "Indexing " + index->root()}, {"percentage", 0},
             {"cancellable", false}});
     }

@@ -158,7 +158,8 @@ TEST_F(Workflows, CliWithoutApplyOnlyProposes) {
   auto run = cli({"workflow", "run", "feature", "--task", "add without_vat", "--json"});
   ASSERT_EQ(run.status.code, 0) << run.err;
   EXPECT_EQ(read("shop/pricing.py"), before);
-  for (auto& e : json::parse(run.out)["edits"]) EXPECT_EQ(e["state"], "proposed");
+  json result = json::parse(run.out);  // kept: iterating a temporary's member would dangle
+  for (auto& e : result["edits"]) EXPECT_EQ(e["state"], "proposed");
 }
 
 TEST_F(Workflows, KillNineMidWorkflowThenResumeFinishesWithoutRedoingSteps) {

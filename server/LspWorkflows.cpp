@@ -66,9 +66,15 @@ json firstArgument(const json& params) {
 }  // namespace
 
 // Per session: the progress token of each workflow it has been told about.
+// Values for a token wait until the client has answered its creation.
 struct LspServer::WorkflowWatch {
+  struct Token {
+    std::string name;
+    bool open = false, refused = false;
+    std::vector<json> queued;
+  };
   std::mutex mu;
-  std::map<std::string, std::string> tokens;
+  std::map<std::string, std::shared_ptr<Token>> tokens;  // by workflow id
   int next = 0;
 };
 
@@ -89,14 +95,15 @@ void LspServer::watchWorkflows() {
       int type = e.kind == K::Finished && e.state != "completed" ? 2 /*warning*/ : 3 /*info*/;
       ep->notify("window/logMessage", {{"type", type}, {"message", "[switchboard] " + e.message}});
       if (!client->workDoneProgress || e.kind == K::ToolCalled) return;
-      std::string token;
+      std::shared_ptr<WorkflowWatch::Token> token;
       bool begin = false;
       {
         std::lock_guard lock(watch->mu);
         auto it = watch->tokens.find(e.workflowId);
         if (it == watch->tokens.end()) {
           if (e.kind == K::Finished) return;
-          token = "switchboard/workflow/" + e.workflowId + "/" + std::to_string(++watch->next);
+          token = std::make_shared<WorkflowWatch::Token>();
+          token->name = "switchboard/workflow/" + e.workflowId + "/" + std::to_string(++watch->next);
           watch->tokens[e.workflowId] = token;
           begin = true;
         } else {
@@ -104,25 +111,34 @@ void LspServer::watchWorkflows() {
           if (e.kind == K::Finished) watch->tokens.erase(it);
         }
       }
-      if (begin) {
-        ep->call("window/workDoneProgress/create", {{"token", token}},
-                 [](const ResponseOrError&) {});
-        ep->notify("$/progress", {{"token", token},
-                                  {"value",
-                                   {{"kind", "begin"},
-                                    {"title", "Workflow " + e.workflowId},
-                                    {"cancellable", false},
-                                    {"message", e.message},
-                                    {"percentage", 0}}}});
-      }
       int pct = e.stepsTotal > 0 ? 100 * e.stepsDone / e.stepsTotal : 0;
-      if (e.kind == K::Finished)
-        ep->notify("$/progress",
-                   {{"token", token}, {"value", {{"kind", "end"}, {"message", e.message}}}});
-      else if (!begin)
-        ep->notify("$/progress",
-                   {{"token", token},
-                    {"value", {{"kind", "report"}, {"message", e.message}, {"percentage", pct}}}});
+      json value = begin ? json{{"kind", "begin"}, {"title", "Workflow " + e.workflowId}, {"cancellable", false},
+                                {"message", e.message}, {"percentage", 0}}
+                   : e.kind == K::Finished ? json{{"kind", "end"}, {"message", e.message}}
+                                           : json{{"kind", "report"}, {"message", e.message}, {"percentage", pct}};
+      {
+        std::lock_guard lock(watch->mu);
+        if (token->refused) return;
+        if (!token->open) {
+          token->queued.push_back(std::move(value));
+        } else {
+          ep->notify("$/progress", {{"token", token->name}, {"value", std::move(value)}});
+        }
+      }
+      if (begin)
+        ep->call("window/workDoneProgress/create", {{"token", token->name}},
+                 [endpoint, watch, token](const ResponseOrError& r) {
+                   std::lock_guard lock(watch->mu);
+                   if (r.error) {
+                     token->refused = true;
+                     token->queued.clear();
+                     return;
+                   }
+                   token->open = true;
+                   if (auto ep2 = endpoint.lock())
+                     for (auto& v : token->queued) ep2->notify("$/progress", {{"token", token->name}, {"value", v}});
+                   token->queued.clear();
+                 });
     }));
 }
 

@@ -75,19 +75,24 @@ void WorkspaceRegistry::run(std::shared_ptr<WorkspaceIndex> index) {
       spdlog::error("indexing {} failed: {}", index->root(), e.what());
       report.notes.push_back(std::string("indexing failed: ") + e.what());
     }
-    for (auto& l : listeners)
-      if (l.done) l.done(report);
+    // The job stops counting as running before anyone hears it is done, so
+    // a listener asking refreshing() (a status bar) sees the end.
+    bool again = false;
     std::vector<RefreshListener> late;  // only when stopping with a pass queued
     {
       std::lock_guard lock(mu_);
       Job& job = jobs_[index.get()];
-      if (job.again && !stopping_.token().cancelled()) continue;
-      job.running = false;
-      late.swap(job.listeners);
+      again = job.again && !stopping_.token().cancelled();
+      if (!again) {
+        job.running = false;
+        late.swap(job.listeners);
+      }
     }
+    for (auto& l : listeners)
+      if (l.done) l.done(report);
     for (auto& l : late)
       if (l.done) l.done(report);
-    return;
+    if (!again) return;
   }
 }
 

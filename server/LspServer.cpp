@@ -231,9 +231,9 @@ void LspServer::initialize(const json& params, Request& request) {
 
 void LspServer::initialized(const json&) {
   if (roots_.empty()) return;
+  startIndexing();   // first: the workflows' code tools below then reuse this refresh
   watchWorkflows();  // another editor's workflows on the same folder show here too
   registerFileWatchers();
-  startIndexing();
 }
 
 void LspServer::openWorkspaces(const std::vector<std::string>& roots) {

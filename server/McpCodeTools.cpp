@@ -477,7 +477,7 @@ std::shared_ptr<const McpCatalog> makeCodeCatalog(const std::string& root, Works
   w->registry = &registry;
   w->engine = std::make_unique<Engine>(workers, options, nullptr);
   w->engine->setWorkspaces({w->index});
-  registry.refresh(w->index, {});
+  registry.refreshOnce(w->index);
   auto c = std::make_shared<McpCatalog>();
   c->instructions =
       "Switchboard answers questions about the code in " + w->root +

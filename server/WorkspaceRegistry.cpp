@@ -34,7 +34,22 @@ std::shared_ptr<WorkspaceIndex> WorkspaceRegistry::open(const std::string& root)
 void WorkspaceRegistry::refresh(const std::shared_ptr<WorkspaceIndex>& index,
                                 RefreshListener listener) {
   std::lock_guard lock(mu_);
+  enqueueLocked(index, std::move(listener));
+}
+
+void WorkspaceRegistry::refreshOnce(const std::shared_ptr<WorkspaceIndex>& index) {
+  std::lock_guard lock(mu_);
+  if (auto it = jobs_.find(index.get()); it != jobs_.end() && it->second.owner.lock() == index) return;
+  enqueueLocked(index, {});
+}
+
+void WorkspaceRegistry::enqueueLocked(const std::shared_ptr<WorkspaceIndex>& index,
+                                      RefreshListener listener) {
   Job& job = jobs_[index.get()];
+  if (job.owner.lock() != index) {
+    job = Job{};
+    job.owner = index;
+  }
   job.listeners.push_back(std::move(listener));
   if (job.running) {
     job.again = true;

@@ -38,6 +38,10 @@ class WorkspaceRegistry {
   // workspace gains this listener, and one more pass is queued after it so
   // that changes made meanwhile are seen.
   void refresh(const std::shared_ptr<WorkspaceIndex>& index, RefreshListener listener);
+  // Starts a refresh only if this index has had none yet in this process: for
+  // a component that needs a fresh index but does not own its refreshes (the
+  // agents' code tools beside an LSP session, which refreshes with progress).
+  void refreshOnce(const std::shared_ptr<WorkspaceIndex>& index);
   bool refreshing(const std::shared_ptr<WorkspaceIndex>& index);
 
  private:
@@ -45,7 +49,9 @@ class WorkspaceRegistry {
     std::vector<RefreshListener> listeners;
     bool again = false;
     bool running = false;
+    std::weak_ptr<WorkspaceIndex> owner;  // the key is a raw pointer: tells reuse apart
   };
+  void enqueueLocked(const std::shared_ptr<WorkspaceIndex>& index, RefreshListener listener);
   void run(std::shared_ptr<WorkspaceIndex> index);
 
   RegistryOptions options_;

@@ -44,6 +44,7 @@ import {
   formatStatus,
   isActiveWorkflow,
   parseStatus,
+  statusNeedsFollowUp,
 } from './status';
 
 const SECTION = 'switchboard';
@@ -124,6 +125,7 @@ class Controller {
   private rawStatus: unknown;
   private sent: Record<string, unknown> = {};
   private timer: NodeJS.Timeout | undefined;
+  private followUp: NodeJS.Timeout | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('Switchboard', { log: true });
@@ -201,6 +203,8 @@ class Controller {
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    if (this.followUp) clearTimeout(this.followUp);
+    this.followUp = undefined;
     const client = this.client;
     this.client = undefined;
     this.tracker.clear();
@@ -294,6 +298,11 @@ class Controller {
       this.error = isUnknownCommand(err) ? 'this daemon has no switchboard.status' : errorMessage(DAEMON.status, err);
     }
     this.render();
+    if (!this.followUp && statusNeedsFollowUp(this.report, this.tracker.summary()))
+      this.followUp = setTimeout(() => {
+        this.followUp = undefined;
+        void this.refreshStatus();
+      }, 1000);
   }
 
   // ---- commands ----

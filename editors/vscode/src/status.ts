@@ -133,6 +133,15 @@ export class ProgressTracker {
   }
 }
 
+/**
+ * The daemon says it is indexing but sent no progress to watch (a refresh
+ * another component started, or a daemon without $/progress): the status
+ * must be asked again, or the bar would spin until the next periodic refresh.
+ */
+export function statusNeedsFollowUp(report: StatusReport | null, progress: ProgressSummary | null): boolean {
+  return !progress && report?.index?.state.toLowerCase() === 'indexing';
+}
+
 // ---- the status bar item ----
 
 export type DaemonState = 'starting' | 'running' | 'stopped' | 'failed';

@@ -14,10 +14,10 @@ import { createVscodeStub } from './vscodeStub';
 const bin = process.env.SWITCHBOARD_BIN;
 const skip = bin ? false : 'SWITCHBOARD_BIN is not set';
 
-async function until(what: string, ms: number, check: () => boolean): Promise<void> {
+async function until(what: string, ms: number, check: () => boolean, context = () => ''): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}\n${context()}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -63,7 +63,14 @@ test('the extension activates, starts the daemon, shows its status and runs a co
     assert.ok(state.languageCalls.includes('registerInlineCompletionItemProvider'), state.languageCalls.join(', '));
     assert.ok(!state.languageCalls.includes('registerCompletionItemProvider'), state.languageCalls.join(', '));
 
-    await until('the end of indexing in the status bar', 20_000, () => /Switchboard/.test(state.statusBar.text) && !/spin/.test(state.statusBar.text));
+    await until(
+      'the end of indexing in the status bar',
+      20_000,
+      () => /Switchboard/.test(state.statusBar.text) && !/spin/.test(state.statusBar.text),
+      () =>
+        `status bar texts:\n${state.statusHistory.join('\n')}\ntooltip:\n${String(state.statusBar.tooltip)}` +
+        `\noutput:\n${state.output.slice(-80).join('\n')}`,
+    );
     assert.match(state.statusBar.text, /Switchboard/);
 
     await state.commands.get('switchboard.rescanWorkspace')!();

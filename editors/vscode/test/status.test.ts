@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { formatRescan, formatStatus, parseStatus, ProgressTracker } from '../src/status';
+import { formatRescan, formatStatus, parseStatus, ProgressTracker, statusNeedsFollowUp } from '../src/status';
 
 const healthy = {
   backends: [
@@ -110,4 +110,15 @@ test('rescan totals are summed over the folders', () => {
     'indexed 7 of 15 files in 2 folders (8 unchanged, 1 removed) in 0.5 s',
   );
   assert.equal(formatRescan(null), 'rescan finished');
+});
+
+test('a report that says indexing with no progress to follow is asked again; with progress it is not', () => {
+  const indexing = parseStatus({ ...healthy, index: { state: 'indexing', files: 2, symbols: 2 } });
+  assert.equal(statusNeedsFollowUp(indexing, null), true);
+  assert.equal(statusNeedsFollowUp(parseStatus(healthy), null), false);
+  assert.equal(statusNeedsFollowUp(null, null), false);
+  const t = new ProgressTracker();
+  t.create('switchboard/index/1');
+  t.apply('switchboard/index/1', { kind: 'begin', title: 'Indexing /w', percentage: 0 });
+  assert.equal(statusNeedsFollowUp(indexing, t.summary()), false);
 });

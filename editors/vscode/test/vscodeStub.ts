@@ -105,6 +105,10 @@ export interface StubState {
   commands: Map<string, AnyFn>;
   messages: string[];
   statusBar: { text: string; tooltip: unknown };
+  /** Every text the status bar showed, oldest first (for failure messages). */
+  statusHistory: string[];
+  /** Lines written to the output channels (the daemon's log, traces). */
+  output: string[];
   configListeners: ((e: { affectsConfiguration(s: string): boolean }) => void)[];
   /** Answers of showInputBox, in order; undefined: the user pressed Escape. */
   inputs: (string | undefined)[];
@@ -118,6 +122,8 @@ export function createVscodeStub(workspaceFolder: string): { module: any; state:
     commands: new Map(),
     messages: [],
     statusBar: { text: '', tooltip: '' },
+    statusHistory: [],
+    output: [],
     configListeners: [],
     inputs: [],
     languageCalls: [],
@@ -142,6 +148,8 @@ export function createVscodeStub(workspaceFolder: string): { module: any; state:
         if (prop === 'name') return 'Switchboard';
         if (prop === 'logLevel') return 2;
         if (prop === 'onDidChangeLogLevel') return new EventEmitter().event;
+        if (typeof prop === 'string' && /^(append|appendLine|replace|trace|debug|info|warn|error)$/.test(prop))
+          return (...args: unknown[]) => void state.output.push(`${prop}: ${args.map(String).join(' ')}`);
         return (t as any)[prop];
       },
     });
@@ -187,6 +195,7 @@ export function createVscodeStub(workspaceFolder: string): { module: any; state:
         new Proxy(state.statusBar as Record<string, unknown>, {
           get: (t, p) => (p in t ? t[p as string] : p === 'show' || p === 'hide' || p === 'dispose' ? () => undefined : undefined),
           set: (t, p, v) => {
+            if (p === 'text' && v !== t.text) state.statusHistory.push(`${Date.now() % 100000} ${String(v)}`);
             t[p as string] = v;
             return true;
           },

@@ -9,18 +9,14 @@
 #include <sstream>
 
 #include "analysis/IgnoreRules.h"
+#include "analysis/FileText.h"
 
 namespace sb {
 namespace {
 
 constexpr size_t kMaxLineText = 400;
 
-std::string readAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return std::move(ss).str();
-}
+std::string readAll(const std::string& path) { return readFileText(path).value_or(std::string()); }
 
 std::string lowerAscii(std::string_view s) {
   std::string out(s);

@@ -293,50 +293,53 @@ void IndexStore::touch(std::span<const IndexedFile> files) {
 
 std::vector<SymbolHit> IndexStore::symbolsNamed(std::string_view name, size_t limit) {
   std::lock_guard lock(mu_);
-  auto st = db_->prepare("SELECT " + std::string(kSymbolColumns) +
+  auto st = db_->cached("SELECT " + std::string(kSymbolColumns) +
                          " FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.name = ?1 "
                          "ORDER BY f.path, s.start_line LIMIT ?2");
-  st.bind(1, name).bind(2, static_cast<int64_t>(limit));
+  st->bind(1, name).bind(2, static_cast<int64_t>(limit));
   std::vector<SymbolHit> out;
-  while (st.step()) out.push_back(readSymbol(st));
+  while (st->step()) out.push_back(readSymbol(*st));
   return out;
 }
 
 std::vector<SymbolHit> IndexStore::symbolsInFile(std::string_view relPath) {
   std::lock_guard lock(mu_);
-  auto st = db_->prepare("SELECT " + std::string(kSymbolColumns) +
+  auto st = db_->cached("SELECT " + std::string(kSymbolColumns) +
                          " FROM symbols s JOIN files f ON f.id = s.file_id WHERE f.path = ?1 "
                          "ORDER BY s.start_line, s.start_col");
-  st.bind(1, relPath);
+  st->bind(1, relPath);
   std::vector<SymbolHit> out;
-  while (st.step()) out.push_back(readSymbol(st));
+  while (st->step()) out.push_back(readSymbol(*st));
   return out;
 }
 
 SymbolHit IndexStore::symbolById(int64_t id) {
   std::lock_guard lock(mu_);
-  auto st = db_->prepare("SELECT " + std::string(kSymbolColumns) +
+  auto st = db_->cached("SELECT " + std::string(kSymbolColumns) +
                          " FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.id = ?1");
-  st.bind(1, id);
-  if (!st.step()) return {};
-  return readSymbol(st);
+  st->bind(1, id);
+  if (!st->step()) return {};
+  return readSymbol(*st);
 }
 
 std::vector<SymbolHit> IndexStore::symbolsByIds(std::span<const int64_t> ids) {
   if (ids.empty()) return {};
-  std::string list;
+  // One statement for any number of ids: they go in as a JSON array.
+  std::string list = "[";
   for (int64_t id : ids) {
-    if (!list.empty()) list += ',';
+    if (list.size() > 1) list += ',';
     list += std::to_string(id);
   }
+  list += ']';
   std::unordered_map<int64_t, SymbolHit> found;
   {
     std::lock_guard lock(mu_);
-    auto st = db_->prepare("SELECT " + std::string(kSymbolColumns) +
-                           " FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.id IN (" +
-                           list + ")");
-    while (st.step()) {
-      SymbolHit h = readSymbol(st);
+    auto st = db_->cached("SELECT " + std::string(kSymbolColumns) +
+                          " FROM symbols s JOIN files f ON f.id = s.file_id "
+                          "WHERE s.id IN (SELECT value FROM json_each(?1))");
+    st->bind(1, list);
+    while (st->step()) {
+      SymbolHit h = readSymbol(*st);
       found.emplace(h.id, std::move(h));
     }
   }
@@ -349,19 +352,19 @@ std::vector<SymbolHit> IndexStore::symbolsByIds(std::span<const int64_t> ids) {
 
 std::vector<RefHit> IndexStore::refsNamed(std::string_view name, size_t limit) {
   std::lock_guard lock(mu_);
-  auto st = db_->prepare(
+  auto st = db_->cached(
       "SELECT f.path, r.name, r.kind, r.line, r.col, r.col16, r.end_line, r.end_col, r.end_col16 "
       "FROM refs r JOIN files f ON f.id = r.file_id WHERE r.name = ?1 "
       "ORDER BY f.path, r.line, r.col LIMIT ?2");
-  st.bind(1, name).bind(2, static_cast<int64_t>(limit));
+  st->bind(1, name).bind(2, static_cast<int64_t>(limit));
   std::vector<RefHit> out;
-  while (st.step()) {
+  while (st->step()) {
     RefHit h;
-    h.relPath = st.text(0);
-    h.ref.name = st.text(1);
-    h.ref.kind = static_cast<SymbolKind>(st.integer(2));
-    h.ref.start = readPos(st, 3);
-    h.ref.end = readPos(st, 6);
+    h.relPath = st->text(0);
+    h.ref.name = st->text(1);
+    h.ref.kind = static_cast<SymbolKind>(st->integer(2));
+    h.ref.start = readPos(*st, 3);
+    h.ref.end = readPos(*st, 6);
     out.push_back(std::move(h));
   }
   return out;
@@ -369,22 +372,22 @@ std::vector<RefHit> IndexStore::refsNamed(std::string_view name, size_t limit) {
 
 std::vector<IndexedImport> IndexStore::importsOf(std::string_view relPath) {
   std::lock_guard lock(mu_);
-  auto st = db_->prepare(
+  auto st = db_->cached(
       "SELECT i.path, i.line FROM imports i JOIN files f ON f.id = i.file_id WHERE f.path = ?1 "
       "ORDER BY i.line");
-  st.bind(1, relPath);
+  st->bind(1, relPath);
   std::vector<IndexedImport> out;
-  while (st.step()) out.push_back({st.text(0), static_cast<uint32_t>(st.integer(1))});
+  while (st->step()) out.push_back({st->text(0), static_cast<uint32_t>(st->integer(1))});
   return out;
 }
 
 std::vector<IndexStore::NameRow> IndexStore::allDefinitions() {
   std::lock_guard lock(mu_);
-  auto st = db_->prepare(
+  auto st = db_->cached(
       "SELECT s.id, s.name, s.kind, f.path FROM symbols s JOIN files f ON f.id = s.file_id");
   std::vector<NameRow> out;
-  while (st.step())
-    out.push_back({st.integer(0), st.text(1), static_cast<SymbolKind>(st.integer(2)), st.text(3)});
+  while (st->step())
+    out.push_back({st->integer(0), st->text(1), static_cast<SymbolKind>(st->integer(2)), st->text(3)});
   return out;
 }
 
@@ -393,7 +396,7 @@ std::vector<IndexStore::Edge> IndexStore::referenceEdges() {
   // Only named, top-level kinds of things (types, functions, methods,
   // constants) make a map; a name defined in many places says little about
   // any one of them, and very short names are mostly locals.
-  auto st = db_->prepare(
+  auto st = db_->cached(
       "WITH defs AS (SELECT name, count(*) AS n FROM symbols "
       "              WHERE kind IN (2, 3, 5, 6, 9, 10, 11, 12, 14, 23, 26) AND length(name) >= 3 "
       "              GROUP BY name HAVING n <= 8) "
@@ -402,16 +405,16 @@ std::vector<IndexStore::Edge> IndexStore::referenceEdges() {
       "WHERE s.file_id != r.file_id AND s.kind IN (2, 3, 5, 6, 9, 10, 11, 12, 14, 23, 26) "
       "GROUP BY r.file_id, s.id");
   std::vector<Edge> out;
-  while (st.step())
-    out.push_back({st.integer(0), st.integer(1), static_cast<uint32_t>(st.integer(2))});
+  while (st->step())
+    out.push_back({st->integer(0), st->integer(1), static_cast<uint32_t>(st->integer(2))});
   return out;
 }
 
 std::unordered_map<int64_t, std::string> IndexStore::filePaths() {
   std::lock_guard lock(mu_);
-  auto st = db_->prepare("SELECT id, path FROM files");
+  auto st = db_->cached("SELECT id, path FROM files");
   std::unordered_map<int64_t, std::string> out;
-  while (st.step()) out[st.integer(0)] = st.text(1);
+  while (st->step()) out[st->integer(0)] = st->text(1);
   return out;
 }
 
@@ -419,8 +422,8 @@ IndexStats IndexStore::stats() {
   std::lock_guard lock(mu_);
   IndexStats s;
   auto count = [&](std::string_view q) {
-    auto st = db_->prepare(q);
-    return st.step() ? static_cast<size_t>(st.integer(0)) : size_t{0};
+    auto st = db_->cached(q);
+    return st->step() ? static_cast<size_t>(st->integer(0)) : size_t{0};
   };
   s.files = count("SELECT count(*) FROM files");
   s.lines = count("SELECT coalesce(sum(lines), 0) FROM files");

@@ -1,4 +1,5 @@
 #include "analysis/Indexer.h"
+#include "analysis/FileText.h"
 
 #include <atomic>
 #include <chrono>
@@ -41,14 +42,7 @@ std::string skipReason(std::string_view text) {
   return {};
 }
 
-std::optional<std::string> readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return std::move(ss).str();
-}
+std::optional<std::string> readFile(const std::string& path) { return readFileText(path); }
 
 // Outcome of looking at one candidate file on a worker thread.
 struct Work {

@@ -37,6 +37,15 @@ Statement Database::prepare(std::string_view sql) {
   return Statement(db_.get(), sql);
 }
 
+StatementLease Database::cached(std::string_view sql) {
+  auto it = cache_.find(std::string(sql));
+  if (it == cache_.end())
+    it = cache_.emplace(std::string(sql), std::make_unique<Statement>(db_.get(), sql)).first;
+  return StatementLease(*it->second);
+}
+
+StatementLease::~StatementLease() { st_->reset(); }
+
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
   sqlite3_stmt* raw = nullptr;
   int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace sb::sql {
 
@@ -20,6 +21,7 @@ struct SqliteError : std::runtime_error {
 };
 
 class Statement;
+class StatementLease;
 
 class Database {
  public:
@@ -28,6 +30,11 @@ class Database {
   sqlite3* handle() const { return db_.get(); }
   void exec(std::string_view sql);
   Statement prepare(std::string_view sql);
+  // The statement for `sql`, prepared on first use and kept for the life of
+  // the connection (a query on a hot path then costs no parse or plan); the
+  // lease resets it when dropped. Not thread-safe: callers serialize, and one
+  // statement is leased once at a time.
+  StatementLease cached(std::string_view sql);
   int64_t lastInsertId() const { return sqlite3_last_insert_rowid(db_.get()); }
 
  private:
@@ -35,6 +42,8 @@ class Database {
     void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
   };
   std::unique_ptr<sqlite3, Closer> db_;
+  // Declared after db_: finalized before the connection closes.
+  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
 };
 
 class Statement {
@@ -56,6 +65,21 @@ class Statement {
   };
   sqlite3* db_;
   std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
+};
+
+// A cached statement on loan; reset (bindings cleared) when it goes out of
+// scope, even when a step threw.
+class StatementLease {
+ public:
+  explicit StatementLease(Statement& st) : st_(&st) {}
+  ~StatementLease();
+  StatementLease(const StatementLease&) = delete;
+  StatementLease& operator=(const StatementLease&) = delete;
+  Statement& operator*() const { return *st_; }
+  Statement* operator->() const { return st_; }
+
+ private:
+  Statement* st_;
 };
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back if not committed.

@@ -1,4 +1,5 @@
 #include "analysis/WorkspaceIndex.h"
+#include "analysis/FileText.h"
 
 #include <sys/stat.h>
 
@@ -103,8 +104,7 @@ void WorkspaceIndex::updatePaths(const std::vector<std::string>& absolutePaths) 
     }
     std::string inside = resolveInside(root_, abs);
     if (inside.empty() || !languageForPath(rel)) continue;
-    std::ifstream in(inside, std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string text = readFileText(inside).value_or(std::string());
     IndexedFile f;
     std::string why;
     if (!indexText(rel, "file://" + inside, std::move(text), options_.parse, f, why)) {

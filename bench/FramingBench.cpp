@@ -3,6 +3,7 @@
 
 #include "server/Framing.h"
 #include "server/JsonRpc.h"
+#include "server/JsonWriter.h"
 
 namespace sb {
 namespace {
@@ -53,6 +54,29 @@ void BM_NotificationParse(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * kDidChange.size());
 }
 BENCHMARK(BM_NotificationParse);
+
+// A read_file answer as MCP sends it: ~24 KB of source text, twice (content
+// and structuredContent). Arg 0: nlohmann's dump; 1: the wire writer.
+json readFileReply() {
+  std::string code;
+  for (int i = 0; code.size() < 24 * 1024; ++i)
+    code += "    if (items[" + std::to_string(i) + "].name != \"\\t\") { total += weight(i); }  // step\n";
+  json result = {{"content", {{{"type", "text"}, {"text", code}}}},
+                 {"structuredContent", {{"path", "src/lib.py"}, {"totalLines", 600}, {"text", code}}}};
+  return {{"jsonrpc", "2.0"}, {"id", 12}, {"result", result}};
+}
+
+void BM_SerializeReadFileReply(benchmark::State& state) {
+  const json reply = readFileReply();
+  size_t bytes = 0;
+  for (auto _ : state) {
+    std::string out = state.range(0) ? jsonText(reply) : reply.dump(-1, ' ', false, json::error_handler_t::replace);
+    bytes += out.size();
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+}
+BENCHMARK(BM_SerializeReadFileReply)->Arg(0)->Arg(1);
 
 }  // namespace
 }  // namespace sb

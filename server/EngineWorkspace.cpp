@@ -6,6 +6,7 @@
 
 #include "Engine.h"
 #include "EngineState.h"
+#include "analysis/FileText.h"
 #include "analysis/Identifiers.h"
 #include "analysis/Tags.h"
 
@@ -34,10 +35,7 @@ class PositionMapper {
   const std::string& load(const std::string& path) {
     auto it = cache_.find(path);
     if (it != cache_.end()) return it->second;
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return cache_.emplace(path, std::move(ss).str()).first->second;
+    return cache_.emplace(path, readFileText(path).value_or(std::string())).first->second;
   }
   PositionEncoding enc_;
   std::unordered_map<std::string, std::string> cache_;

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "analysis/Document.h"
+#include "analysis/FileText.h"
 #include "analysis/Outline.h"
 #include "analysis/SyntaxInfo.h"
 #include "protocol/Uri.h"
@@ -16,14 +17,12 @@ namespace sb {
 namespace {
 
 std::optional<Document> load(const std::string& file, const ParseLimits& limits) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
+  auto text = readFileText(file);
+  if (!text) {
     std::cerr << file << ": cannot read\n";
     return std::nullopt;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return std::optional<Document>(std::in_place, pathToFileUri(file), "", 0, text.str(), limits);
+  return std::optional<Document>(std::in_place, pathToFileUri(file), "", 0, std::move(*text), limits);
 }
 
 // 1-based line and byte column, as compilers print them.

@@ -1,5 +1,7 @@
 #include "JsonRpc.h"
 
+#include "JsonWriter.h"
+
 #include <vector>
 
 namespace sb {
@@ -23,9 +25,7 @@ json errorObject(const RpcError& e) {
 
 }  // namespace
 
-std::string toWire(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
+std::string toWire(const json& value) { return jsonText(value); }
 
 // ---- Reply ----
 

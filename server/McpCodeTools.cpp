@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "analysis/CodeSearch.h"
+#include "analysis/FileText.h"
 #include "protocol/Uri.h"
 
 namespace sb {
@@ -14,12 +15,6 @@ namespace fs = std::filesystem;
 namespace {
 
 
-std::string readText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return std::move(ss).str();
-}
 
 // The workspace a catalog serves, shared by its handlers.
 struct Workspace {
@@ -280,17 +275,22 @@ void addTools(McpCatalog& c, const std::shared_ptr<Workspace>& w) {
 
   c.tools.push_back(McpTool{
       "read_file", "Read file",
-      "A file of the workspace, whole or a line range (1-based, inclusive), at most 2000 lines.",
+      "A file of the workspace, whole or a line range (1-based, inclusive), at most 2000 lines. The text is "
+      "the result's text content; structuredContent says which lines it holds.",
       schema({{"path", pathProp}, {"startLine", lineProp}, {"endLine", lineProp}}, {"path"}),
+      // The text is not repeated in structuredContent: a file read is sent once, not twice.
       schema({{"path", {{"type", "string"}}}, {"startLine", {{"type", "integer"}}}, {"endLine", {{"type", "integer"}}},
-              {"totalLines", {{"type", "integer"}}}, {"text", {{"type", "string"}}}},
-             {"path", "text"}),
+              {"totalLines", {{"type", "integer"}}}},
+             {"path", "startLine", "endLine", "totalLines"}),
       readOnly,
       [w](const json& args, McpToolContext, std::function<void(McpToolResult)> done) {
         std::string abs = confinedPath(w->root, args["path"]);
-        if (!fs::is_regular_file(abs)) return done(McpToolResult::error(args["path"].get<std::string>() + " is not a file"));
-        if (fs::file_size(abs) > 16 * 1024 * 1024) return done(McpToolResult::error("file is over 16 MB"));
-        std::string text = readText(abs);
+        std::error_code ec;
+        if (!fs::is_regular_file(abs, ec)) return done(McpToolResult::error(args["path"].get<std::string>() + " is not a file"));
+        if (fs::file_size(abs, ec) > 16 * 1024 * 1024) return done(McpToolResult::error("file is over 16 MB"));
+        std::optional<std::string> read = readFileText(abs);
+        if (!read) return done(McpToolResult::error("cannot read " + args["path"].get<std::string>()));
+        std::string text = std::move(*read);
         if (std::string_view(text).substr(0, 8192).find('\0') != std::string_view::npos)
           return done(McpToolResult::error("binary file"));
         LineIndex lines(text);
@@ -301,9 +301,9 @@ void addTools(McpCatalog& c, const std::shared_ptr<Workspace>& w) {
         if (last < first) return done(McpToolResult::error("endLine is before startLine"));
         uint32_t b = lines.lineStart(first - 1);
         uint32_t e = last >= total ? static_cast<uint32_t>(text.size()) : lines.lineStart(last);
-        std::string slice = text.substr(b, e - b);
-        done(McpToolResult::text(slice, {{"path", w->rel(abs)}, {"startLine", first}, {"endLine", last},
-                                         {"totalLines", total}, {"text", slice}}));
+        if (b > 0 || e < text.size()) text = text.substr(b, e - b);
+        done(McpToolResult::text(std::move(text), {{"path", w->rel(abs)}, {"startLine", first}, {"endLine", last},
+                                                   {"totalLines", total}}));
       }});
 
   c.tools.push_back(McpTool{
@@ -379,7 +379,7 @@ void addResourcesAndPrompts(McpCatalog& c, const std::shared_ptr<Workspace>& w) 
     if (!path) return std::nullopt;
     std::string abs = confinedPath(w->root, *path);  // throws when outside
     if (!fs::is_regular_file(abs)) return std::nullopt;
-    return json::array({{{"uri", uri}, {"mimeType", "text/plain"}, {"text", readText(abs)}}});
+    return json::array({{{"uri", uri}, {"mimeType", "text/plain"}, {"text", readFileText(abs).value_or(std::string())}}});
   };
 
   c.resourceStamp = [w](const std::string& uri) -> std::string {
@@ -405,7 +405,7 @@ void addResourcesAndPrompts(McpCatalog& c, const std::shared_ptr<Workspace>& w) 
   auto fileArg = McpPromptArgument{"path", "file path relative to the workspace root", true};
   auto fileText = [w](const json& args) {
     std::string abs = confinedPath(w->root, args.at("path").get<std::string>());
-    return readText(abs);
+    return readFileText(abs).value_or(std::string());
   };
   auto userMessage = [](std::string text) {
     return json{{"role", "user"}, {"content", {{"type", "text"}, {"text", std::move(text)}}}};

@@ -38,6 +38,7 @@ const { values: opt } = parseArgs({
     "large-iterations": { type: "string", default: "50" },
     "large-reference-iterations": { type: "string", default: "3" },
     client: { type: "string", default: "sdk" },  // sdk | raw
+    order: { type: "string", default: "calls" },  // calls: A,B then B,A per call | blocks: of 50 calls
     smoke: { type: "boolean", default: false },
     json: { type: "string" },
   },
@@ -53,6 +54,7 @@ if (!opt.switchboard) {
 const N = opt.smoke ? 10 : Number(opt.iterations);
 const WARMUP = opt.smoke ? 3 : Number(opt.warmup);
 const READ_N = opt.smoke ? 10 : Number(opt["read-iterations"]);
+const BLOCK = 50;
 
 // The fixed small corpus: these packages of Python's standard library, .py
 // files only (132 files, ~57k lines with Debian 12's Python 3.11.2).
@@ -197,6 +199,7 @@ class RawClient {
     this.child.stdin.write(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }) + "\n");
   }
   listTools() { return this.request("tools/list", {}); }
+  ping() { return this.request("ping", {}); }
   callTool(params) { return this.request("tools/call", params); }
   async close() {
     this.child.stdin.end();
@@ -245,7 +248,7 @@ function startFilesystem(workspace) {
 
 const sbRead = (sb, root, abs) => async () => {
   const r = toolOk(await sb.callTool({ name: "read_file", arguments: { path: path.relative(root, abs) } }), "read_file");
-  return r.structuredContent.text;
+  return r.content[0].text;
 };
 
 const fsRead = (fsc, abs) => async () => {
@@ -304,6 +307,7 @@ function cpuMs(pid) {
 // Runs two operations (each [fn, server pid]) WARMUP then N times each,
 // alternating which goes first.
 async function interleaved([a, pa], [b, pb], n = N, warmup = WARMUP) {
+  if (opt.order === "blocks") return inBlocks([a, pa], [b, pb], n, warmup);
   const ta = [], tb = [];
   let ca = 0, cb = 0;
   for (let i = 0; i < warmup + n; i++) {
@@ -317,6 +321,30 @@ async function interleaved([a, pa], [b, pb], n = N, warmup = WARMUP) {
     (first ? tb : ta).push(dy);
   }
   return [{ ...stats(ta), cpu: (cpuMs(pa) - ca) / n }, { ...stats(tb), cpu: (cpuMs(pb) - cb) / n }];
+}
+
+// The same, in alternating blocks of BLOCK calls (A, B, B, A, ...): a server
+// then runs without the other's leftover work (a Node server's garbage
+// collection after its answer) on the 2 cores, as it does for an assistant
+// that talks to one server; slow drifts in load still fall on both alike.
+async function inBlocks([a, pa], [b, pb], n, warmup) {
+  const ta = [], tb = [];
+  let ca = 0, cb = 0;
+  for (let i = 0; i < warmup; i++) {
+    await timed(a);
+    await timed(b);
+  }
+  for (let done = 0, k = 0; done < n; k++) {
+    const m = Math.min(BLOCK, n - done);
+    for (const [fn, pid, out] of k % 2 === 0 ? [[a, pa, ta], [b, pb, tb]] : [[b, pb, tb], [a, pa, ta]]) {
+      const c0 = cpuMs(pid);
+      for (let i = 0; i < m; i++) out.push((await timed(fn))[0]);
+      if (pid === pa) ca += cpuMs(pid) - c0;
+      else cb += cpuMs(pid) - c0;
+    }
+    done += m;
+  }
+  return [{ ...stats(ta), cpu: ca / n }, { ...stats(tb), cpu: cb / n }];
 }
 
 async function alone([fn, pid], n, warmup) {
@@ -356,12 +384,13 @@ const facts = {
   iterations: N,
   readIterations: READ_N,
   warmup: WARMUP,
+  order: opt.order,
 };
 fs.mkdirSync(opt.scratch, { recursive: true });
 const workspace = fs.realpathSync(opt.workspace ?? (makeSmallCorpus(path.join(opt.scratch, "small")),
                                                     path.join(opt.scratch, "small")));
 facts.workspace = { path: workspace, ...corpusFacts(workspace) };
-console.log(`# ${opt.client} client; node ${facts.node}, sdk ${facts.sdk}, server-filesystem ${facts.serverFilesystem}, ` +
+console.log(`# ${opt.client} client, ${opt.order === "blocks" ? `blocks of ${BLOCK} calls` : "calls"} alternating; node ${facts.node}, sdk ${facts.sdk}, server-filesystem ${facts.serverFilesystem}, ` +
             `${facts.cpus} cpus (${facts.cpuModel}), load ${facts.loadBefore.map((l) => l.toFixed(2)).join(" ")}`);
 console.log(`# workspace ${workspace}: ${describe(facts.workspace)}; ${N} measured calls per row ` +
             `(${READ_N} for read_file) after ${WARMUP} warm-up`);
@@ -373,6 +402,11 @@ try {
   console.log("| tools/call (ms) | n | Switchboard median | p90 | p99 | server-filesystem median | p90 | p99 | " +
               "ratio of medians | server CPU per call, Switchboard / server-filesystem |");
   console.log("|---|---|---|---|---|---|---|---|---|---|");
+
+  // ping: the protocol's floor on each side (client, pipe, the server's
+  // dispatch), which every tool call pays before doing any work.
+  const [ps, pf] = await interleaved([() => sb.ping(), sb.pid], [() => fsc.ping(), fsc.pid], READ_N);
+  report("ping (no work: the floor of any call)", ps, pf);
 
   // read_file: whole files of 200-2000 lines (Switchboard's read_file returns
   // at most 2000), picked evenly from the sorted list.

@@ -154,8 +154,13 @@ TEST_F(McpStdio, CodeToolsAnswerFromTheFixture) {
   EXPECT_GE(r["result"]["structuredContent"]["matches"].size(), 2u) << r.dump();
 
   r = tool("read_file", {{"path", "shop/pricing.py"}, {"startLine", 1}, {"endLine", 1}});
-  EXPECT_EQ(r["result"]["structuredContent"]["text"],
-            "\"\"\"Price calculations for the shop.\"\"\"\n");
+  EXPECT_EQ(r["result"]["content"][0]["text"], "\"\"\"Price calculations for the shop.\"\"\"\n");
+  const json& range = r["result"]["structuredContent"];
+  EXPECT_EQ(range["path"], "shop/pricing.py");
+  EXPECT_EQ(range["startLine"], 1);
+  EXPECT_EQ(range["endLine"], 1);
+  EXPECT_GE(range["totalLines"].get<int>(), 29);
+  EXPECT_FALSE(range.contains("text")) << "the text is sent once, in the content";
 
   r = tool("get_diagnostics", {{"path", "shop/pricing.py"}});
   EXPECT_TRUE(r["result"]["structuredContent"]["diagnostics"].empty()) << r.dump();

@@ -101,8 +101,10 @@ async function exerciseCodeTools(client, label) {
     assert.equal(s.matches[0].path, "shop/pricing.py");
     s = await callOk(client, "search_code", { pattern: "VAT_[A-Z]+", regex: true });
     assert.ok(s.matches.length >= 2);
-    s = await callOk(client, "read_file", { path: "shop/pricing.py", startLine: 1, endLine: 1 });
-    assert.equal(s.text, '"""Price calculations for the shop."""\n');
+    const read = await client.callTool({ name: "read_file", arguments: { path: "shop/pricing.py", startLine: 1, endLine: 1 } });
+    assert.equal(read.content[0].text, '"""Price calculations for the shop."""\n');
+    assert.equal(read.structuredContent.startLine, 1);
+    assert.equal(read.structuredContent.endLine, 1);
     s = await callOk(client, "get_diagnostics", { path: "shop/pricing.py" });
     assert.deepEqual(s.diagnostics, []);
     s = await callOk(client, "workspace_stats", {});

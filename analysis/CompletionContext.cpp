@@ -109,10 +109,17 @@ CompletionContext buildCompletionContext(const DocumentSnapshot& doc, uint32_t o
   }
   std::sort(used.begin(), used.end());
   std::set<std::string> seen;
+  std::vector<std::string> names;  // nearest first, each once
+  constexpr size_t kMaxNames = 128;  // the budget runs out long before farther names matter
+  for (auto& [distance, name] : used)
+    if (names.size() < kMaxNames && seen.insert(name).second) names.push_back(std::move(name));
+  // One index query for all of them (a query per name cost a millisecond).
+  auto defined = index->definitionsOfEach(names, relPath, 2);
   size_t budget = budgets.definitions * kCharsPerToken;
-  for (const auto& [distance, name] : used) {
-    if (!seen.insert(name).second) continue;
-    for (const auto& h : index->definitions(name, relPath, 2)) {
+  for (const auto& name : names) {
+    auto it = defined.find(name);
+    if (it == defined.end()) continue;
+    for (const auto& h : it->second) {
       if (h.relPath == relPath) continue;
       std::string snippet = h.symbol.signature.empty() ? h.symbol.name : h.symbol.signature;
       if (!h.symbol.doc.empty()) {

@@ -313,6 +313,38 @@ std::vector<SymbolHit> IndexStore::symbolsInFile(std::string_view relPath) {
   return out;
 }
 
+std::unordered_map<std::string, std::vector<SymbolHit>> IndexStore::symbolsNamedAny(
+    std::span<const std::string> names, size_t limitPerName) {
+  // A fixed number of name parameters (unused ones bound to NULL), so one
+  // prepared statement serves every call; more names take several rounds.
+  constexpr int kBatch = 64;
+  static const std::string sql = [] {
+    std::string in;
+    for (int i = 1; i <= kBatch; ++i) in += (i > 1 ? ",?" : "?") + std::to_string(i);
+    return "SELECT * FROM (SELECT " + std::string(kSymbolColumns) +
+           ", row_number() OVER (PARTITION BY s.name ORDER BY f.path, s.start_line) AS nth"
+           " FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.name IN (" + in +
+           ")) WHERE nth <= ?" + std::to_string(kBatch + 1) + " ORDER BY path, start_line";
+  }();
+  std::unordered_map<std::string, std::vector<SymbolHit>> out;
+  std::lock_guard lock(mu_);
+  for (size_t at = 0; at < names.size(); at += kBatch) {
+    auto st = db_->cached(sql);
+    for (int i = 0; i < kBatch; ++i) {
+      if (at + i < names.size())
+        st->bind(i + 1, names[at + i]);
+      else
+        st->bindNull(i + 1);
+    }
+    st->bind(kBatch + 1, static_cast<int64_t>(limitPerName));
+    while (st->step()) {
+      SymbolHit h = readSymbol(*st);
+      out[h.symbol.name].push_back(std::move(h));
+    }
+  }
+  return out;
+}
+
 SymbolHit IndexStore::symbolById(int64_t id) {
   std::lock_guard lock(mu_);
   auto st = db_->cached("SELECT " + std::string(kSymbolColumns) +

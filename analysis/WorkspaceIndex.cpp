@@ -155,11 +155,11 @@ std::vector<SymbolHit> WorkspaceIndex::searchSymbols(std::string_view query, siz
   return store_.symbolsByIds(ids);
 }
 
-std::vector<SymbolHit> WorkspaceIndex::definitions(std::string_view name,
-                                                   const std::string& fromRelPath, size_t limit) {
-  std::vector<SymbolHit> all = store_.symbolsNamed(name, 500);
-  if (all.size() <= 1) return all;
-  auto imports = store_.importsOf(fromRelPath);
+// Same file first, then files it imports, then its directory, then the rest;
+// when the best tier is the file itself or an import, the farther ones are
+// noise and go.
+static std::vector<SymbolHit> rankDefinitions(std::vector<SymbolHit> all, const std::string& fromRelPath,
+                                              const std::vector<IndexedImport>& imports, size_t limit) {
   std::string fromDir = dirOf(fromRelPath);
   auto rank = [&](const SymbolHit& h) {
     if (h.relPath == fromRelPath) return 0;
@@ -170,8 +170,6 @@ std::vector<SymbolHit> WorkspaceIndex::definitions(std::string_view name,
   };
   std::stable_sort(all.begin(), all.end(),
                    [&](const SymbolHit& a, const SymbolHit& b) { return rank(a) < rank(b); });
-  // When the best tier is unambiguous (same file or an imported file), the
-  // farther candidates are noise.
   int best = rank(all.front());
   if (best <= 1) {
     auto cut =
@@ -180,6 +178,25 @@ std::vector<SymbolHit> WorkspaceIndex::definitions(std::string_view name,
   }
   if (all.size() > limit) all.resize(limit);
   return all;
+}
+
+std::vector<SymbolHit> WorkspaceIndex::definitions(std::string_view name,
+                                                   const std::string& fromRelPath, size_t limit) {
+  std::vector<SymbolHit> all = store_.symbolsNamed(name, 500);
+  if (all.size() <= 1) return all;
+  return rankDefinitions(std::move(all), fromRelPath, store_.importsOf(fromRelPath), limit);
+}
+
+std::unordered_map<std::string, std::vector<SymbolHit>> WorkspaceIndex::definitionsOfEach(
+    std::span<const std::string> names, const std::string& fromRelPath, size_t limit) {
+  auto found = store_.symbolsNamedAny(names, 500);
+  std::optional<std::vector<IndexedImport>> imports;  // read once, only if some name needs ranking
+  for (auto& [name, hits] : found) {
+    if (hits.size() <= 1) continue;
+    if (!imports) imports = store_.importsOf(fromRelPath);
+    hits = rankDefinitions(std::move(hits), fromRelPath, *imports, limit);
+  }
+  return found;
 }
 
 std::vector<RefHit> WorkspaceIndex::references(std::string_view name, size_t limit) {

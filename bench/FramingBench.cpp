@@ -3,7 +3,7 @@
 
 #include "server/Framing.h"
 #include "server/JsonRpc.h"
-#include "server/JsonWriter.h"
+#include "protocol/JsonWriter.h"
 
 namespace sb {
 namespace {

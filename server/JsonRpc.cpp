@@ -1,6 +1,6 @@
 #include "JsonRpc.h"
 
-#include "JsonWriter.h"
+#include "protocol/JsonWriter.h"
 
 #include <vector>
 

@@ -1,5 +1,7 @@
 #include "agents/providers/Wire.h"
 
+#include "protocol/JsonWriter.h"
+
 namespace sb::agents {
 
 using nlohmann::json;
@@ -19,7 +21,7 @@ WireRequest buildWireRequest(const LlmRequest& req, const BackendConfig& cfg, co
   const WireFormat& wire = wireFor(cfg.provider, req.kind);
   WireRequest out;
   out.url = wire.url(cfg);
-  out.body = wire.body(req, cfg).dump();
+  out.body = jsonText(wire.body(req, cfg));  // fast, and invalid UTF-8 in a prompt becomes U+FFFD instead of throwing
   out.headers.emplace_back("Content-Type", "application/json");
   out.headers.emplace_back("Accept", req.stream ? (wire.framing == WireFormat::Framing::Sse ? "text/event-stream"
                                                                                             : "application/x-ndjson")

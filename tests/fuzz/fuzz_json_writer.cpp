@@ -1,4 +1,4 @@
-// Differential fuzzing of the wire JSON writer (server/JsonWriter.h) against
+// Differential fuzzing of the wire JSON writer (protocol/JsonWriter.h) against
 // nlohmann's dump: the input is used both as a string value and, when it
 // parses, as a JSON document. Valid text must come out byte-identical;
 // invalid UTF-8 must come out as valid JSON that parses back.
@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "FuzzCheck.h"
-#include "server/JsonWriter.h"
+#include "protocol/JsonWriter.h"
 
 using nlohmann::json;
 

@@ -140,6 +140,14 @@ TEST(Providers, ModelOmittedWhenUnset) {
   EXPECT_EQ(server.requests().at(0).header("Authorization"), "");
 }
 
+TEST(Providers, APromptWithInvalidUtf8IsSentWithReplacementCharacters) {
+  FakeBackend server;
+  LlmRouter router({backend("llama", Provider::OpenAi, server.url() + "/v1")});
+  ASSERT_TRUE(run(router, chat("caf\xE9 (Latin-1) and \xFF")).ok()) << "the request is sent, not refused";
+  std::string body = server.requests().at(0).json().dump();
+  EXPECT_NE(body.find("caf\xEF\xBF\xBD (Latin-1)"), std::string::npos) << body;
+}
+
 TEST(Providers, ErrorBodyMessageSurfaces) {
   FakeBackend server;
   server.enqueue(sb::fake::errorReply(400, "prompt too long"));

@@ -226,6 +226,26 @@ TEST_F(ScratchIndexTest, DefinitionsPreferSameFileThenImportedThenSameDirectory)
   EXPECT_EQ(refFiles, (std::vector<std::string>{"pkg/main.py", "pkg/own.py", "pkg/plain.py"}));
 }
 
+TEST_F(ScratchIndexTest, DefinitionsOfEachMatchesOneLookupPerNameAcrossManyNames) {
+  writeFile(ws_ / "pkg/main.py", "import lib.tools\n\n\ndef run():\n    lib.tools.helper()\n");
+  writeFile(ws_ / "lib/tools.py", "def helper():\n    pass\n");
+  writeFile(ws_ / "pkg/sibling.py", "def helper():\n    pass\n");
+  std::string many;
+  for (int i = 0; i < 150; ++i) many += "def fn_" + std::to_string(i) + "():\n    pass\n\n";
+  writeFile(ws_ / "other/many.py", many);
+  auto& index = build();
+  std::vector<std::string> names = {"helper", "nothing_like_this"};
+  for (int i = 149; i >= 0; --i) names.push_back("fn_" + std::to_string(i));  // over two rounds of 64
+  auto each = index.definitionsOfEach(names, "pkg/main.py", 2);
+  EXPECT_FALSE(each.contains("nothing_like_this"));
+  EXPECT_EQ(each.size(), 151u);
+  for (const auto& name : names) {
+    auto one = index.definitions(name, "pkg/main.py", 2);
+    EXPECT_EQ(paths(each[name]), paths(one)) << name;
+  }
+  EXPECT_EQ(paths(each["helper"]), std::vector<std::string>{"lib/tools.py"}) << "ranked as definitions()";
+}
+
 TEST_F(ScratchIndexTest, RepoMapListsMostReferencedFirstWithinBudget) {
   writeFile(ws_ / "core.py", "def compute_everything_important(x):\n    return x\n");
   writeFile(ws_ / "rare.py", "def rarely_used_function(y):\n    return y\n");

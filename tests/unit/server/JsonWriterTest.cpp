@@ -1,6 +1,6 @@
 // The wire JSON writer: byte-identical to nlohmann's compact dump for valid
 // text, U+FFFD for invalid UTF-8, and output that parses back.
-#include "server/JsonWriter.h"
+#include "protocol/JsonWriter.h"
 
 #include <gtest/gtest.h>
 

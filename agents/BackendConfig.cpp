@@ -46,7 +46,8 @@ std::string ollamaUrl(std::string host) {
   auto authority = host.find("://") + 3;
   if (host.compare(authority, 7, "0.0.0.0") == 0) host.replace(authority, 7, "127.0.0.1");
   auto pathStart = host.find('/', authority);
-  std::string hostPort = host.substr(authority, pathStart == std::string::npos ? std::string::npos : pathStart - authority);
+  std::string hostPort = host.substr(
+      authority, pathStart == std::string::npos ? std::string::npos : pathStart - authority);
   bool hasPort = hostPort.rfind(':') != std::string::npos && hostPort.back() != ']';
   if (!hasPort) host.insert(pathStart == std::string::npos ? host.size() : pathStart, ":11434");
   while (!host.empty() && host.back() == '/') host.pop_back();
@@ -76,7 +77,8 @@ BackendConfig backendFromJson(const json& j) {
   std::string provider;
   read(j, "provider", provider);
   if (!providerFromString(provider, c.provider))
-    throw std::invalid_argument("backend 'provider' must be one of openai, llamacpp, anthropic, ollama");
+    throw std::invalid_argument(
+        "backend 'provider' must be one of openai, llamacpp, anthropic, ollama");
   read(j, "name", c.name);
   if (c.name.empty()) c.name = provider;
   read(j, "baseUrl", c.baseUrl);
@@ -124,7 +126,8 @@ json toJson(const BackendConfig& c) {
         {"baseDelayMs", c.retryBaseDelay.count()},
         {"maxDelayMs", c.retryMaxDelay.count()},
         {"retryAfterCapMs", c.retryAfterCap.count()}}},
-      {"circuitBreaker", {{"failureThreshold", c.breakerThreshold}, {"cooldownMs", c.breakerCooldown.count()}}},
+      {"circuitBreaker",
+       {{"failureThreshold", c.breakerThreshold}, {"cooldownMs", c.breakerCooldown.count()}}},
       {"anthropicVersion", c.anthropicVersion},
   };
 }

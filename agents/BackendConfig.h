@@ -14,8 +14,8 @@
 namespace sb::agents {
 
 enum class Provider {
-  OpenAi,     // /chat/completions, and /completions for FIM (OpenAI, vLLM, llama-server, Ollama /v1)
-  LlamaCpp,   // OpenAI chat, and llama-server's native /infill for FIM
+  OpenAi,    // /chat/completions, and /completions for FIM (OpenAI, vLLM, llama-server, Ollama /v1)
+  LlamaCpp,  // OpenAI chat, and llama-server's native /infill for FIM
   Anthropic,  // /v1/messages
   Ollama,     // native /api/chat and /api/generate (with suffix for FIM)
 };
@@ -28,8 +28,8 @@ using Millis = std::chrono::milliseconds;
 struct BackendConfig {
   std::string name;  // unique; shown in results and logs, part of the cache key
   Provider provider = Provider::OpenAi;
-  std::string baseUrl;  // OpenAi/LlamaCpp: up to and including /v1; others: the server root
-  std::string model;    // empty: not sent (llama-server serves whatever it loaded)
+  std::string baseUrl;    // OpenAi/LlamaCpp: up to and including /v1; others: the server root
+  std::string model;      // empty: not sent (llama-server serves whatever it loaded)
   std::string apiKeyEnv;  // environment variable holding the key; empty: no key
   std::map<std::string, std::string> headers;  // extra request headers
   Millis connectTimeout{5000};
@@ -39,8 +39,8 @@ struct BackendConfig {
   int maxRetries = 2;     // on connection errors, 429 and 5xx, before any output
   Millis retryBaseDelay{250};
   Millis retryMaxDelay{8000};
-  Millis retryAfterCap{30000};  // a longer Retry-After fails over instead of waiting
-  int breakerThreshold = 5;     // consecutive failures that open the circuit
+  Millis retryAfterCap{30000};    // a longer Retry-After fails over instead of waiting
+  int breakerThreshold = 5;       // consecutive failures that open the circuit
   Millis breakerCooldown{30000};  // open -> one half-open probe
   std::string anthropicVersion = "2023-06-01";
   // An OpenAI-compatible URL from OPENAI_BASE_URL may be llama-server, whose

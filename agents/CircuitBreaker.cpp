@@ -4,7 +4,8 @@ namespace sb::agents {
 
 CircuitBreaker::Admit CircuitBreaker::admit(Clock::time_point now) {
   switch (state_) {
-    case State::Closed: return Admit::Yes;
+    case State::Closed:
+      return Admit::Yes;
     case State::Open:
       if (now - openedAt_ < cooldown_) return Admit::No;
       state_ = State::HalfOpen;
@@ -32,6 +33,8 @@ void CircuitBreaker::onFailure(Clock::time_point now) {
   }
 }
 
-void CircuitBreaker::onProbeAbandoned() { probeInFlight_ = false; }
+void CircuitBreaker::onProbeAbandoned() {
+  probeInFlight_ = false;
+}
 
 }  // namespace sb::agents

@@ -15,7 +15,8 @@ class CircuitBreaker {
   enum class State { Closed, Open, HalfOpen };
   enum class Admit { Yes, Probe, No };
 
-  CircuitBreaker(int threshold, std::chrono::milliseconds cooldown) : threshold_(threshold), cooldown_(cooldown) {}
+  CircuitBreaker(int threshold, std::chrono::milliseconds cooldown)
+      : threshold_(threshold), cooldown_(cooldown) {}
 
   Admit admit(Clock::time_point now);
   void onSuccess();

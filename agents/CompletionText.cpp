@@ -12,10 +12,13 @@ size_t indentOf(std::string_view line) {
   return n;
 }
 
-bool blank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+bool blank(std::string_view s) {
+  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
 
 std::string_view trimRight(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -78,8 +81,10 @@ std::optional<std::string> cleanCompletion(std::string text, const CompletionSur
     text.clear();
     for (size_t i = 0; i < lines.size(); ++i) text += (i ? "\n" : "") + lines[i];
   }
-  // Trailing whitespace is noise; leading whitespace on the first line matters only at a line start.
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' || text.back() == '\r'))
+  // Trailing whitespace is noise; leading whitespace on the first line matters only at a line
+  // start.
+  while (!text.empty() &&
+         (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' || text.back() == '\r'))
     text.pop_back();
   if (blank(text)) return std::nullopt;
   return text;

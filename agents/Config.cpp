@@ -21,7 +21,18 @@ namespace {
 // Checking the whole object before applying any of it gives errors and
 // warnings with full JSON paths and keeps a bad file from half-applying.
 // Counts are ints; durations (Ms) are long long milliseconds.
-enum class Kind { String, Bool, Number, NonNegInt, PosInt, Ms, Object, Array, StringArray, StringMap };
+enum class Kind {
+  String,
+  Bool,
+  Number,
+  NonNegInt,
+  PosInt,
+  Ms,
+  Object,
+  Array,
+  StringArray,
+  StringMap
+};
 
 struct Field {
   const char* key;
@@ -36,22 +47,29 @@ const std::vector<Field> kRetry = {{"maxRetries", Kind::NonNegInt},
                                    {"maxDelayMs", Kind::Ms},
                                    {"retryAfterCapMs", Kind::Ms}};
 const std::vector<Field> kBreaker = {{"failureThreshold", Kind::PosInt}, {"cooldownMs", Kind::Ms}};
-const std::vector<Field> kBackend = {
-    {"name", Kind::String},          {"provider", Kind::String},      {"baseUrl", Kind::String},
-    {"model", Kind::String},         {"apiKeyEnv", Kind::String},     {"headers", Kind::StringMap},
-    {"timeouts", Kind::Object, &kTimeouts}, {"maxConcurrent", Kind::PosInt},
-    {"retry", Kind::Object, &kRetry}, {"circuitBreaker", Kind::Object, &kBreaker},
-    {"anthropicVersion", Kind::String}, {"enabled", Kind::Bool}};
+const std::vector<Field> kBackend = {{"name", Kind::String},
+                                     {"provider", Kind::String},
+                                     {"baseUrl", Kind::String},
+                                     {"model", Kind::String},
+                                     {"apiKeyEnv", Kind::String},
+                                     {"headers", Kind::StringMap},
+                                     {"timeouts", Kind::Object, &kTimeouts},
+                                     {"maxConcurrent", Kind::PosInt},
+                                     {"retry", Kind::Object, &kRetry},
+                                     {"circuitBreaker", Kind::Object, &kBreaker},
+                                     {"anthropicVersion", Kind::String},
+                                     {"enabled", Kind::Bool}};
 const std::vector<Field> kCache = {{"path", Kind::String},
                                    {"ttlMs", Kind::Ms},
                                    {"maxEntries", Kind::NonNegInt},
                                    {"maxTemperature", Kind::Number},
                                    {"cacheStreamed", Kind::Bool}};
 const std::vector<Field> kCompletion = {
-    {"fimTemplate", Kind::String},   {"maxTokens", Kind::PosInt},      {"temperature", Kind::Number},
-    {"debounceMs", Kind::NonNegInt}, {"prefixTokens", Kind::NonNegInt}, {"suffixTokens", Kind::NonNegInt},
-    {"contextTokens", Kind::NonNegInt}, {"repoMapTokens", Kind::NonNegInt}, {"stop", Kind::StringArray},
-    {"enabled", Kind::Bool}};
+    {"fimTemplate", Kind::String},      {"maxTokens", Kind::PosInt},
+    {"temperature", Kind::Number},      {"debounceMs", Kind::NonNegInt},
+    {"prefixTokens", Kind::NonNegInt},  {"suffixTokens", Kind::NonNegInt},
+    {"contextTokens", Kind::NonNegInt}, {"repoMapTokens", Kind::NonNegInt},
+    {"stop", Kind::StringArray},        {"enabled", Kind::Bool}};
 const std::vector<Field> kTop = {{"backends", Kind::Array, &kBackend},
                                  {"cache", Kind::Object, &kCache},
                                  {"completion", Kind::Object, &kCompletion},
@@ -62,20 +80,32 @@ const std::vector<Field> kTop = {{"backends", Kind::Array, &kBackend},
   throw std::invalid_argument(path + ": " + what);
 }
 
-std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
+std::string join(const std::string& path, const std::string& key) {
+  return path.empty() ? key : path + "." + key;
+}
 
 const char* kindName(Kind k) {
   switch (k) {
-    case Kind::String: return "a string";
-    case Kind::Bool: return "true or false";
-    case Kind::Number: return "a number";
-    case Kind::NonNegInt: return "an integer from 0 to 2147483647";
-    case Kind::Ms: return "a non-negative integer (milliseconds)";
-    case Kind::PosInt: return "an integer from 1 to 2147483647";
-    case Kind::Object: return "an object";
-    case Kind::Array: return "an array";
-    case Kind::StringArray: return "an array of strings";
-    case Kind::StringMap: return "an object of strings";
+    case Kind::String:
+      return "a string";
+    case Kind::Bool:
+      return "true or false";
+    case Kind::Number:
+      return "a number";
+    case Kind::NonNegInt:
+      return "an integer from 0 to 2147483647";
+    case Kind::Ms:
+      return "a non-negative integer (milliseconds)";
+    case Kind::PosInt:
+      return "an integer from 1 to 2147483647";
+    case Kind::Object:
+      return "an object";
+    case Kind::Array:
+      return "an array";
+    case Kind::StringArray:
+      return "an array of strings";
+    case Kind::StringMap:
+      return "an object of strings";
   }
   return "?";
 }
@@ -97,23 +127,42 @@ std::string typeName(const json& v) {
 void checkObject(const json& obj, const std::string& path, const std::vector<Field>& fields,
                  std::vector<std::string>& warnings);
 
-void checkValue(const json& v, const std::string& path, const Field& f, std::vector<std::string>& warnings) {
+void checkValue(const json& v, const std::string& path, const Field& f,
+                std::vector<std::string>& warnings) {
   if (v.is_null()) return;  // null resets to the default
   bool ok = false;
   switch (f.kind) {
-    case Kind::String: ok = v.is_string(); break;
-    case Kind::Bool: ok = v.is_boolean(); break;
-    case Kind::Number: ok = v.is_number(); break;
-    case Kind::NonNegInt: ok = inRange(v, 0, std::numeric_limits<int>::max()); break;
-    case Kind::PosInt: ok = inRange(v, 1, std::numeric_limits<int>::max()); break;
-    case Kind::Ms: ok = inRange(v, 0, 1'000'000'000'000LL); break;  // ~30 years: no overflow in Millis arithmetic
-    case Kind::Object: ok = v.is_object(); break;
-    case Kind::Array: ok = v.is_array(); break;
+    case Kind::String:
+      ok = v.is_string();
+      break;
+    case Kind::Bool:
+      ok = v.is_boolean();
+      break;
+    case Kind::Number:
+      ok = v.is_number();
+      break;
+    case Kind::NonNegInt:
+      ok = inRange(v, 0, std::numeric_limits<int>::max());
+      break;
+    case Kind::PosInt:
+      ok = inRange(v, 1, std::numeric_limits<int>::max());
+      break;
+    case Kind::Ms:
+      ok = inRange(v, 0, 1'000'000'000'000LL);
+      break;  // ~30 years: no overflow in Millis arithmetic
+    case Kind::Object:
+      ok = v.is_object();
+      break;
+    case Kind::Array:
+      ok = v.is_array();
+      break;
     case Kind::StringArray:
-      ok = v.is_array() && std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); });
+      ok = v.is_array() &&
+           std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); });
       break;
     case Kind::StringMap:
-      ok = v.is_object() && std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); });
+      ok = v.is_object() &&
+           std::all_of(v.begin(), v.end(), [](const json& e) { return e.is_string(); });
       break;
   }
   if (!ok) fail(path, std::string("must be ") + kindName(f.kind) + ", not " + typeName(v));
@@ -125,12 +174,14 @@ void checkValue(const json& v, const std::string& path, const Field& f, std::vec
 
 void checkObject(const json& obj, const std::string& path, const std::vector<Field>& fields,
                  std::vector<std::string>& warnings) {
-  if (!obj.is_object()) fail(path.empty() ? "settings" : path, "must be an object, not " + typeName(obj));
+  if (!obj.is_object())
+    fail(path.empty() ? "settings" : path, "must be an object, not " + typeName(obj));
   for (auto& item : obj.items()) {
     // Not a structured binding: clang 14 cannot capture one in the lambda.
     const std::string& key = item.key();
     const json& value = item.value();
-    auto f = std::find_if(fields.begin(), fields.end(), [&](const Field& x) { return key == x.key; });
+    auto f =
+        std::find_if(fields.begin(), fields.end(), [&](const Field& x) { return key == x.key; });
     if (path.empty() && key == "agents") {
       RoleSet probe;  // roles and limits are checked where they are defined
       probe.configure(value);
@@ -138,8 +189,9 @@ void checkObject(const json& obj, const std::string& path, const std::vector<Fie
       checkValue(value, join(path, key), *f, warnings);
     } else if (key == "apiKey" || key == "api_key") {
       // Files get committed and shared; keys belong in the environment.
-      fail(join(path, key), "API keys are not read from configuration; put the key in an environment variable "
-                            "and name it in \"apiKeyEnv\" (e.g. \"apiKeyEnv\": \"OPENAI_API_KEY\")");
+      fail(join(path, key),
+           "API keys are not read from configuration; put the key in an environment variable "
+           "and name it in \"apiKeyEnv\" (e.g. \"apiKeyEnv\": \"OPENAI_API_KEY\")");
     } else if (!(path.empty() && key.rfind('$', 0) == 0)) {  // "$schema" and the like
       warnings.push_back(join(path, key) + ": unknown setting, ignored");
     }
@@ -147,14 +199,18 @@ void checkObject(const json& obj, const std::string& path, const std::vector<Fie
 }
 
 bool isCredentialHeader(std::string name) {
-  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-  return name == "authorization" || name == "x-api-key" || name == "api-key" || name == "proxy-authorization";
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return name == "authorization" || name == "x-api-key" || name == "api-key" ||
+         name == "proxy-authorization";
 }
 
 std::string backendName(const json& entry) {
-  if (auto n = entry.find("name"); n != entry.end() && n->is_string() && !n->get<std::string>().empty())
+  if (auto n = entry.find("name");
+      n != entry.end() && n->is_string() && !n->get<std::string>().empty())
     return n->get<std::string>();
-  if (auto p = entry.find("provider"); p != entry.end() && p->is_string()) return p->get<std::string>();
+  if (auto p = entry.find("provider"); p != entry.end() && p->is_string())
+    return p->get<std::string>();
   return {};
 }
 
@@ -175,13 +231,15 @@ BackendConfig patchBackend(const BackendConfig* existing, json entry, const std:
   }
 }
 
-void applyBackends(std::vector<BackendConfig>& list, const json& entries, std::vector<std::string>& warnings) {
+void applyBackends(std::vector<BackendConfig>& list, const json& entries,
+                   std::vector<std::string>& warnings) {
   for (size_t i = 0; i < entries.size(); ++i) {
     const json& entry = entries[i];
     std::string path = "backends[" + std::to_string(i) + "]";
     std::string name = backendName(entry);
     if (name.empty()) fail(path, "needs a \"name\" or a \"provider\"");
-    auto it = std::find_if(list.begin(), list.end(), [&](const BackendConfig& b) { return b.name == name; });
+    auto it = std::find_if(list.begin(), list.end(),
+                           [&](const BackendConfig& b) { return b.name == name; });
     if (entry.value("enabled", true) == false) {
       if (it != list.end()) list.erase(it);
       continue;
@@ -193,8 +251,10 @@ void applyBackends(std::vector<BackendConfig>& list, const json& entries, std::v
                              ": a credential in a configuration file; prefer \"apiKeyEnv\"");
     BackendConfig c = patchBackend(it != list.end() ? &*it : nullptr, entry, path);
     c.name = name;
-    if (it != list.end()) *it = std::move(c);
-    else list.push_back(std::move(c));
+    if (it != list.end())
+      *it = std::move(c);
+    else
+      list.push_back(std::move(c));
   }
 }
 
@@ -204,37 +264,30 @@ void take(const json& j, const char* key, T& out) {
 }
 
 void applyCompletion(CompletionSettings& c, const json& j) {
-  auto reset = [&](const char* key, auto& field, auto fallback) {
-    if (auto it = j.find(key); it != j.end() && it->is_null()) field = fallback;
+  const CompletionSettings d;
+  // A key set to a value takes it; set to null, it goes back to the default.
+  auto field = [&](const char* key, auto& value, const auto& fallback) {
+    take(j, key, value);
+    if (auto it = j.find(key); it != j.end() && it->is_null()) value = fallback;
   };
-  CompletionSettings d;
-  take(j, "fimTemplate", c.fimTemplate);
-  reset("fimTemplate", c.fimTemplate, d.fimTemplate);
+  field("fimTemplate", c.fimTemplate, d.fimTemplate);
   auto& names = fimTemplateNames();
   if (std::find(names.begin(), names.end(), c.fimTemplate) == names.end()) {
     std::string list;
     for (auto& n : names) list += (list.empty() ? "" : ", ") + n;
     fail("completion.fimTemplate", "must be one of " + list);
   }
-  take(j, "maxTokens", c.maxTokens);
-  reset("maxTokens", c.maxTokens, d.maxTokens);
-  take(j, "temperature", c.temperature);
-  reset("temperature", c.temperature, d.temperature);
-  if (c.temperature < 0 || c.temperature > 2) fail("completion.temperature", "must be between 0 and 2");
-  take(j, "debounceMs", c.debounceMs);
-  reset("debounceMs", c.debounceMs, d.debounceMs);
-  take(j, "prefixTokens", c.prefixTokens);
-  reset("prefixTokens", c.prefixTokens, d.prefixTokens);
-  take(j, "suffixTokens", c.suffixTokens);
-  reset("suffixTokens", c.suffixTokens, d.suffixTokens);
-  take(j, "contextTokens", c.contextTokens);
-  reset("contextTokens", c.contextTokens, d.contextTokens);
-  take(j, "repoMapTokens", c.repoMapTokens);
-  reset("repoMapTokens", c.repoMapTokens, d.repoMapTokens);
-  take(j, "stop", c.stop);
-  reset("stop", c.stop, d.stop);
-  take(j, "enabled", c.enabled);
-  reset("enabled", c.enabled, d.enabled);
+  field("maxTokens", c.maxTokens, d.maxTokens);
+  field("temperature", c.temperature, d.temperature);
+  if (c.temperature < 0 || c.temperature > 2)
+    fail("completion.temperature", "must be between 0 and 2");
+  field("debounceMs", c.debounceMs, d.debounceMs);
+  field("prefixTokens", c.prefixTokens, d.prefixTokens);
+  field("suffixTokens", c.suffixTokens, d.suffixTokens);
+  field("contextTokens", c.contextTokens, d.contextTokens);
+  field("repoMapTokens", c.repoMapTokens, d.repoMapTokens);
+  field("stop", c.stop, d.stop);
+  field("enabled", c.enabled, d.enabled);
 }
 
 std::string env(const GetEnv& getenv, const char* name) {
@@ -253,14 +306,17 @@ const std::vector<std::string>& fimTemplateNames() {
 Settings applySettingsJson(Settings s, const json& j, std::vector<std::string>& warnings) {
   std::vector<std::string> found;
   checkObject(j, "", kTop, found);
-  if (auto b = j.find("backends"); b != j.end() && b->is_array()) applyBackends(s.backends, *b, found);
+  if (auto b = j.find("backends"); b != j.end() && b->is_array())
+    applyBackends(s.backends, *b, found);
   if (auto c = j.find("cache"); c != j.end() && !c->is_null()) {
     json merged = toJson(s.cache);
     merged.merge_patch(*c);
     s.cache = cacheOptionsFromJson(merged);
   }
-  if (auto c = j.find("completion"); c != j.end() && c->is_object()) applyCompletion(s.completion, *c);
-  if (auto c = j.find("chatBackend"); c != j.end()) s.chatBackend = c->is_string() ? c->get<std::string>() : "";
+  if (auto c = j.find("completion"); c != j.end() && c->is_object())
+    applyCompletion(s.completion, *c);
+  if (auto c = j.find("chatBackend"); c != j.end())
+    s.chatBackend = c->is_string() ? c->get<std::string>() : "";
   if (auto a = j.find("agents"); a != j.end()) s.agents.merge_patch(*a);
   warnings.insert(warnings.end(), found.begin(), found.end());
   return s;
@@ -271,17 +327,23 @@ Settings settingsFromJson(const json& j, std::vector<std::string>& warnings) {
 }
 
 json toJson(const CompletionSettings& c) {
-  return json{{"fimTemplate", c.fimTemplate},   {"maxTokens", c.maxTokens},
-              {"temperature", c.temperature},   {"debounceMs", c.debounceMs},
-              {"prefixTokens", c.prefixTokens}, {"suffixTokens", c.suffixTokens},
-              {"contextTokens", c.contextTokens}, {"repoMapTokens", c.repoMapTokens},
-              {"stop", c.stop},                 {"enabled", c.enabled}};
+  return json{{"fimTemplate", c.fimTemplate},
+              {"maxTokens", c.maxTokens},
+              {"temperature", c.temperature},
+              {"debounceMs", c.debounceMs},
+              {"prefixTokens", c.prefixTokens},
+              {"suffixTokens", c.suffixTokens},
+              {"contextTokens", c.contextTokens},
+              {"repoMapTokens", c.repoMapTokens},
+              {"stop", c.stop},
+              {"enabled", c.enabled}};
 }
 
 json toJson(const Settings& s) {
   json backends = json::array();
   for (auto& b : s.backends) backends.push_back(toJson(b));
-  json out{{"backends", backends}, {"cache", toJson(s.cache)}, {"completion", toJson(s.completion)}};
+  json out{
+      {"backends", backends}, {"cache", toJson(s.cache)}, {"completion", toJson(s.completion)}};
   if (!s.chatBackend.empty()) out["chatBackend"] = s.chatBackend;
   if (!s.agents.empty()) out["agents"] = s.agents;
   return out;
@@ -299,13 +361,16 @@ Settings mergeSettings(Settings base, const json& overrides, std::vector<std::st
 
 std::string userConfigPath(const GetEnv& getenv) {
   std::string xdg = env(getenv, "XDG_CONFIG_HOME");
-  if (!xdg.empty() && xdg.front() == '/') return xdg + "/switchboard/config.json";  // relative: ignored, per the spec
+  if (!xdg.empty() && xdg.front() == '/')
+    return xdg + "/switchboard/config.json";  // relative: ignored, per the spec
   std::string home = env(getenv, "HOME");
   return home.empty() ? std::string() : home + "/.config/switchboard/config.json";
 }
 
 std::string workspaceConfigPath(const std::string& workspaceRoot) {
-  return (std::filesystem::path(workspaceRoot) / ".switchboard" / "config.json").lexically_normal().string();
+  return (std::filesystem::path(workspaceRoot) / ".switchboard" / "config.json")
+      .lexically_normal()
+      .string();
 }
 
 namespace {
@@ -320,7 +385,8 @@ std::vector<std::string> dropUntrusted(json& j) {
   std::vector<std::string> dropped;
   if (!j.is_object()) return dropped;
   if (j.erase("trustWorkspaceConfig")) dropped.push_back("trustWorkspaceConfig");
-  if (auto c = j.find("cache"); c != j.end() && c->is_object() && c->erase("path")) dropped.push_back("cache.path");
+  if (auto c = j.find("cache"); c != j.end() && c->is_object() && c->erase("path"))
+    dropped.push_back("cache.path");
   if (auto b = j.find("backends"); b != j.end() && b->is_array()) {
     json kept = json::array();
     for (std::size_t i = 0; i < b->size(); ++i) {
@@ -375,16 +441,18 @@ LoadedSettings loadSettings(const std::string& workspaceRoot, const GetEnv& gete
       continue;
     }
     bool isWorkspaceFile = !workspaceRoot.empty() && file == workspaceConfigPath(workspaceRoot);
-    if (!isWorkspaceFile && j.is_object() && j.value("trustWorkspaceConfig", false)) trustWorkspace = true;
+    if (!isWorkspaceFile && j.is_object() && j.value("trustWorkspaceConfig", false))
+      trustWorkspace = true;
     if (isWorkspaceFile && !trustWorkspace) {
       auto dropped = dropUntrusted(j);
       if (!dropped.empty()) {
         std::string keys;
         for (auto& d : dropped) keys += (keys.empty() ? "" : ", ") + d;
-        out.warnings.push_back(file + ": " + keys +
-                               " ignored: a workspace file may not choose servers or credentials (a cloned repository "
-                               "could send your code and API keys elsewhere). Trust it with \"trustWorkspaceConfig\": "
-                               "true in your user config or SWITCHBOARD_TRUST_WORKSPACE=1");
+        out.warnings.push_back(
+            file + ": " + keys +
+            " ignored: a workspace file may not choose servers or credentials (a cloned repository "
+            "could send your code and API keys elsewhere). Trust it with \"trustWorkspaceConfig\": "
+            "true in your user config or SWITCHBOARD_TRUST_WORKSPACE=1");
       }
     }
     try {
@@ -399,7 +467,8 @@ LoadedSettings loadSettings(const std::string& workspaceRoot, const GetEnv& gete
           std::string name = backendName(entry);
           bool known = std::any_of(next.backends.begin(), next.backends.end(),
                                    [&](const BackendConfig& c) { return c.name == name; });
-          auto e = std::find_if(fromEnv.begin(), fromEnv.end(), [&](const BackendConfig& c) { return c.name == name; });
+          auto e = std::find_if(fromEnv.begin(), fromEnv.end(),
+                                [&](const BackendConfig& c) { return c.name == name; });
           if (!known && e != fromEnv.end()) next.backends.push_back(*e);
         }
       }

@@ -51,7 +51,8 @@ const std::vector<std::string>& fimTemplateNames();
 // add a warning naming their JSON path; a wrong type or value, or a literal
 // "apiKey", throws std::invalid_argument naming the path (e.g.
 // "backends[1].timeouts.connectMs"). Nothing is applied when it throws.
-Settings applySettingsJson(Settings base, const nlohmann::json& j, std::vector<std::string>& warnings);
+Settings applySettingsJson(Settings base, const nlohmann::json& j,
+                           std::vector<std::string>& warnings);
 Settings settingsFromJson(const nlohmann::json& j, std::vector<std::string>& warnings);
 nlohmann::json toJson(const CompletionSettings& c);
 nlohmann::json toJson(const Settings& s);
@@ -59,11 +60,13 @@ nlohmann::json toJson(const Settings& s);
 // For initializationOptions and workspace/didChangeConfiguration: accepts
 // {"switchboard": {...}} or the settings object itself; null leaves `base`
 // as it is. Throws like applySettingsJson.
-Settings mergeSettings(Settings base, const nlohmann::json& overrides, std::vector<std::string>* warnings = nullptr);
+Settings mergeSettings(Settings base, const nlohmann::json& overrides,
+                       std::vector<std::string>* warnings = nullptr);
 
 struct LoadedSettings {
   Settings settings;
-  std::vector<std::string> sources;   // what contributed, lowest layer first ("environment (...)", file paths)
+  std::vector<std::string>
+      sources;  // what contributed, lowest layer first ("environment (...)", file paths)
   std::vector<std::string> warnings;  // each prefixed with its file
   // A file that cannot be read, is not JSON or is invalid is skipped as a
   // whole (the other layers still apply); why is recorded here.

@@ -23,7 +23,8 @@ void commentLines(std::ostringstream& out, const std::string& comment, std::stri
   size_t start = 0;
   while (start < text.size()) {
     size_t nl = text.find('\n', start);
-    std::string_view line = text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
+    std::string_view line =
+        text.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
     out << comment << ' ' << line << '\n';
     if (nl == std::string_view::npos) break;
     start = nl + 1;
@@ -70,7 +71,8 @@ LlmRequest buildFimRequest(const CompletionContext& ctx, const FimOptions& optio
     if (t.name == "codestral")
       r.prefix = std::string(t.pre) + ctx.suffix + std::string(t.suf) + context + ctx.prefix;
     else
-      r.prefix = std::string(t.pre) + context + ctx.prefix + std::string(t.suf) + ctx.suffix + std::string(t.mid);
+      r.prefix = std::string(t.pre) + context + ctx.prefix + std::string(t.suf) + ctx.suffix +
+                 std::string(t.mid);
     // The raw prompt already holds the suffix: the server must not add its own template.
     r.stop = {"<|endoftext|>", "<|fim_pad|>", "<|file_sep|>", "<EOT>", "</s>"};
     return r;

@@ -42,8 +42,9 @@ void initCurlOnce() {
 }
 
 bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(x) == std::tolower(y);
+         });
 }
 
 }  // namespace
@@ -124,7 +125,8 @@ struct HttpClient::Impl {
     CURL* e = t->easy.get();
     t->body = std::move(req.body);
     curl_slist* list = nullptr;
-    for (auto& [name, value] : req.headers) list = curl_slist_append(list, (name + ": " + value).c_str());
+    for (auto& [name, value] : req.headers)
+      list = curl_slist_append(list, (name + ": " + value).c_str());
     list = curl_slist_append(list, "Expect:");  // no 100-continue round trip for large prompts
     t->headerList.reset(list);
     curl_easy_setopt(e, CURLOPT_URL, req.url.c_str());
@@ -173,15 +175,23 @@ struct HttpClient::Impl {
     curl_easy_getinfo(t.easy.get(), CURLINFO_RESPONSE_CODE, &status);
     bool responded = status != 0;
     switch (code) {
-      case CURLE_OK: r.outcome = HttpResult::Outcome::Ok; r.message.clear(); break;
-      case CURLE_WRITE_ERROR: r.outcome = t.aborted ? HttpResult::Outcome::Aborted : HttpResult::Outcome::Failed; break;
+      case CURLE_OK:
+        r.outcome = HttpResult::Outcome::Ok;
+        r.message.clear();
+        break;
+      case CURLE_WRITE_ERROR:
+        r.outcome = t.aborted ? HttpResult::Outcome::Aborted : HttpResult::Outcome::Failed;
+        break;
       case CURLE_COULDNT_CONNECT:
       case CURLE_COULDNT_RESOLVE_HOST:
-      case CURLE_COULDNT_RESOLVE_PROXY: r.outcome = HttpResult::Outcome::Connect; break;
+      case CURLE_COULDNT_RESOLVE_PROXY:
+        r.outcome = HttpResult::Outcome::Connect;
+        break;
       case CURLE_OPERATION_TIMEDOUT: {
         double connectTime = 0;
         curl_easy_getinfo(t.easy.get(), CURLINFO_CONNECT_TIME, &connectTime);
-        r.outcome = !responded && connectTime == 0 ? HttpResult::Outcome::Connect : HttpResult::Outcome::Timeout;
+        r.outcome = !responded && connectTime == 0 ? HttpResult::Outcome::Connect
+                                                   : HttpResult::Outcome::Timeout;
         break;
       }
       case CURLE_GOT_NOTHING:
@@ -190,7 +200,8 @@ struct HttpClient::Impl {
         // Closed before any response: as good as not reachable.
         r.outcome = responded ? HttpResult::Outcome::Failed : HttpResult::Outcome::Connect;
         break;
-      default: r.outcome = HttpResult::Outcome::Failed;
+      default:
+        r.outcome = HttpResult::Outcome::Failed;
     }
     return r;
   }
@@ -199,14 +210,17 @@ struct HttpClient::Impl {
     auto now = Clock::now();
     std::vector<std::pair<TransferId, HttpResult::Outcome>> expired;
     for (auto& [id, t] : transfers) {
-      if (t->cancel.cancelled()) expired.emplace_back(id, HttpResult::Outcome::Cancelled);
+      if (t->cancel.cancelled())
+        expired.emplace_back(id, HttpResult::Outcome::Cancelled);
       else if (!t->receivedBody && now >= t->firstByteDeadline)
         expired.emplace_back(id, HttpResult::Outcome::FirstByteTimeout);
     }
     for (auto& [id, outcome] : expired) {
       HttpResult r;
       r.outcome = outcome;
-      r.message = outcome == HttpResult::Outcome::Cancelled ? "cancelled" : "no response within the first-token timeout";
+      r.message = outcome == HttpResult::Outcome::Cancelled
+                      ? "cancelled"
+                      : "no response within the first-token timeout";
       finish(id, std::move(r));
     }
   }
@@ -266,7 +280,8 @@ struct HttpClient::Impl {
     }
     std::vector<TransferId> ids;
     for (auto& [id, t] : transfers) ids.push_back(id);
-    for (auto id : ids) finish(id, HttpResult{HttpResult::Outcome::Cancelled, {}, "shutting down", false});
+    for (auto id : ids)
+      finish(id, HttpResult{HttpResult::Outcome::Cancelled, {}, "shutting down", false});
     timers.clear();
   }
 };
@@ -277,7 +292,9 @@ HttpClient::HttpClient() : impl_(std::make_unique<Impl>()) {
   impl_->thread = std::thread([this] { impl_->loop(); });
 }
 
-HttpClient::~HttpClient() { stop(); }
+HttpClient::~HttpClient() {
+  stop();
+}
 
 void HttpClient::stop() {
   {
@@ -288,9 +305,12 @@ void HttpClient::stop() {
   if (impl_->thread.joinable() && !onIoThread()) impl_->thread.join();
 }
 
-bool HttpClient::onIoThread() const { return std::this_thread::get_id() == impl_->thread.get_id(); }
+bool HttpClient::onIoThread() const {
+  return std::this_thread::get_id() == impl_->thread.get_id();
+}
 
-HttpClient::TransferId HttpClient::start(HttpRequest req, OnBody onBody, OnDone onDone, CancelToken cancel) {
+HttpClient::TransferId HttpClient::start(HttpRequest req, OnBody onBody, OnDone onDone,
+                                         CancelToken cancel) {
   TransferId id = impl_->nextId++;
   auto t = impl_->makeTransfer(req);
   t->id = id;
@@ -312,18 +332,25 @@ HttpClient::TransferId HttpClient::start(HttpRequest req, OnBody onBody, OnDone 
 }
 
 void HttpClient::cancel(TransferId id) {
-  impl_->post([impl = impl_.get(), id] { impl->finish(id, HttpResult{HttpResult::Outcome::Cancelled, {}, "cancelled", false}); });
+  impl_->post([impl = impl_.get(), id] {
+    impl->finish(id, HttpResult{HttpResult::Outcome::Cancelled, {}, "cancelled", false});
+  });
 }
 
-void HttpClient::post(std::function<void()> task) { impl_->post(std::move(task)); }
+void HttpClient::post(std::function<void()> task) {
+  impl_->post(std::move(task));
+}
 
 void HttpClient::postAfter(Millis delay, std::function<void()> task) {
   auto when = Clock::now() + delay;
-  impl_->post([impl = impl_.get(), when, task = std::move(task)]() mutable { impl->timers.emplace(when, std::move(task)); });
+  impl_->post([impl = impl_.get(), when, task = std::move(task)]() mutable {
+    impl->timers.emplace(when, std::move(task));
+  });
 }
 
 void HttpClient::setTick(std::function<void()> tick) {
-  impl_->post([impl = impl_.get(), tick = std::move(tick)]() mutable { impl->tick = std::move(tick); });
+  impl_->post(
+      [impl = impl_.get(), tick = std::move(tick)]() mutable { impl->tick = std::move(tick); });
 }
 
 }  // namespace sb::agents

@@ -28,12 +28,20 @@ struct HttpRequest {
 
 struct HttpHead {
   int status = 0;
-  Headers headers;  // of the final response; names as sent
+  Headers headers;                                  // of the final response; names as sent
   std::string header(std::string_view name) const;  // case-insensitive, "" if absent
 };
 
 struct HttpResult {
-  enum class Outcome { Ok, Connect, Timeout, FirstByteTimeout, Cancelled, Aborted, Failed } outcome = Outcome::Ok;
+  enum class Outcome {
+    Ok,
+    Connect,
+    Timeout,
+    FirstByteTimeout,
+    Cancelled,
+    Aborted,
+    Failed
+  } outcome = Outcome::Ok;
   HttpHead head;
   std::string message;  // curl's error text (may contain the URL, never headers)
   bool receivedBody = false;

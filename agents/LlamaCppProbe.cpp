@@ -21,7 +21,8 @@ std::size_t collect(char* data, std::size_t size, std::size_t n, void* out) {
 bool isLlamaServer(const std::string& baseUrl, std::chrono::milliseconds timeout) {
   std::string root = baseUrl;
   while (!root.empty() && root.back() == '/') root.pop_back();
-  if (root.size() >= 3 && root.compare(root.size() - 3, 3, "/v1") == 0) root.resize(root.size() - 3);
+  if (root.size() >= 3 && root.compare(root.size() - 3, 3, "/v1") == 0)
+    root.resize(root.size() - 3);
   std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
   if (!curl) return false;
   std::string body;

@@ -20,14 +20,15 @@ struct ToolSpec {
 struct ToolCall {
   std::string id;  // the provider's call id (synthesised when it has none)
   std::string name;
-  nlohmann::json arguments = nlohmann::json::object();  // a string when the model sent unparsable JSON
+  nlohmann::json arguments =
+      nlohmann::json::object();  // a string when the model sent unparsable JSON
 };
 
 struct Message {
   // Tool: the result of one of the previous assistant turn's tool calls.
   enum class Role { User, Assistant, Tool } role = Role::User;
   std::string content;
-  std::vector<ToolCall> toolCalls;  // Assistant turns that called tools
+  std::vector<ToolCall> toolCalls;   // Assistant turns that called tools
   std::string toolCallId, toolName;  // Tool turns: which call this answers
   bool isError = false;              // Tool turns: the tool failed
 
@@ -77,11 +78,21 @@ struct LlmResult {
   int promptTokens = 0, completionTokens = 0;
   std::string backend, model;
   bool fromCache = false;
-  std::vector<ToolCall> toolCalls;  // the model asked for these (finishReason tool_calls / tool_use)
+  std::vector<ToolCall>
+      toolCalls;  // the model asked for these (finishReason tool_calls / tool_use)
 };
 
 struct LlmError {
-  enum class Kind { NotConfigured, Connect, Timeout, Http, RateLimited, BadResponse, Cancelled, CircuitOpen };
+  enum class Kind {
+    NotConfigured,
+    Connect,
+    Timeout,
+    Http,
+    RateLimited,
+    BadResponse,
+    Cancelled,
+    CircuitOpen
+  };
   Kind kind = Kind::BadResponse;
   int httpStatus = 0;
   std::string message;

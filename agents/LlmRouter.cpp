@@ -2,8 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include <cstdlib>
 #include <algorithm>
+#include <cstdlib>
 #include <deque>
 #include <future>
 #include <mutex>
@@ -34,9 +34,9 @@ struct Call {
   DoneCallback done;
   CancelToken cancel;
   std::vector<std::size_t> chain;  // indexes into the backends, in the order to try
-  std::size_t backend = 0;  // position in chain
-  int attempt = 0;          // retries made on the current backend
-  std::string cacheKey;     // for the current backend
+  std::size_t backend = 0;         // position in chain
+  int attempt = 0;                 // retries made on the current backend
+  std::string cacheKey;            // for the current backend
   bool outputStarted = false, finished = false, inFlight = false, probe = false;
   Clock::time_point attemptStart{};
   std::optional<LlmError> lastError;
@@ -54,7 +54,9 @@ struct Backend {
   std::deque<double> latencies;  // ms, the most recent successes
 };
 
-bool is2xx(int status) { return status >= 200 && status < 300; }
+bool is2xx(int status) {
+  return status >= 200 && status < 300;
+}
 
 }  // namespace
 
@@ -67,7 +69,7 @@ struct LlmRouter::Impl {
   bool stopping = false;
   std::mutex probeMu;        // guards probed; taken by callers, not the I/O thread
   std::vector<char> probed;  // per backend: llama-server detection done
-  HttpClient client;  // last: its thread stops before the state above goes
+  HttpClient client;         // last: its thread stops before the state above goes
 
   Impl(std::vector<BackendConfig> configs, CacheOptions cacheOptions, const GetEnv& getenv)
       : cache(std::move(cacheOptions)) {
@@ -75,13 +77,25 @@ struct LlmRouter::Impl {
       std::string key;
       if (!cfg.apiKeyEnv.empty()) {
         const char* v = getenv ? getenv(cfg.apiKeyEnv.c_str()) : std::getenv(cfg.apiKeyEnv.c_str());
-        if (v && *v) key = v;
-        else spdlog::warn("llm backend '{}': environment variable {} is not set", cfg.name, cfg.apiKeyEnv);
+        if (v && *v)
+          key = v;
+        else
+          spdlog::warn("llm backend '{}': environment variable {} is not set", cfg.name,
+                       cfg.apiKeyEnv);
       }
       if (!key.empty()) secrets.push_back(key);
       int threshold = cfg.breakerThreshold;
       auto cooldown = cfg.breakerCooldown;
-      backends.push_back(Backend{std::move(cfg), std::move(key), CircuitBreaker(threshold, cooldown), 0, {}, 0, 0, 0, {}, {}});
+      backends.push_back(Backend{std::move(cfg),
+                                 std::move(key),
+                                 CircuitBreaker(threshold, cooldown),
+                                 0,
+                                 {},
+                                 0,
+                                 0,
+                                 0,
+                                 {},
+                                 {}});
     }
     probed.assign(backends.size(), 0);
   }
@@ -113,12 +127,16 @@ struct LlmRouter::Impl {
         url = backends[i].cfg.baseUrl;  // fixed after construction
       }
       if (!isLlamaServer(url, std::chrono::milliseconds(1500))) continue;
-      spdlog::info("llm backend '{}': llama-server detected; fill-in-the-middle goes to its /infill", backends[i].cfg.name);
+      spdlog::info(
+          "llm backend '{}': llama-server detected; fill-in-the-middle goes to its /infill",
+          backends[i].cfg.name);
       client.post([this, i] { backends[i].cfg.provider = Provider::LlamaCpp; });
     }
   }
 
-  void cancelled(const CallPtr& call) { finish(call, LlmError{LlmError::Kind::Cancelled, 0, "request cancelled"}); }
+  void cancelled(const CallPtr& call) {
+    finish(call, LlmError{LlmError::Kind::Cancelled, 0, "request cancelled"});
+  }
 
   // Walks the chain from call->backend: cache, circuit breaker, then a slot.
   void tryBackend(const CallPtr& call) {
@@ -133,11 +151,14 @@ struct LlmRouter::Impl {
         return acquire(call);
       }
       if (!call->lastError)
-        call->lastError = LlmError{LlmError::Kind::CircuitOpen, 0,
-                                   "backend '" + b.cfg.name + "' is failing repeatedly; skipped until its cool-down ends"};
+        call->lastError = LlmError{
+            LlmError::Kind::CircuitOpen, 0,
+            "backend '" + b.cfg.name + "' is failing repeatedly; skipped until its cool-down ends"};
       ++call->backend;
     }
-    finish(call, call->lastError ? *call->lastError : LlmError{LlmError::Kind::NotConfigured, 0, notConfiguredMessage()});
+    finish(call, call->lastError
+                     ? *call->lastError
+                     : LlmError{LlmError::Kind::NotConfigured, 0, notConfiguredMessage()});
   }
 
   bool serveFromCache(const CallPtr& call, Backend& b) {
@@ -155,8 +176,10 @@ struct LlmRouter::Impl {
 
   void acquire(const CallPtr& call) {
     Backend& b = backends[call->chain[call->backend]];
-    if (b.active < b.cfg.maxConcurrent) startAttempt(call);
-    else b.waiting.push_back(call);
+    if (b.active < b.cfg.maxConcurrent)
+      startAttempt(call);
+    else
+      b.waiting.push_back(call);
   }
 
   void release(Backend& b) {
@@ -177,10 +200,12 @@ struct LlmRouter::Impl {
     call->inFlight = true;
     call->attemptStart = Clock::now();
     WireRequest w = buildWireRequest(call->req, b.cfg, b.apiKey);
-    HttpRequest http{std::move(w.url), std::move(w.headers), std::move(w.body), b.cfg.connectTimeout,
-                     b.cfg.firstTokenTimeout, b.cfg.totalTimeout};
-    spdlog::debug("llm: backend '{}' attempt {} POST {}", b.cfg.name, call->attempt + 1, clean(http.url));
-    auto decoder = std::make_shared<ResponseDecoder>(wireFor(b.cfg.provider, call->req.kind), call->req.stream);
+    HttpRequest http{std::move(w.url),     std::move(w.headers),    std::move(w.body),
+                     b.cfg.connectTimeout, b.cfg.firstTokenTimeout, b.cfg.totalTimeout};
+    spdlog::debug("llm: backend '{}' attempt {} POST {}", b.cfg.name, call->attempt + 1,
+                  clean(http.url));
+    auto decoder = std::make_shared<ResponseDecoder>(wireFor(b.cfg.provider, call->req.kind),
+                                                     call->req.stream);
     auto errorBody = std::make_shared<std::string>();
     auto decodeError = std::make_shared<WireError>();
     auto onDelta = [call](std::string_view d) {
@@ -191,7 +216,8 @@ struct LlmRouter::Impl {
         std::move(http),
         [decoder, errorBody, decodeError, onDelta](const HttpHead& head, std::string_view chunk) {
           if (!is2xx(head.status)) {
-            errorBody->append(chunk.substr(0, kMaxErrorBody - std::min(kMaxErrorBody, errorBody->size())));
+            errorBody->append(
+                chunk.substr(0, kMaxErrorBody - std::min(kMaxErrorBody, errorBody->size())));
             return true;
           }
           *decodeError = decoder->feed(chunk, onDelta);
@@ -203,8 +229,9 @@ struct LlmRouter::Impl {
         call->cancel);
   }
 
-  void onTransferDone(const CallPtr& call, HttpResult r, ResponseDecoder& decoder, const std::string& errorBody,
-                      const WireError& decodeError, const DeltaCallback& onDelta) {
+  void onTransferDone(const CallPtr& call, HttpResult r, ResponseDecoder& decoder,
+                      const std::string& errorBody, const WireError& decodeError,
+                      const DeltaCallback& onDelta) {
     Backend& b = backends[call->chain[call->backend]];
     call->inFlight = false;
     release(b);
@@ -235,13 +262,17 @@ struct LlmRouter::Impl {
         if (auto ra = r.head.header("Retry-After"); !ra.empty())
           retryAfter = parseRetryAfter(ra, std::chrono::system_clock::now());
         break;
-      case O::Aborted: err = decodeError ? *decodeError : LlmError{LlmError::Kind::BadResponse, 0, "response aborted"}; break;
+      case O::Aborted:
+        err = decodeError ? *decodeError
+                          : LlmError{LlmError::Kind::BadResponse, 0, "response aborted"};
+        break;
       case O::Connect:
         err = {LlmError::Kind::Connect, 0, "cannot connect: " + r.message};
         retryable = true;
         break;
       case O::Timeout:
-        err = {LlmError::Kind::Timeout, 0, "no complete response within " + std::to_string(b.cfg.totalTimeout.count()) + " ms"};
+        err = {LlmError::Kind::Timeout, 0,
+               "no complete response within " + std::to_string(b.cfg.totalTimeout.count()) + " ms"};
         break;
       case O::FirstByteTimeout:
         err = {LlmError::Kind::Timeout, 0,
@@ -250,7 +281,8 @@ struct LlmRouter::Impl {
       case O::Cancelled:  // handled above
       case O::Failed:
         err = {LlmError::Kind::Connect, r.head.status,
-               (call->outputStarted ? "connection lost mid-response: " : "transfer failed: ") + r.message};
+               (call->outputStarted ? "connection lost mid-response: " : "transfer failed: ") +
+                   r.message};
         retryable = true;  // only before output, checked below
         break;
     }
@@ -261,20 +293,25 @@ struct LlmRouter::Impl {
   void succeeded(const CallPtr& call, Backend& b, const StreamState& st) {
     b.breaker.onSuccess();
     call->probe = false;
-    b.latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - call->attemptStart).count());
+    b.latencies.push_back(
+        std::chrono::duration<double, std::milli>(Clock::now() - call->attemptStart).count());
     if (b.latencies.size() > 256) b.latencies.pop_front();
-    if (!call->cacheKey.empty()) cache.put(b.cfg.name, b.cfg.model, call->cacheKey, {st.text, st.finishReason});
-    LlmResult result{st.text, st.finishReason, st.promptTokens, st.completionTokens, b.cfg.name, b.cfg.model, false, st.toolCalls};
+    if (!call->cacheKey.empty())
+      cache.put(b.cfg.name, b.cfg.model, call->cacheKey, {st.text, st.finishReason});
+    LlmResult result{st.text,    st.finishReason, st.promptTokens, st.completionTokens,
+                     b.cfg.name, b.cfg.model,     false,           st.toolCalls};
     settleToolArguments(result.toolCalls);
     finish(call, std::move(result));
   }
 
-  void attemptFailed(const CallPtr& call, Backend& b, LlmError err, bool retryable, std::optional<Millis> retryAfter) {
+  void attemptFailed(const CallPtr& call, Backend& b, LlmError err, bool retryable,
+                     std::optional<Millis> retryAfter) {
     if (retryable && !call->outputStarted && call->attempt < b.cfg.maxRetries &&
         (!retryAfter || *retryAfter <= b.cfg.retryAfterCap)) {
       std::uniform_real_distribution<double> unit(0.0, 1.0);
       Millis delay = retryAfter ? *retryAfter
-                                : backoffDelay(call->attempt + 1, b.cfg.retryBaseDelay, b.cfg.retryMaxDelay, unit(rng));
+                                : backoffDelay(call->attempt + 1, b.cfg.retryBaseDelay,
+                                               b.cfg.retryMaxDelay, unit(rng));
       ++call->attempt;
       spdlog::debug("llm: {}; retry {} in {} ms", clean(err.message), call->attempt, delay.count());
       client.postAfter(delay, [this, call] {
@@ -285,15 +322,19 @@ struct LlmRouter::Impl {
       return;
     }
     // The server answering "your request is wrong" is alive: not a breaker failure.
-    bool clientError = err.kind == LlmError::Kind::Http && err.httpStatus >= 400 && err.httpStatus < 500;
-    if (clientError) b.breaker.onSuccess();
-    else b.breaker.onFailure(Clock::now());
+    bool clientError =
+        err.kind == LlmError::Kind::Http && err.httpStatus >= 400 && err.httpStatus < 500;
+    if (clientError)
+      b.breaker.onSuccess();
+    else
+      b.breaker.onFailure(Clock::now());
     call->probe = false;
     spdlog::info("llm: {}", clean(err.message));
     ++b.failures;
     b.lastError = clean(err.message);
     call->lastError = std::move(err);
-    if (call->outputStarted) return finish(call, *call->lastError);  // the caller already has part of it
+    if (call->outputStarted)
+      return finish(call, *call->lastError);  // the caller already has part of it
     ++call->backend;
     tryBackend(call);
   }
@@ -329,9 +370,12 @@ LlmRouter::~LlmRouter() {
 namespace {
 const char* circuitName(CircuitBreaker::State s) {
   switch (s) {
-    case CircuitBreaker::State::Closed: return "closed";
-    case CircuitBreaker::State::Open: return "open";
-    case CircuitBreaker::State::HalfOpen: return "half-open";
+    case CircuitBreaker::State::Closed:
+      return "closed";
+    case CircuitBreaker::State::Open:
+      return "open";
+    case CircuitBreaker::State::HalfOpen:
+      return "half-open";
   }
   return "?";
 }
@@ -351,8 +395,9 @@ std::vector<BackendStatus> LlmRouter::status() const {
     std::vector<BackendStatus> out;
     for (auto& b : impl->backends) {
       std::vector<double> lat(b.latencies.begin(), b.latencies.end());
-      out.push_back(BackendStatus{b.cfg.name, toString(b.cfg.provider), b.cfg.model, impl->clean(b.cfg.baseUrl),
-                                  circuitName(b.breaker.state()), b.requests, b.failures, b.cacheHits, b.lastError,
+      out.push_back(BackendStatus{b.cfg.name, toString(b.cfg.provider), b.cfg.model,
+                                  impl->clean(b.cfg.baseUrl), circuitName(b.breaker.state()),
+                                  b.requests, b.failures, b.cacheHits, b.lastError,
                                   percentile(lat, 0.5), percentile(lat, 0.99)});
     }
     promise.set_value(std::move(out));
@@ -360,14 +405,18 @@ std::vector<BackendStatus> LlmRouter::status() const {
   return future.get();
 }
 
-bool LlmRouter::configured() const { return !impl_->backends.empty(); }
+bool LlmRouter::configured() const {
+  return !impl_->backends.empty();
+}
 
 const char* LlmRouter::notConfiguredMessage() {
-  return "no LLM backend configured: set OPENAI_BASE_URL (e.g. http://127.0.0.1:8080/v1 for llama-server) or "
+  return "no LLM backend configured: set OPENAI_BASE_URL (e.g. http://127.0.0.1:8080/v1 for "
+         "llama-server) or "
          "ANTHROPIC_API_KEY or OLLAMA_HOST, or add a backend to ~/.config/switchboard/config.json";
 }
 
-void LlmRouter::complete(LlmRequest req, DeltaCallback onDelta, DoneCallback done, CancelToken cancel) {
+void LlmRouter::complete(LlmRequest req, DeltaCallback onDelta, DoneCallback done,
+                         CancelToken cancel) {
   if (impl_->backends.empty()) {
     if (done) done(LlmError{LlmError::Kind::NotConfigured, 0, notConfiguredMessage()});
     return;
@@ -376,13 +425,17 @@ void LlmRouter::complete(LlmRequest req, DeltaCallback onDelta, DoneCallback don
   for (auto& name : req.backends) {
     std::size_t i = 0;
     while (i < impl_->backends.size() && impl_->backends[i].cfg.name != name) ++i;
-    if (i < impl_->backends.size()) call->chain.push_back(i);
-    else spdlog::warn("llm: no backend named '{}' is configured; skipped", name);
+    if (i < impl_->backends.size())
+      call->chain.push_back(i);
+    else
+      spdlog::warn("llm: no backend named '{}' is configured; skipped", name);
   }
   if (req.backends.empty())
     for (std::size_t i = 0; i < impl_->backends.size(); ++i) call->chain.push_back(i);
   if (call->chain.empty()) {
-    if (done) done(LlmError{LlmError::Kind::NotConfigured, 0, "none of the backends asked for is configured"});
+    if (done)
+      done(LlmError{LlmError::Kind::NotConfigured, 0,
+                    "none of the backends asked for is configured"});
     return;
   }
   if (req.kind == LlmRequest::Kind::Fim) impl_->detectLlamaServers(call->chain);

@@ -24,14 +24,15 @@ struct BackendStatus {
   std::string name, provider, model, url;
   std::string circuit;  // "closed" (healthy), "open" (skipped), "half-open" (probing)
   long requests = 0, failures = 0, cacheHits = 0;
-  std::string lastError;  // redacted
+  std::string lastError;        // redacted
   double p50Ms = 0, p99Ms = 0;  // over the last successful requests
 };
 
 class LlmRouter {
  public:
   // API keys are read from the environment (through getenv) here, once.
-  explicit LlmRouter(std::vector<BackendConfig> backends, CacheOptions cache = {}, const GetEnv& getenv = {});
+  explicit LlmRouter(std::vector<BackendConfig> backends, CacheOptions cache = {},
+                     const GetEnv& getenv = {});
   ~LlmRouter();  // unfinished requests finish as Cancelled
   LlmRouter(const LlmRouter&) = delete;
   LlmRouter& operator=(const LlmRouter&) = delete;

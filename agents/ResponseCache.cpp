@@ -40,7 +40,9 @@ std::string column(sqlite3_stmt* s, int i) {
 
 }  // namespace
 
-void ResponseCache::Closer::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+void ResponseCache::Closer::operator()(sqlite3* db) const {
+  sqlite3_close_v2(db);
+}
 
 ResponseCache::ResponseCache(CacheOptions options) : options_(std::move(options)) {
   if (options_.path.empty()) return;
@@ -48,17 +50,20 @@ ResponseCache::ResponseCache(CacheOptions options) : options_(std::move(options)
   auto parent = std::filesystem::path(options_.path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(options_.path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(options_.path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   db_.reset(raw);
   if (rc != SQLITE_OK) {
-    spdlog::warn("llm cache disabled: cannot open {}: {}", options_.path, raw ? sqlite3_errmsg(raw) : "out of memory");
+    spdlog::warn("llm cache disabled: cannot open {}: {}", options_.path,
+                 raw ? sqlite3_errmsg(raw) : "out of memory");
     db_.reset();
     return;
   }
   sqlite3_busy_timeout(db_.get(), 1000);
   if (!exec("PRAGMA journal_mode=WAL") ||
-      !exec("CREATE TABLE IF NOT EXISTS responses(backend TEXT NOT NULL, model TEXT NOT NULL, hash TEXT NOT NULL,"
+      !exec("CREATE TABLE IF NOT EXISTS responses(backend TEXT NOT NULL, model TEXT NOT NULL, hash "
+            "TEXT NOT NULL,"
             " text TEXT NOT NULL, finish_reason TEXT NOT NULL, created INTEGER NOT NULL,"
             " PRIMARY KEY(backend, model, hash))") ||
       !exec("CREATE INDEX IF NOT EXISTS responses_created ON responses(created)")) {
@@ -77,15 +82,18 @@ bool ResponseCache::exec(const char* sql) {
 }
 
 bool ResponseCache::cacheable(const LlmRequest& req) const {
-  return enabled() && req.tools.empty() && req.temperature <= options_.maxTemperature && (!req.stream || options_.cacheStreamed);
+  return enabled() && req.tools.empty() && req.temperature <= options_.maxTemperature &&
+         (!req.stream || options_.cacheStreamed);
 }
 
-std::optional<ResponseCache::Entry> ResponseCache::get(const std::string& backend, const std::string& model,
+std::optional<ResponseCache::Entry> ResponseCache::get(const std::string& backend,
+                                                       const std::string& model,
                                                        const std::string& requestHash) {
   std::lock_guard lock(mu_);
   if (!db_) return std::nullopt;
   Stmt s = prepare(db_.get(),
-                   "SELECT text, finish_reason FROM responses WHERE backend=?1 AND model=?2 AND hash=?3 AND created>=?4");
+                   "SELECT text, finish_reason FROM responses WHERE backend=?1 AND model=?2 AND "
+                   "hash=?3 AND created>=?4");
   if (!s) return std::nullopt;
   bindText(s.get(), 1, backend);
   bindText(s.get(), 2, model);
@@ -95,8 +103,8 @@ std::optional<ResponseCache::Entry> ResponseCache::get(const std::string& backen
   return Entry{column(s.get(), 0), column(s.get(), 1)};
 }
 
-void ResponseCache::put(const std::string& backend, const std::string& model, const std::string& requestHash,
-                        const Entry& entry) {
+void ResponseCache::put(const std::string& backend, const std::string& model,
+                        const std::string& requestHash, const Entry& entry) {
   std::lock_guard lock(mu_);
   if (!db_) return;
   Stmt s = prepare(db_.get(), "INSERT OR REPLACE INTO responses VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
@@ -108,16 +116,18 @@ void ResponseCache::put(const std::string& backend, const std::string& model, co
   bindText(s.get(), 5, entry.finishReason);
   int64_t now = nowMs();
   sqlite3_bind_int64(s.get(), 6, now);
-  if (sqlite3_step(s.get()) != SQLITE_DONE) spdlog::warn("llm cache: {}", sqlite3_errmsg(db_.get()));
+  if (sqlite3_step(s.get()) != SQLITE_DONE)
+    spdlog::warn("llm cache: {}", sqlite3_errmsg(db_.get()));
   // Expired rows, then the oldest beyond the cap.
   Stmt expire = prepare(db_.get(), "DELETE FROM responses WHERE created<?1");
   if (expire) {
     sqlite3_bind_int64(expire.get(), 1, now - options_.ttl.count());
     sqlite3_step(expire.get());
   }
-  Stmt evict = prepare(db_.get(),
-                       "DELETE FROM responses WHERE rowid IN"
-                       " (SELECT rowid FROM responses ORDER BY created DESC, rowid DESC LIMIT -1 OFFSET ?1)");
+  Stmt evict = prepare(
+      db_.get(),
+      "DELETE FROM responses WHERE rowid IN"
+      " (SELECT rowid FROM responses ORDER BY created DESC, rowid DESC LIMIT -1 OFFSET ?1)");
   if (evict) {
     sqlite3_bind_int64(evict.get(), 1, options_.maxEntries);
     sqlite3_step(evict.get());

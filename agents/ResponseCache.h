@@ -29,8 +29,10 @@ class ResponseCache {
   // The rule for what may be cached, in one place: deterministic sampling
   // only (temperature <= maxTemperature), streamed requests only if allowed.
   bool cacheable(const LlmRequest& req) const;
-  std::optional<Entry> get(const std::string& backend, const std::string& model, const std::string& requestHash);
-  void put(const std::string& backend, const std::string& model, const std::string& requestHash, const Entry& entry);
+  std::optional<Entry> get(const std::string& backend, const std::string& model,
+                           const std::string& requestHash);
+  void put(const std::string& backend, const std::string& model, const std::string& requestHash,
+           const Entry& entry);
 
  private:
   struct Closer {

@@ -11,7 +11,8 @@ WireError ResponseDecoder::sseEvent(const SseEvent& e, const DeltaCallback& onDe
     return std::nullopt;
   }
   auto value = nlohmann::json::parse(e.data, nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) return badResponse("malformed JSON in " + e.event + " event: " + e.data.substr(0, 120));
+  if (value.is_discarded())
+    return badResponse("malformed JSON in " + e.event + " event: " + e.data.substr(0, 120));
   return wire_.onEvent(value, e.event, state_, onDelta);
 }
 
@@ -48,7 +49,8 @@ WireError ResponseDecoder::finish(const DeltaCallback& onDelta) {
     return error_;
   }
   auto value = nlohmann::json::parse(body_, nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) return error_ = badResponse("malformed JSON response: " + body_.substr(0, 120));
+  if (value.is_discarded())
+    return error_ = badResponse("malformed JSON response: " + body_.substr(0, 120));
   error_ = wire_.onBody(value, state_);
   return error_;
 }

@@ -8,7 +8,9 @@
 
 namespace sb::agents {
 
-bool isRetryableStatus(int status) { return status == 429 || (status >= 500 && status <= 599); }
+bool isRetryableStatus(int status) {
+  return status == 429 || (status >= 500 && status <= 599);
+}
 
 Millis backoffDelay(int attempt, Millis base, Millis max, double unitRandom) {
   double exp = static_cast<double>(base.count());
@@ -18,7 +20,8 @@ Millis backoffDelay(int attempt, Millis base, Millis max, double unitRandom) {
   return Millis(static_cast<long long>(exp * jitter));
 }
 
-std::optional<Millis> parseRetryAfter(std::string_view value, std::chrono::system_clock::time_point now) {
+std::optional<Millis> parseRetryAfter(std::string_view value,
+                                      std::chrono::system_clock::time_point now) {
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   while (!value.empty() && (value.back() == ' ' || value.back() == '\r')) value.remove_suffix(1);
   if (value.empty()) return std::nullopt;

@@ -18,6 +18,7 @@ bool isRetryableStatus(int status);
 Millis backoffDelay(int attempt, Millis base, Millis max, double unitRandom);
 
 // Retry-After as delta-seconds ("120") or an HTTP date; nullopt if neither.
-std::optional<Millis> parseRetryAfter(std::string_view value, std::chrono::system_clock::time_point now);
+std::optional<Millis> parseRetryAfter(std::string_view value,
+                                      std::chrono::system_clock::time_point now);
 
 }  // namespace sb::agents

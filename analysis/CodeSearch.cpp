@@ -8,15 +8,17 @@
 #include <memory>
 #include <sstream>
 
-#include "analysis/IgnoreRules.h"
 #include "analysis/FileText.h"
+#include "analysis/IgnoreRules.h"
 
 namespace sb {
 namespace {
 
 constexpr size_t kMaxLineText = 400;
 
-std::string readAll(const std::string& path) { return readFileText(path).value_or(std::string()); }
+std::string readAll(const std::string& path) {
+  return readFileText(path).value_or(std::string());
+}
 
 std::string lowerAscii(std::string_view s) {
   std::string out(s);

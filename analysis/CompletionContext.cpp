@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <set>
 
-#include "analysis/NodeUtil.h"
 #include "analysis/Identifiers.h"
+#include "analysis/NodeUtil.h"
 
 namespace sb {
 namespace {
@@ -104,12 +104,13 @@ CompletionContext buildCompletionContext(const DocumentSnapshot& doc, uint32_t o
   const uint32_t lo = ctx.window.begin, hi = ctx.window.end;
   for (auto& use : identifiersIn(doc, {lo, hi})) {
     if (use.name.size() < 3 || (use.range.begin <= offset && use.range.end >= offset)) continue;
-    uint32_t distance = use.range.begin > offset ? use.range.begin - offset : offset - use.range.end;
+    uint32_t distance =
+        use.range.begin > offset ? use.range.begin - offset : offset - use.range.end;
     used.push_back({distance, std::move(use.name)});
   }
   std::sort(used.begin(), used.end());
   std::set<std::string> seen;
-  std::vector<std::string> names;  // nearest first, each once
+  std::vector<std::string> names;    // nearest first, each once
   constexpr size_t kMaxNames = 128;  // the budget runs out long before farther names matter
   for (auto& [distance, name] : used)
     if (names.size() < kMaxNames && seen.insert(name).second) names.push_back(std::move(name));

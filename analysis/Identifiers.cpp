@@ -90,7 +90,8 @@ std::vector<IdentifierUse> identifiersIn(const DocumentSnapshot& doc, ByteRange 
     TSNode n = ts_tree_cursor_current_node(cursor);
     bool overlaps = ts_node_start_byte(n) < window.end && ts_node_end_byte(n) > window.begin;
     if (overlaps && ts_node_child_count(n) == 0) {
-      if (isIdentifierType(ts_node_type(n))) out.push_back({std::string(nodeText(text, n)), byteRangeOf(n)});
+      if (isIdentifierType(ts_node_type(n)))
+        out.push_back({std::string(nodeText(text, n)), byteRangeOf(n)});
     } else if (overlaps && ts_tree_cursor_goto_first_child(cursor)) {
       continue;
     }

@@ -294,8 +294,8 @@ void IndexStore::touch(std::span<const IndexedFile> files) {
 std::vector<SymbolHit> IndexStore::symbolsNamed(std::string_view name, size_t limit) {
   std::lock_guard lock(mu_);
   auto st = db_->cached("SELECT " + std::string(kSymbolColumns) +
-                         " FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.name = ?1 "
-                         "ORDER BY f.path, s.start_line LIMIT ?2");
+                        " FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.name = ?1 "
+                        "ORDER BY f.path, s.start_line LIMIT ?2");
   st->bind(1, name).bind(2, static_cast<int64_t>(limit));
   std::vector<SymbolHit> out;
   while (st->step()) out.push_back(readSymbol(*st));
@@ -305,8 +305,8 @@ std::vector<SymbolHit> IndexStore::symbolsNamed(std::string_view name, size_t li
 std::vector<SymbolHit> IndexStore::symbolsInFile(std::string_view relPath) {
   std::lock_guard lock(mu_);
   auto st = db_->cached("SELECT " + std::string(kSymbolColumns) +
-                         " FROM symbols s JOIN files f ON f.id = s.file_id WHERE f.path = ?1 "
-                         "ORDER BY s.start_line, s.start_col");
+                        " FROM symbols s JOIN files f ON f.id = s.file_id WHERE f.path = ?1 "
+                        "ORDER BY s.start_line, s.start_col");
   st->bind(1, relPath);
   std::vector<SymbolHit> out;
   while (st->step()) out.push_back(readSymbol(*st));
@@ -323,8 +323,8 @@ std::unordered_map<std::string, std::vector<SymbolHit>> IndexStore::symbolsNamed
     for (int i = 1; i <= kBatch; ++i) in += (i > 1 ? ",?" : "?") + std::to_string(i);
     return "SELECT * FROM (SELECT " + std::string(kSymbolColumns) +
            ", row_number() OVER (PARTITION BY s.name ORDER BY f.path, s.start_line) AS nth"
-           " FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.name IN (" + in +
-           ")) WHERE nth <= ?" + std::to_string(kBatch + 1) + " ORDER BY path, start_line";
+           " FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.name IN (" +
+           in + ")) WHERE nth <= ?" + std::to_string(kBatch + 1) + " ORDER BY path, start_line";
   }();
   std::unordered_map<std::string, std::vector<SymbolHit>> out;
   std::lock_guard lock(mu_);
@@ -348,7 +348,7 @@ std::unordered_map<std::string, std::vector<SymbolHit>> IndexStore::symbolsNamed
 SymbolHit IndexStore::symbolById(int64_t id) {
   std::lock_guard lock(mu_);
   auto st = db_->cached("SELECT " + std::string(kSymbolColumns) +
-                         " FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.id = ?1");
+                        " FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.id = ?1");
   st->bind(1, id);
   if (!st->step()) return {};
   return readSymbol(*st);
@@ -419,7 +419,8 @@ std::vector<IndexStore::NameRow> IndexStore::allDefinitions() {
       "SELECT s.id, s.name, s.kind, f.path FROM symbols s JOIN files f ON f.id = s.file_id");
   std::vector<NameRow> out;
   while (st->step())
-    out.push_back({st->integer(0), st->text(1), static_cast<SymbolKind>(st->integer(2)), st->text(3)});
+    out.push_back(
+        {st->integer(0), st->text(1), static_cast<SymbolKind>(st->integer(2)), st->text(3)});
   return out;
 }
 

@@ -109,8 +109,8 @@ class IndexStore {
   // The definitions of every name in `names`, at most `limitPerName` each
   // (ordered by path, line, as symbolsNamed), in one query: context building
   // looks up dozens of names per keystroke.
-  std::unordered_map<std::string, std::vector<SymbolHit>> symbolsNamedAny(std::span<const std::string> names,
-                                                                          size_t limitPerName);
+  std::unordered_map<std::string, std::vector<SymbolHit>> symbolsNamedAny(
+      std::span<const std::string> names, size_t limitPerName);
   std::vector<SymbolHit> symbolsInFile(std::string_view relPath);
   std::vector<RefHit> refsNamed(std::string_view name, size_t limit);
   std::vector<IndexedImport> importsOf(std::string_view relPath);

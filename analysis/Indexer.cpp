@@ -42,7 +42,9 @@ std::string skipReason(std::string_view text) {
   return {};
 }
 
-std::optional<std::string> readFile(const std::string& path) { return readFileText(path); }
+std::optional<std::string> readFile(const std::string& path) {
+  return readFileText(path);
+}
 
 // Outcome of looking at one candidate file on a worker thread.
 struct Work {

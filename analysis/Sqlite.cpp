@@ -44,7 +44,9 @@ StatementLease Database::cached(std::string_view sql) {
   return StatementLease(*it->second);
 }
 
-StatementLease::~StatementLease() { st_->reset(); }
+StatementLease::~StatementLease() {
+  st_->reset();
+}
 
 Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
   sqlite3_stmt* raw = nullptr;

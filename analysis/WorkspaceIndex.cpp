@@ -158,8 +158,10 @@ std::vector<SymbolHit> WorkspaceIndex::searchSymbols(std::string_view query, siz
 // Same file first, then files it imports, then its directory, then the rest;
 // when the best tier is the file itself or an import, the farther ones are
 // noise and go.
-static std::vector<SymbolHit> rankDefinitions(std::vector<SymbolHit> all, const std::string& fromRelPath,
-                                              const std::vector<IndexedImport>& imports, size_t limit) {
+static std::vector<SymbolHit> rankDefinitions(std::vector<SymbolHit> all,
+                                              const std::string& fromRelPath,
+                                              const std::vector<IndexedImport>& imports,
+                                              size_t limit) {
   std::string fromDir = dirOf(fromRelPath);
   auto rank = [&](const SymbolHit& h) {
     if (h.relPath == fromRelPath) return 0;

@@ -8,9 +8,9 @@
 #include <mutex>
 #include <optional>
 #include <span>
-#include <unordered_map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "analysis/Indexer.h"
@@ -52,9 +52,8 @@ class WorkspaceIndex {
                                      size_t limit = 20);
   // definitions() for many names at once (one query): name -> definitions;
   // names with none are absent.
-  std::unordered_map<std::string, std::vector<SymbolHit>> definitionsOfEach(std::span<const std::string> names,
-                                                                            const std::string& fromRelPath,
-                                                                            size_t limit = 20);
+  std::unordered_map<std::string, std::vector<SymbolHit>> definitionsOfEach(
+      std::span<const std::string> names, const std::string& fromRelPath, size_t limit = 20);
   std::vector<RefHit> references(std::string_view name, size_t limit = 1000);
   std::string repoMap(const RepoMapOptions& options);
   // The map if it is already rendered for these options, without computing

@@ -4,10 +4,6 @@
 // 200 at once over 200 documents. Reports round-trip percentiles, errors, and
 // the daemon's RSS before and after.
 //   bench_completion [--requests N]
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -16,106 +12,18 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "Corpus.h"
 #include "FakeBackend.h"
-#include "server/Framing.h"
-#include "server/JsonRpc.h"
+#include "LspPipe.h"
 
 namespace {
 
 using sb::json;
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
-
-class Daemon {
- public:
-  Daemon(const std::string& binary, const std::string& indexDir) {
-    int in[2], out[2];
-    if (pipe(in) != 0 || pipe(out) != 0) std::exit(1);
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(in[0], 0);
-      dup2(out[1], 1);
-      close(in[1]);
-      close(out[0]);
-      execl(binary.c_str(), binary.c_str(), "lsp", "--log-level", "off", "--index-dir",
-            indexDir.c_str(), nullptr);
-      _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    to_ = in[1];
-    from_ = out[0];
-  }
-  ~Daemon() {
-    close(to_);
-    close(from_);
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-  }
-  long rssKb() const {
-    std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
-    std::string line;
-    while (std::getline(status, line))
-      if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
-    return 0;
-  }
-  void send(const json& m) {
-    std::string frame = sb::ContentLengthEncoder().encode(m.dump());
-    for (size_t off = 0; off < frame.size();) {
-      ssize_t n = write(to_, frame.data() + off, frame.size() - off);
-      if (n <= 0) std::exit(1);
-      off += static_cast<size_t>(n);
-    }
-  }
-  // Reads until the response with `id` arrives; returns it.
-  json waitFor(int id) {
-    for (;;) {
-      if (auto it = inbox_.find(id); it != inbox_.end()) {
-        json m = std::move(it->second);
-        inbox_.erase(it);
-        return m;
-      }
-      pollfd p{from_, POLLIN, 0};
-      if (poll(&p, 1, 30000) <= 0) {
-        std::fprintf(stderr, "daemon did not answer\n");
-        std::exit(1);
-      }
-      char buf[65536];
-      ssize_t n = read(from_, buf, sizeof buf);
-      if (n <= 0) std::exit(1);
-      decoder_.feed(std::string_view(buf, static_cast<size_t>(n)),
-                    sb::FrameSink{[this](std::string b) {
-                                    json m = json::parse(b);
-                                    if (m.contains("id") && m["id"].is_number_integer() &&
-                                        !m.contains("method")) {
-                                      int id = m["id"].get<int>();  // before m is moved from
-                                      inbox_[id] = std::move(m);
-                                    }
-                                  },
-                                  [](std::string) {}});
-    }
-  }
-  int request(const std::string& method, json params) {
-    int id = next_++;
-    send({{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}});
-    return id;
-  }
-  void notify(const std::string& method, json params) {
-    send({{"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(params)}});
-  }
-
- private:
-  pid_t pid_ = -1;
-  int to_ = -1, from_ = -1;
-  sb::ContentLengthDecoder decoder_{256 << 20};
-  std::map<int, json> inbox_;
-  int next_ = 1;
-};
 
 void report(const char* name, std::vector<double> us) {
   std::sort(us.begin(), us.end());
@@ -140,7 +48,7 @@ int main(int argc, char** argv) {
   std::ofstream(dir / "ws" / "big.hpp") << big;
   std::string uri = "file://" + (dir / "ws" / "big.hpp").string();
 
-  Daemon d(SB_BINARY, (dir / "index").string());
+  sb::bench::LspPipe d(SB_BINARY, {"--index-dir", (dir / "index").string()});
   // No debounce and no cache: each request goes to the backend.
   d.waitFor(d.request("initialize", {{"processId", nullptr},
                                      {"rootUri", "file://" + (dir / "ws").string()},

@@ -1,9 +1,9 @@
 // Framing and JSON-RPC parsing: the path every message takes.
 #include <benchmark/benchmark.h>
 
+#include "protocol/JsonWriter.h"
 #include "server/Framing.h"
 #include "server/JsonRpc.h"
-#include "protocol/JsonWriter.h"
 
 namespace sb {
 namespace {
@@ -60,9 +60,11 @@ BENCHMARK(BM_NotificationParse);
 json readFileReply() {
   std::string code;
   for (int i = 0; code.size() < 24 * 1024; ++i)
-    code += "    if (items[" + std::to_string(i) + "].name != \"\\t\") { total += weight(i); }  // step\n";
-  json result = {{"content", {{{"type", "text"}, {"text", code}}}},
-                 {"structuredContent", {{"path", "src/lib.py"}, {"totalLines", 600}, {"text", code}}}};
+    code += "    if (items[" + std::to_string(i) +
+            "].name != \"\\t\") { total += weight(i); }  // step\n";
+  json result = {
+      {"content", {{{"type", "text"}, {"text", code}}}},
+      {"structuredContent", {{"path", "src/lib.py"}, {"totalLines", 600}, {"text", code}}}};
   return {{"jsonrpc", "2.0"}, {"id", 12}, {"result", result}};
 }
 
@@ -70,7 +72,8 @@ void BM_SerializeReadFileReply(benchmark::State& state) {
   const json reply = readFileReply();
   size_t bytes = 0;
   for (auto _ : state) {
-    std::string out = state.range(0) ? jsonText(reply) : reply.dump(-1, ' ', false, json::error_handler_t::replace);
+    std::string out = state.range(0) ? jsonText(reply)
+                                     : reply.dump(-1, ' ', false, json::error_handler_t::replace);
     bytes += out.size();
     benchmark::DoNotOptimize(out.data());
   }

@@ -2,10 +2,6 @@
 // from writing a request to reading its whole response, as a client sees it.
 //
 //   bench_lsp_roundtrip [--binary PATH] [--requests N]
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -16,82 +12,12 @@
 #include <vector>
 
 #include "Corpus.h"
-#include "server/Framing.h"
-#include "server/JsonRpc.h"
+#include "LspPipe.h"
 
 namespace {
 
 using sb::json;
 using Clock = std::chrono::steady_clock;
-
-class Daemon {
- public:
-  explicit Daemon(const std::string& binary) {
-    int in[2], out[2];
-    if (pipe(in) != 0 || pipe(out) != 0) throw std::runtime_error("pipe failed");
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(in[0], 0);
-      dup2(out[1], 1);
-      close(in[1]);
-      close(out[0]);
-      execl(binary.c_str(), binary.c_str(), "lsp", "--log-level", "off", nullptr);
-      _exit(127);
-    }
-    close(in[0]);
-    close(out[1]);
-    to_ = in[1];
-    from_ = out[0];
-  }
-  ~Daemon() {
-    close(to_);
-    close(from_);
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-  }
-  void send(const json& m) {
-    std::string frame = sb::ContentLengthEncoder().encode(m.dump());
-    for (size_t off = 0; off < frame.size();) {
-      ssize_t n = write(to_, frame.data() + off, frame.size() - off);
-      if (n <= 0) throw std::runtime_error("write failed");
-      off += n;
-    }
-  }
-  // Reads until a message with this id arrives (skipping notifications).
-  json waitFor(int id) {
-    for (;;) {
-      for (auto it = inbox_.begin(); it != inbox_.end(); ++it)
-        if (it->contains("id") && (*it)["id"] == id) {
-          json m = std::move(*it);
-          inbox_.erase(it);
-          return m;
-        }
-      pollfd p{from_, POLLIN, 0};
-      if (poll(&p, 1, 10000) <= 0) throw std::runtime_error("daemon did not answer in 10 s");
-      char buf[65536];
-      ssize_t n = read(from_, buf, sizeof buf);
-      if (n <= 0) throw std::runtime_error("daemon closed its stdout");
-      decoder_.feed(std::string_view(buf, n),
-                    sb::FrameSink{[this](std::string b) { inbox_.push_back(json::parse(b)); },
-                                  [](std::string e) { throw std::runtime_error(e); }});
-    }
-  }
-  json call(const std::string& method, json params) {
-    int id = nextId_++;
-    send({{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}});
-    return waitFor(id);
-  }
-  void notify(const std::string& method, json params) {
-    send({{"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(params)}});
-  }
-
- private:
-  pid_t pid_ = -1;
-  int to_ = -1, from_ = -1;
-  sb::ContentLengthDecoder decoder_{256 << 20};
-  std::vector<json> inbox_;
-  int nextId_ = 1;
-};
 
 struct Stats {
   double median, p90, p99, mean;
@@ -128,7 +54,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--binary")) binary = argv[i + 1];
     if (!std::strcmp(argv[i], "--requests")) n = std::atoi(argv[i + 1]);
   }
-  Daemon d(binary);
+  sb::bench::LspPipe d(binary);
   d.call(
       "initialize",
       {{"processId", nullptr},

@@ -78,8 +78,10 @@ ClientProfile profileFromInitialize(const json& params) {
   p.snippets = flag(caps, {"textDocument", "completion", "completionItem", "snippetSupport"});
   p.applyEdit = flag(caps, {"workspace", "applyEdit"});
   p.documentChanges = flag(caps, {"workspace", "workspaceEdit", "documentChanges"});
-  p.createFiles = p.documentChanges && listHas(caps, {"workspace", "workspaceEdit", "resourceOperations"}, "create");
-  p.deleteFiles = p.documentChanges && listHas(caps, {"workspace", "workspaceEdit", "resourceOperations"}, "delete");
+  p.createFiles = p.documentChanges &&
+                  listHas(caps, {"workspace", "workspaceEdit", "resourceOperations"}, "create");
+  p.deleteFiles = p.documentChanges &&
+                  listHas(caps, {"workspace", "workspaceEdit", "resourceOperations"}, "delete");
   p.watchedFilesDynamic = flag(caps, {"workspace", "didChangeWatchedFiles", "dynamicRegistration"});
   p.inlineCompletion = walk(caps, {"textDocument", "inlineCompletion"}) != nullptr;
   p.configuration = flag(caps, {"workspace", "configuration"});

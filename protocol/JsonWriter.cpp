@@ -23,13 +23,27 @@ constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
 void appendEscape(std::string& out, unsigned char c) {
   switch (c) {
-    case '"': out += "\\\""; return;
-    case '\\': out += "\\\\"; return;
-    case '\b': out += "\\b"; return;
-    case '\t': out += "\\t"; return;
-    case '\n': out += "\\n"; return;
-    case '\f': out += "\\f"; return;
-    case '\r': out += "\\r"; return;
+    case '"':
+      out += "\\\"";
+      return;
+    case '\\':
+      out += "\\\\";
+      return;
+    case '\b':
+      out += "\\b";
+      return;
+    case '\t':
+      out += "\\t";
+      return;
+    case '\n':
+      out += "\\n";
+      return;
+    case '\f':
+      out += "\\f";
+      return;
+    case '\r':
+      out += "\\r";
+      return;
     default: {
       constexpr char hex[] = "0123456789abcdef";
       char buf[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
@@ -152,14 +166,22 @@ void appendJson(std::string& out, const nlohmann::json& v) {
       out += ']';
       return;
     }
-    case T::string: return appendJsonString(out, v.get_ref<const std::string&>());
-    case T::boolean: out += v.get<bool>() ? "true" : "false"; return;
+    case T::string:
+      return appendJsonString(out, v.get_ref<const std::string&>());
+    case T::boolean:
+      out += v.get<bool>() ? "true" : "false";
+      return;
     case T::number_integer:
     case T::number_unsigned:
-    case T::number_float: return appendNumber(out, v);
+    case T::number_float:
+      return appendNumber(out, v);
     case T::null:
-    case T::discarded: out += "null"; return;
-    case T::binary: out += v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); return;
+    case T::discarded:
+      out += "null";
+      return;
+    case T::binary:
+      out += v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return;
   }
 }
 

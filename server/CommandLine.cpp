@@ -6,15 +6,19 @@ namespace sb {
 
 namespace {
 const std::set<std::string>& valueOptions() {
-  static const std::set<std::string> kOptions = {
-      "--listen", "--log-level", "--log-file", "--max-message-bytes", "--max-parse-bytes",
-      "--diagnostics-delay-ms", "--workers", "--index-dir", "--tokens", "--workspace", "--limit",
-      "--http", "--token", "--task"};
+  static const std::set<std::string> kOptions = {"--listen",          "--log-level",
+                                                 "--log-file",        "--max-message-bytes",
+                                                 "--max-parse-bytes", "--diagnostics-delay-ms",
+                                                 "--workers",         "--index-dir",
+                                                 "--tokens",          "--workspace",
+                                                 "--limit",           "--http",
+                                                 "--token",           "--task"};
   return kOptions;
 }
 const std::set<std::string>& flagOptions() {
-  static const std::set<std::string> kFlags = {"--help", "--version", "--allow-remote", "-h",
-                                               "--no-index", "--show-context", "--apply", "--json"};
+  static const std::set<std::string> kFlags = {"--help",  "--version",  "--allow-remote",
+                                               "-h",      "--no-index", "--show-context",
+                                               "--apply", "--json"};
   return kFlags;
 }
 }  // namespace

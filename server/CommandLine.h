@@ -9,9 +9,9 @@
 namespace sb {
 
 struct CommandLine {
-  std::string command;                        // "lsp", "demo", "symbols", ...
-  std::vector<std::string> args;              // positional arguments after the command
-  std::map<std::string, std::string> options; // "--listen" -> value; flags -> "true"
+  std::string command;                         // "lsp", "demo", "symbols", ...
+  std::vector<std::string> args;               // positional arguments after the command
+  std::map<std::string, std::string> options;  // "--listen" -> value; flags -> "true"
   bool has(const std::string& name) const { return options.count(name) != 0; }
   std::string get(const std::string& name, const std::string& fallback = "") const {
     auto it = options.find(name);

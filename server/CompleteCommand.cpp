@@ -24,7 +24,8 @@ int runCompleteCommand(const std::string& location, bool showContext, Engine& en
   size_t c2 = location.rfind(':');
   size_t c1 = c2 == std::string::npos || c2 == 0 ? std::string::npos : location.rfind(':', c2 - 1);
   if (c1 == std::string::npos) {
-    std::cerr << "switchboard complete: expected FILE:LINE:COL (1-based), got '" << location << "'\n";
+    std::cerr << "switchboard complete: expected FILE:LINE:COL (1-based), got '" << location
+              << "'\n";
     return 2;
   }
   std::string file = location.substr(0, c1);
@@ -46,11 +47,13 @@ int runCompleteCommand(const std::string& location, bool showContext, Engine& en
     auto r = wait<agents::LlmRequest>(
         [&](auto cb) { engine.completionPrompt(uri, at, PositionEncoding::Utf32, {}, cb); });
     if (auto* req = std::get_if<agents::LlmRequest>(&r)) {
-      std::cerr << "----- prefix -----\n" << req->prefix << "\n----- suffix -----\n" << req->suffix
-                << "\n------------------\n";
+      std::cerr << "----- prefix -----\n"
+                << req->prefix << "\n----- suffix -----\n"
+                << req->suffix << "\n------------------\n";
     }
   }
-  auto r = wait<CompletionOutcome>([&](auto cb) { engine.complete(uri, at, PositionEncoding::Utf32, {}, cb); });
+  auto r = wait<CompletionOutcome>(
+      [&](auto cb) { engine.complete(uri, at, PositionEncoding::Utf32, {}, cb); });
   if (auto* e = std::get_if<EngineError>(&r)) {
     std::cerr << "switchboard complete: " << e->message << "\n";
     return 1;
@@ -61,7 +64,8 @@ int runCompleteCommand(const std::string& location, bool showContext, Engine& en
       std::cout << c.insertText << "\n";
       return 0;
     }
-  if (!out.note.empty()) std::cerr << "switchboard complete: no model completion: " << out.note << "\n";
+  if (!out.note.empty())
+    std::cerr << "switchboard complete: no model completion: " << out.note << "\n";
   if (!out.items.empty()) {
     std::cerr << "identifiers:\n";
     for (const auto& c : out.items) std::cout << c.insertText << "\n";

@@ -32,11 +32,13 @@ using Clock = std::chrono::steady_clock;
 constexpr Millis kMaxConnect{3000};  // a probe is a quick look, not a real request
 constexpr Millis kMaxTotal{10000};
 
-const char* const kEnvVars[] = {"OPENAI_BASE_URL", "OPENAI_API_KEY",  "OPENAI_MODEL", "ANTHROPIC_BASE_URL",
-                                "ANTHROPIC_API_KEY", "ANTHROPIC_MODEL", "OLLAMA_HOST",  "OLLAMA_MODEL"};
+const char* const kEnvVars[] = {"OPENAI_BASE_URL",    "OPENAI_API_KEY",    "OPENAI_MODEL",
+                                "ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_MODEL",
+                                "OLLAMA_HOST",        "OLLAMA_MODEL"};
 
 bool isSecretName(std::string name) {
-  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   for (const char* word : {"key", "token", "secret", "auth", "password"})
     if (name.find(word) != std::string::npos) return true;
   return false;
@@ -71,7 +73,8 @@ Fetched fetch(HttpClient& http, HttpRequest req) {
   return done->get_future().get();
 }
 
-HttpRequest probeRequest(const BackendConfig& b, const std::string& apiKey, std::string url, std::string body) {
+HttpRequest probeRequest(const BackendConfig& b, const std::string& apiKey, std::string url,
+                         std::string body) {
   HttpRequest req;
   req.url = std::move(url);
   req.body = std::move(body);
@@ -84,28 +87,36 @@ HttpRequest probeRequest(const BackendConfig& b, const std::string& apiKey, std:
     req.headers.emplace_back("Authorization", "Bearer " + apiKey);
   }
   for (auto& [name, value] : b.headers) req.headers.emplace_back(name, value);
-  auto positive = [](Millis configured, Millis cap) { return configured.count() > 0 ? std::min(configured, cap) : cap; };
+  auto positive = [](Millis configured, Millis cap) {
+    return configured.count() > 0 ? std::min(configured, cap) : cap;
+  };
   req.connectTimeout = positive(b.connectTimeout, kMaxConnect);
   req.totalTimeout = positive(b.totalTimeout, kMaxTotal);
   req.firstByteTimeout = req.totalTimeout;
   return req;
 }
 
-std::string ms(Millis d) { return std::to_string(d.count()) + " ms"; }
+std::string ms(Millis d) {
+  return std::to_string(d.count()) + " ms";
+}
 
 // Why a transfer got no HTTP answer, in words.
 std::string transportFailure(const Fetched& f, const std::string& url) {
   const std::string& m = f.result.message;
   switch (f.result.outcome) {
     case HttpResult::Outcome::Connect:
-      if (m.find("resolve") != std::string::npos) return "unreachable: cannot resolve the host of " + url;
+      if (m.find("resolve") != std::string::npos)
+        return "unreachable: cannot resolve the host of " + url;
       if (m.find("refused") != std::string::npos || m.find("Couldn't connect") != std::string::npos)
         return "unreachable: connection refused at " + url;
-      if (m.find("imed out") != std::string::npos) return "unreachable: connect timed out at " + url;
+      if (m.find("imed out") != std::string::npos)
+        return "unreachable: connect timed out at " + url;
       return "unreachable: " + m + " (" + url + ")";
     case HttpResult::Outcome::Timeout:
-    case HttpResult::Outcome::FirstByteTimeout: return "timed out after " + ms(f.took) + " at " + url;
-    default: return "failed: " + m + " (" + url + ")";
+    case HttpResult::Outcome::FirstByteTimeout:
+      return "timed out after " + ms(f.took) + " at " + url;
+    default:
+      return "failed: " + m + " (" + url + ")";
   }
 }
 
@@ -138,9 +149,11 @@ Verdict httpFailure(const BackendConfig& b, const Fetched& f, const GetEnv& gete
   std::string s = std::to_string(status);
   if (status == 401 || status == 403) {
     if (b.apiKeyEnv.empty())
-      return {false, s + ": the server wants an API key: put it in an environment variable and name it in "
-                         "\"apiKeyEnv\""};
-    if (envValue(getenv, b.apiKeyEnv).empty()) return {false, s + ": " + b.apiKeyEnv + " is not set"};
+      return {false,
+              s + ": the server wants an API key: put it in an environment variable and name it in "
+                  "\"apiKeyEnv\""};
+    if (envValue(getenv, b.apiKeyEnv).empty())
+      return {false, s + ": " + b.apiKeyEnv + " is not set"};
     return {false, s + ": check " + b.apiKeyEnv + " (the server refused the key)"};
   }
   return {false, s + ": " + errorMessageFromBody(f.body)};
@@ -194,7 +207,8 @@ json displayJson(const Settings& s) {
 }  // namespace
 
 int runConfigCheck(const std::string& workspaceDir, std::ostream& out, const GetEnv& getenvIn) {
-  GetEnv getenv = getenvIn ? getenvIn : GetEnv([](const char* n) -> const char* { return std::getenv(n); });
+  GetEnv getenv =
+      getenvIn ? getenvIn : GetEnv([](const char* n) -> const char* { return std::getenv(n); });
   std::error_code ec;
   std::string root = std::filesystem::absolute(workspaceDir, ec).lexically_normal().string();
   if (root.size() > 1 && root.back() == '/') root.pop_back();
@@ -203,7 +217,8 @@ int runConfigCheck(const std::string& workspaceDir, std::ostream& out, const Get
   out << "Configuration files:\n";
   for (const std::string& file : {userConfigPath(getenv), workspaceConfigPath(root)}) {
     if (file.empty()) continue;
-    bool read = std::find(loaded.sources.begin(), loaded.sources.end(), file) != loaded.sources.end();
+    bool read =
+        std::find(loaded.sources.begin(), loaded.sources.end(), file) != loaded.sources.end();
     bool exists = std::filesystem::exists(file, ec);
     out << "  " << (read ? "read       " : exists ? "INVALID    " : "not found  ") << file << "\n";
   }
@@ -213,7 +228,8 @@ int runConfigCheck(const std::string& workspaceDir, std::ostream& out, const Get
     if (value.empty()) continue;
     vars += std::string("  ") + v + (isSecretName(v) ? " (set)" : "=" + value) + "\n";
   }
-  out << "Environment variables:\n" << (vars.empty() ? "  (none of the backend variables is set)\n" : vars);
+  out << "Environment variables:\n"
+      << (vars.empty() ? "  (none of the backend variables is set)\n" : vars);
   if (!loaded.warnings.empty()) {
     out << "Warnings:\n";
     for (auto& w : loaded.warnings) out << "  " << w << "\n";
@@ -227,7 +243,8 @@ int runConfigCheck(const std::string& workspaceDir, std::ostream& out, const Get
 
   int exitCode = loaded.errors.empty() ? 0 : 2;
   if (s.backends.empty()) {
-    out << "Backends: none configured. Switchboard runs offline: completions come from the index and the "
+    out << "Backends: none configured. Switchboard runs offline: completions come from the index "
+           "and the "
            "open file, and AI commands explain what to set.\n  To use a model: "
         << LlmRouter::notConfiguredMessage() << "\n";
     return exitCode;
@@ -235,8 +252,10 @@ int runConfigCheck(const std::string& workspaceDir, std::ostream& out, const Get
   out << "Backends:\n";
   HttpClient http;
   std::vector<std::future<Verdict>> verdicts;
-  for (const auto& b : s.backends)  // concurrently: unreachable ones wait out their timeouts together
-    verdicts.push_back(std::async(std::launch::async, [&http, &b, &getenv] { return probe(http, b, getenv); }));
+  for (const auto& b :
+       s.backends)  // concurrently: unreachable ones wait out their timeouts together
+    verdicts.push_back(
+        std::async(std::launch::async, [&http, &b, &getenv] { return probe(http, b, getenv); }));
   bool allOk = true;
   for (size_t i = 0; i < s.backends.size(); ++i) {
     const BackendConfig& b = s.backends[i];
@@ -247,9 +266,10 @@ int runConfigCheck(const std::string& workspaceDir, std::ostream& out, const Get
       v = {false, std::string("failed: ") + e.what()};
     }
     allOk = allOk && v.ok;
-    std::string key = b.apiKeyEnv.empty() ? "no key"
-                                          : "key from " + b.apiKeyEnv +
-                                                (envValue(getenv, b.apiKeyEnv).empty() ? " (NOT set)" : " (set)");
+    std::string key = b.apiKeyEnv.empty()
+                          ? "no key"
+                          : "key from " + b.apiKeyEnv +
+                                (envValue(getenv, b.apiKeyEnv).empty() ? " (NOT set)" : " (set)");
     out << "  " << b.name << " (" << toString(b.provider) << ", " << b.baseUrl
         << (b.model.empty() ? "" : ", model " + b.model) << ", " << key << ")\n    "
         << redact(v.text, {envValue(getenv, b.apiKeyEnv)}) << "\n";

@@ -12,6 +12,7 @@ namespace sb {
 
 // Exit code: 0 when every backend answered (or none is configured), 1 when
 // one did not, 2 when a configuration file is invalid.
-int runConfigCheck(const std::string& workspaceDir, std::ostream& out, const agents::GetEnv& getenv);
+int runConfigCheck(const std::string& workspaceDir, std::ostream& out,
+                   const agents::GetEnv& getenv);
 
 }  // namespace sb

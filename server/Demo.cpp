@@ -60,9 +60,10 @@ class DemoClient {
       boost::system::error_code ec;
       size_t n = socket_.read_some(asio::buffer(buf), ec);
       if (ec) throw std::runtime_error("demo: no answer from the daemon: " + ec.message());
-      decoder_.feed(std::string_view(buf, n),
-                    FrameSink{[this](const std::string& body) { inbox_.push_back(json::parse(body)); },
-                              [](const std::string& error) { throw std::runtime_error(error); }});
+      decoder_.feed(
+          std::string_view(buf, n),
+          FrameSink{[this](const std::string& body) { inbox_.push_back(json::parse(body)); },
+                    [](const std::string& error) { throw std::runtime_error(error); }});
     }
   }
 
@@ -117,15 +118,16 @@ int runDemo(const std::string& file, Workers& workers, const LspOptions& options
     std::string uri = pathToFileUri(fs::absolute(file).string());
     auto t0 = std::chrono::steady_clock::now();
     json init = client.request(
-        "initialize",
-        {{"processId", nullptr},
-         {"clientInfo", {{"name", "switchboard-demo"}}},
-         {"capabilities",
-          {{"general", {{"positionEncodings", {"utf-8", "utf-16"}}}},
-           {"textDocument", {{"documentSymbol", {{"hierarchicalDocumentSymbolSupport", true}}}}}}}});
+        "initialize", {{"processId", nullptr},
+                       {"clientInfo", {{"name", "switchboard-demo"}}},
+                       {"capabilities",
+                        {{"general", {{"positionEncodings", {"utf-8", "utf-16"}}}},
+                         {"textDocument",
+                          {{"documentSymbol", {{"hierarchicalDocumentSymbolSupport", true}}}}}}}});
     client.notify("initialized", json::object());
     auto ms = [&] {
-      return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+          .count();
     };
     std::cout << "-> initialize\n<- " << init["result"]["serverInfo"]["name"].get<std::string>()
               << ", position encoding " << init["result"]["capabilities"]["positionEncoding"]
@@ -136,11 +138,13 @@ int runDemo(const std::string& file, Workers& workers, const LspOptions& options
                     {{"uri", uri}, {"languageId", ""}, {"version", 1}, {"text", text.str()}}}});
     json initial = client.waitFor(
         [](const json& m) { return m.value("method", "") == "textDocument/publishDiagnostics"; });
-    std::cout << "-> didOpen " << file << "\n<- publishDiagnostics: "
-              << initial["params"]["diagnostics"].size() << " syntax errors\n\n";
+    std::cout << "-> didOpen " << file
+              << "\n<- publishDiagnostics: " << initial["params"]["diagnostics"].size()
+              << " syntax errors\n\n";
 
     t0 = std::chrono::steady_clock::now();
-    json symbols = client.request("textDocument/documentSymbol", {{"textDocument", {{"uri", uri}}}});
+    json symbols =
+        client.request("textDocument/documentSymbol", {{"textDocument", {{"uri", uri}}}});
     std::cout << "-> documentSymbol (" << ms() << " ms)\n<- " << symbols["result"].size()
               << " top-level symbols:\n";
     int budget = 25;
@@ -154,10 +158,11 @@ int runDemo(const std::string& file, Workers& workers, const LspOptions& options
     std::string content = text.str();
     size_t brace = content.rfind('}');
     if (brace != std::string::npos) {
-      size_t line = std::count(content.begin(), content.begin() + static_cast<std::ptrdiff_t>(brace), '\n');
-      size_t col = brace - (content.rfind('\n', brace) == std::string::npos
-                                ? 0
-                                : content.rfind('\n', brace) + 1);
+      size_t line =
+          std::count(content.begin(), content.begin() + static_cast<std::ptrdiff_t>(brace), '\n');
+      size_t col =
+          brace -
+          (content.rfind('\n', brace) == std::string::npos ? 0 : content.rfind('\n', brace) + 1);
       json range = {{"start", {{"line", line}, {"character", col}}},
                     {"end", {{"line", line}, {"character", col + 1}}}};
       client.notify("textDocument/didChange",

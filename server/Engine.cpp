@@ -78,9 +78,12 @@ void Engine::close(const std::string& uri) {
   asio::post(d->strand, [d] { d->debounce.cancel(); });
 }
 
-bool Engine::isOpen(const std::string& uri) const { return state_->find(uri) != nullptr; }
+bool Engine::isOpen(const std::string& uri) const {
+  return state_->find(uri) != nullptr;
+}
 
-void Engine::snapshot(const std::string& uri, const CancelToken& cancel, Callback<SnapshotPtr> done) {
+void Engine::snapshot(const std::string& uri, const CancelToken& cancel,
+                      Callback<SnapshotPtr> done) {
   state_->query<SnapshotPtr>(uri, cancel, std::move(done), [](const SnapshotPtr& s) { return s; });
 }
 

@@ -15,16 +15,16 @@
 #include <variant>
 #include <vector>
 
-#include "analysis/Cancellation.h"
 #include "Workers.h"
-#include "analysis/Document.h"
-#include "analysis/Outline.h"
-#include "analysis/SyntaxInfo.h"
 #include "agents/CodeActions.h"
 #include "agents/EditApplier.h"
 #include "agents/FimPrompt.h"
 #include "agents/LlmRouter.h"
+#include "analysis/Cancellation.h"
 #include "analysis/CompletionContext.h"
+#include "analysis/Document.h"
+#include "analysis/Outline.h"
+#include "analysis/SyntaxInfo.h"
 #include "analysis/WorkspaceIndex.h"
 
 namespace sb {
@@ -64,7 +64,7 @@ struct SymbolInfo {
   std::string container;
   std::string signature;
   std::string doc;
-  std::string language;  // grammar name of the defining file, for code fences
+  std::string language;     // grammar name of the defining file, for code fences
   SourceLocation location;  // the name's range
 };
 
@@ -95,8 +95,8 @@ struct ActionRequest {
 };
 
 struct ActionOutcome {
-  SnapshotPtr doc;    // the document as the model saw it
-  ByteRange range;    // the bytes the action is about (whole lines when widened)
+  SnapshotPtr doc;      // the document as the model saw it
+  ByteRange range;      // the bytes the action is about (whole lines when widened)
   std::string relPath;  // workspace-relative path ("" outside a workspace)
   agents::ActionReply reply;
   // Tests: the test file to write, confined to the workspace (oldText set
@@ -154,7 +154,8 @@ class Engine {
   void folding(const std::string& uri, const CancelToken& cancel,
                Callback<OnSnapshot<std::vector<FoldingRegion>>> done);
   void selection(const std::string& uri, std::vector<Position> positions, PositionEncoding encoding,
-                 const CancelToken& cancel, Callback<OnSnapshot<std::vector<std::vector<ByteRange>>>> done);
+                 const CancelToken& cancel,
+                 Callback<OnSnapshot<std::vector<std::vector<ByteRange>>>> done);
   void diagnostics(const std::string& uri, const CancelToken& cancel,
                    Callback<OnSnapshot<std::vector<SyntaxDiagnostic>>> done);
 

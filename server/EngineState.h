@@ -31,7 +31,9 @@ struct OpenDocument {
   int indexedVersion = 1;         // the version the index last saw (open = on disk)
 };
 
-inline EngineError cancelled() { return {EngineError::Kind::Cancelled, "request cancelled"}; }
+inline EngineError cancelled() {
+  return {EngineError::Kind::Cancelled, "request cancelled"};
+}
 
 }  // namespace engine_detail
 using namespace engine_detail;
@@ -45,7 +47,8 @@ struct Engine::State : std::enable_shared_from_this<Engine::State> {
   mutable std::mutex mu;
   std::unordered_map<std::string, std::shared_ptr<OpenDocument>> docs;
   std::vector<std::shared_ptr<WorkspaceIndex>> workspaces;  // guarded by mu
-  std::unordered_map<std::string, CancelSource> completions;  // the running one per document; guarded by mu
+  std::unordered_map<std::string, CancelSource>
+      completions;  // the running one per document; guarded by mu
 
   // The model and completion options, replaceable while requests run.
   std::pair<std::shared_ptr<agents::LlmRouter>, CompletionOptions> completionConfig() const {
@@ -147,7 +150,6 @@ struct Engine::State : std::enable_shared_from_this<Engine::State> {
     Document doc(uri, "", 0, std::move(text), options.parse);
     return doc.snapshot();
   }
-
 };
 
 }  // namespace sb

@@ -21,9 +21,12 @@ class PositionMapper {
 
   Position map(const std::string& absPath, const StoredPos& p) {
     switch (enc_) {
-      case PositionEncoding::Utf8: return {p.line, p.col8};
-      case PositionEncoding::Utf16: return {p.line, p.col16};
-      case PositionEncoding::Utf32: break;
+      case PositionEncoding::Utf8:
+        return {p.line, p.col8};
+      case PositionEncoding::Utf16:
+        return {p.line, p.col16};
+      case PositionEncoding::Utf32:
+        break;
     }
     const std::string& text = load(absPath);
     LineIndex lines(text);
@@ -109,7 +112,8 @@ void Engine::workspaceSymbols(std::string query, size_t limit, PositionEncoding 
             if (index == w) hints.openFiles.push_back(rel);
           }
           if (!hints.openFiles.empty()) hints.nearFile = hints.openFiles.front();
-          for (const auto& h : w->searchSymbols(query, limit, hints)) out.push_back(fromIndex(*w, h, mapper));
+          for (const auto& h : w->searchSymbols(query, limit, hints))
+            out.push_back(fromIndex(*w, h, mapper));
         }
         if (out.size() > limit) out.resize(limit);
         return out;
@@ -140,16 +144,17 @@ std::vector<SymbolInfo> Engine::definitionsAt(const std::shared_ptr<State>& s,
       if (h.relPath != rel || index != w) out.push_back(fromIndex(*w, h, mapper));
   // After '.', '->' or '::', members are the likelier targets.
   if (id->isMember)
-    std::stable_partition(out.begin(), out.end(), [](const SymbolInfo& i) { return memberKind(i.kind); });
+    std::stable_partition(out.begin(), out.end(),
+                          [](const SymbolInfo& i) { return memberKind(i.kind); });
   return out;
 }
 
 void Engine::definition(const std::string& uri, Position at, PositionEncoding encoding,
                         const CancelToken& cancel, Callback<std::vector<SymbolInfo>> done) {
-  state_->query<std::vector<SymbolInfo>>(
-      uri, cancel, std::move(done), [s = state_, at, encoding](const SnapshotPtr& snap) {
-        return definitionsAt(s, snap, at, encoding);
-      });
+  state_->query<std::vector<SymbolInfo>>(uri, cancel, std::move(done),
+                                         [s = state_, at, encoding](const SnapshotPtr& snap) {
+                                           return definitionsAt(s, snap, at, encoding);
+                                         });
 }
 
 void Engine::references(const std::string& uri, Position at, PositionEncoding encoding,
@@ -167,7 +172,8 @@ void Engine::references(const std::string& uri, Position at, PositionEncoding en
           for (const Tag& t : extractTags(*snap).definitions)
             if (t.name == id->name) declarations.push_back(t.nameRange);
         for (const ByteRange& r : identifierOccurrences(*snap, id->name)) {
-          if (std::find(declarations.begin(), declarations.end(), r) != declarations.end()) continue;
+          if (std::find(declarations.begin(), declarations.end(), r) != declarations.end())
+            continue;
           out.push_back({snap->uri(), snap->toRange(r, encoding)});
         }
         // Other files from the index.
@@ -182,7 +188,8 @@ void Engine::references(const std::string& uri, Position at, PositionEncoding en
           for (const auto& r : w->references(id->name)) {
             if (w == index && r.relPath == rel) continue;
             std::string abs = w->absolutePath(r.relPath);
-            out.push_back({pathToFileUri(abs), {mapper.map(abs, r.ref.start), mapper.map(abs, r.ref.end)}});
+            out.push_back(
+                {pathToFileUri(abs), {mapper.map(abs, r.ref.start), mapper.map(abs, r.ref.end)}});
           }
           if (includeDeclaration)
             for (const auto& h : w->store().symbolsNamed(id->name, 200)) {
@@ -209,14 +216,15 @@ void Engine::hover(const std::string& uri, Position at, PositionEncoding encodin
 
 void Engine::highlights(const std::string& uri, Position at, PositionEncoding encoding,
                         const CancelToken& cancel, Callback<std::vector<Range>> done) {
-  state_->query<std::vector<Range>>(uri, cancel, std::move(done), [at, encoding](const SnapshotPtr& snap) {
-    std::vector<Range> out;
-    auto id = identifierAt(*snap, snap->offsetAt(at, encoding));
-    if (!id) return out;
-    for (const ByteRange& r : identifierOccurrences(*snap, id->name))
-      out.push_back(snap->toRange(r, encoding));
-    return out;
-  });
+  state_->query<std::vector<Range>>(
+      uri, cancel, std::move(done), [at, encoding](const SnapshotPtr& snap) {
+        std::vector<Range> out;
+        auto id = identifierAt(*snap, snap->offsetAt(at, encoding));
+        if (!id) return out;
+        for (const ByteRange& r : identifierOccurrences(*snap, id->name))
+          out.push_back(snap->toRange(r, encoding));
+        return out;
+      });
 }
 
 void Engine::repoMap(size_t tokenBudget, const CancelToken& cancel, Callback<std::string> done) {

@@ -22,7 +22,8 @@ std::optional<Document> load(const std::string& file, const ParseLimits& limits)
     std::cerr << file << ": cannot read\n";
     return std::nullopt;
   }
-  return std::optional<Document>(std::in_place, pathToFileUri(file), "", 0, std::move(*text), limits);
+  return std::optional<Document>(std::in_place, pathToFileUri(file), "", 0, std::move(*text),
+                                 limits);
 }
 
 // 1-based line and byte column, as compilers print them.
@@ -30,7 +31,6 @@ std::string where(const std::string& file, const DocumentSnapshot& doc, uint32_t
   Position p = doc.positionAt(offset, PositionEncoding::Utf8);
   return file + ":" + std::to_string(p.line + 1) + ":" + std::to_string(p.character + 1);
 }
-
 
 void printTree(const std::string& file, const DocumentSnapshot& doc,
                const std::vector<OutlineSymbol>& symbols, int depth) {

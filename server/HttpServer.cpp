@@ -4,8 +4,8 @@
 
 #include <utility>  // before Asio: Boost 1.74 with C++20 needs it
 
-#include <boost/asio.hpp>
 #include <array>
+#include <boost/asio.hpp>
 #include <charconv>
 #include <csignal>
 #include <deque>
@@ -33,31 +33,50 @@ bool HttpRequest::has(std::string_view lowerName) const {
 
 std::string_view httpReason(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 406: return "Not Acceptable";
-    case 409: return "Conflict";
-    case 411: return "Length Required";
-    case 413: return "Content Too Large";
-    case 415: return "Unsupported Media Type";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Unknown";
+    case 200:
+      return "OK";
+    case 202:
+      return "Accepted";
+    case 204:
+      return "No Content";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 406:
+      return "Not Acceptable";
+    case 409:
+      return "Conflict";
+    case 411:
+      return "Length Required";
+    case 413:
+      return "Content Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "Unknown";
   }
 }
 
 namespace {
 
 std::string statusHead(int status, const HttpHeaders& headers) {
-  std::string head = "HTTP/1.1 " + std::to_string(status) + " " + std::string(httpReason(status)) + "\r\n";
+  std::string head =
+      "HTTP/1.1 " + std::to_string(status) + " " + std::string(httpReason(status)) + "\r\n";
   for (const auto& [k, v] : headers) head += k + ": " + v + "\r\n";
   return head;
 }
@@ -125,7 +144,8 @@ namespace {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(tcp::socket socket, HttpServer::Impl& server) : socket_(std::move(socket)), server_(server) {
+  Connection(tcp::socket socket, HttpServer::Impl& server)
+      : socket_(std::move(socket)), server_(server) {
     boost::system::error_code ec;
     auto ep = socket_.remote_endpoint(ec);
     peer_ = ec ? "tcp ?" : ep.address().to_string() + ":" + std::to_string(ep.port());
@@ -172,16 +192,18 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   void readMore() {
     if (closed_) return;
-    socket_.async_read_some(asio::buffer(buf_), [self = shared_from_this()](boost::system::error_code ec, size_t n) {
-      if (ec) return self->shutdown();
-      if (self->draining_) return self->readMore();  // discard what follows a refused request
-      self->in_.append(self->buf_.data(), n);
-      // A client sending far more than one request can hold is misbehaving.
-      if (self->in_.size() > self->server_.options.maxHeaderBytes + self->server_.options.maxBodyBytes + 65536)
-        return self->shutdown();
-      self->process();
-      self->readMore();
-    });
+    socket_.async_read_some(
+        asio::buffer(buf_), [self = shared_from_this()](boost::system::error_code ec, size_t n) {
+          if (ec) return self->shutdown();
+          if (self->draining_) return self->readMore();  // discard what follows a refused request
+          self->in_.append(self->buf_.data(), n);
+          // A client sending far more than one request can hold is misbehaving.
+          if (self->in_.size() >
+              self->server_.options.maxHeaderBytes + self->server_.options.maxBodyBytes + 65536)
+            return self->shutdown();
+          self->process();
+          self->readMore();
+        });
   }
 
   void writeNext() {
@@ -217,7 +239,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     while (!busy_ && !closed_ && !draining_) {
       HttpParseResult parsed = parseHttpRequest(in_, server_.options);
       if (parsed.kind == HttpParseResult::Kind::NeedMore) return;
-      if (parsed.kind == HttpParseResult::Kind::Error) return fail(parsed.status, std::move(parsed.message));
+      if (parsed.kind == HttpParseResult::Kind::Error)
+        return fail(parsed.status, std::move(parsed.message));
       HttpRequest req = std::move(parsed.request);
       req.peer = peer_;
       in_.erase(0, parsed.consumed);
@@ -257,7 +280,8 @@ void Exchange::respond(int status, HttpHeaders headers, std::string body) {
     if (state_ != State::Fresh || aborted_) return;
     state_ = State::Done;
   }
-  post([self = shared_from_this(), status, headers = std::move(headers), body = std::move(body)](Connection& c) {
+  post([self = shared_from_this(), status, headers = std::move(headers),
+        body = std::move(body)](Connection& c) {
     std::string text = statusHead(status, headers);
     text += "Content-Length: " + std::to_string(body.size()) + "\r\n";
     if (c.closeAfter()) text += "Connection: close\r\n";
@@ -316,11 +340,13 @@ void HttpServer::Impl::accept() {
   });
 }
 
-HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler) : impl_(std::make_shared<Impl>()) {
+HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler)
+    : impl_(std::make_shared<Impl>()) {
   impl_->options = std::move(options);
   impl_->handler = std::move(handler);
   std::string host = impl_->options.host == "localhost" ? "127.0.0.1" : impl_->options.host;
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   boost::system::error_code ec;
   auto address = asio::ip::make_address(host, ec);
   if (ec) throw std::runtime_error("invalid address '" + impl_->options.host + "'");
@@ -331,8 +357,8 @@ HttpServer::HttpServer(HttpServerOptions options, HttpHandler handler) : impl_(s
   if (!ec) acc.bind(endpoint, ec);
   if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
   if (ec)
-    throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(impl_->options.port) + ": " +
-                             ec.message());
+    throw std::runtime_error("cannot listen on " + host + ":" +
+                             std::to_string(impl_->options.port) + ": " + ec.message());
   impl_->accept();
 }
 

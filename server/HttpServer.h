@@ -20,12 +20,12 @@ namespace sb {
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string target;  // "/mcp?x=1"
-  std::string path;    // "/mcp"
-  HttpHeaders headers; // names lower-cased
+  std::string method;   // "GET", "POST", ...
+  std::string target;   // "/mcp?x=1"
+  std::string path;     // "/mcp"
+  HttpHeaders headers;  // names lower-cased
   std::string body;
-  std::string peer;    // "127.0.0.1:50123"
+  std::string peer;  // "127.0.0.1:50123"
 
   // The first header of that (lower-case) name, or "" when absent.
   std::string header(std::string_view lowerName) const;

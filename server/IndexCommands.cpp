@@ -10,7 +10,6 @@
 namespace sb {
 namespace {
 
-
 // Refreshes the index, drawing progress on stderr (one updating line on a
 // terminal, a line every few seconds otherwise).
 IndexReport refreshWithProgress(WorkspaceRegistry& registry,
@@ -62,7 +61,8 @@ std::shared_ptr<WorkspaceIndex> openIndex(WorkspaceRegistry& registry, const std
 int runIndexCommand(WorkspaceRegistry& registry, const std::string& dir) {
   auto index = openIndex(registry, dir);
   if (!index) return 2;
-  if (!index->recoveredNote().empty()) std::cerr << "switchboard: " << index->recoveredNote() << "\n";
+  if (!index->recoveredNote().empty())
+    std::cerr << "switchboard: " << index->recoveredNote() << "\n";
   IndexReport r = refreshWithProgress(registry, index);
   bool failed = false;
   for (const auto& note : r.notes) {
@@ -72,9 +72,11 @@ int runIndexCommand(WorkspaceRegistry& registry, const std::string& dir) {
   // (The database is locked, the disk full, ...: what was committed before stays.)
   if (failed) return 1;
   IndexStats stats = index->stats();
-  std::printf("%s: %zu files scanned, %zu indexed (%zu lines), %zu unchanged, %zu removed, %zu skipped in %.2f s\n",
-              index->root().c_str(), r.scanned, r.parsed, r.lines, r.unchanged, r.removed, r.skipped,
-              r.seconds);
+  std::printf(
+      "%s: %zu files scanned, %zu indexed (%zu lines), %zu unchanged, %zu removed, %zu skipped in "
+      "%.2f s\n",
+      index->root().c_str(), r.scanned, r.parsed, r.lines, r.unchanged, r.removed, r.skipped,
+      r.seconds);
   std::printf("index: %zu files, %zu lines, %zu definitions, %zu references at %s\n", stats.files,
               stats.lines, stats.symbols, stats.refs, index->store().path().c_str());
   return 0;
@@ -89,7 +91,8 @@ int runFindCommand(WorkspaceRegistry& registry, const std::string& dir, const st
   for (const auto& h : hits) {
     std::printf("%s:%u:%u: %s %s%s%s\n", h.relPath.c_str(), h.symbol.nameStart.line + 1,
                 h.symbol.nameStart.col8 + 1, std::string(symbolKindName(h.symbol.kind)).c_str(),
-                h.symbol.container.empty() ? "" : (h.symbol.container + "::").c_str(), h.symbol.name.c_str(),
+                h.symbol.container.empty() ? "" : (h.symbol.container + "::").c_str(),
+                h.symbol.name.c_str(),
                 h.symbol.signature.empty() ? "" : ("  " + h.symbol.signature).c_str());
   }
   return hits.empty() ? 1 : 0;

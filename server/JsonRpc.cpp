@@ -13,9 +13,13 @@ struct BatchCollector {
 
 namespace {
 
-std::string idKey(const json& id) { return id.dump(); }
+std::string idKey(const json& id) {
+  return id.dump();
+}
 
-bool validId(const json& id) { return id.is_string() || id.is_number_integer() || id.is_null(); }
+bool validId(const json& id) {
+  return id.is_string() || id.is_number_integer() || id.is_null();
+}
 
 json errorObject(const RpcError& e) {
   json err = {{"code", e.code}, {"message", e.message}};
@@ -25,12 +29,17 @@ json errorObject(const RpcError& e) {
 
 }  // namespace
 
-std::string toWire(const json& value) { return jsonText(value); }
+std::string toWire(const json& value) {
+  return jsonText(value);
+}
 
 // ---- Reply ----
 
 Reply::Reply(std::weak_ptr<RpcEndpoint> endpoint, json id, std::string method)
-    : endpoint_(std::move(endpoint)), id_(std::move(id)), method_(std::move(method)), done_(false) {}
+    : endpoint_(std::move(endpoint)),
+      id_(std::move(id)),
+      method_(std::move(method)),
+      done_(false) {}
 
 Reply::Reply(Reply&& other) noexcept
     : endpoint_(std::move(other.endpoint_)),
@@ -109,11 +118,11 @@ bool tooDeep(std::string_view body) {
 void RpcEndpoint::receive(std::string_view body) {
   if (tooDeep(body)) {
     log("message nested deeper than " + std::to_string(kMaxDepth) + " levels refused");
-    sendResponse(nullptr, std::nullopt,
-                 RpcError{rpc::ParseError,
-                          "Parse error: JSON nested deeper than " + std::to_string(kMaxDepth) +
-                              " levels",
-                          nullptr});
+    sendResponse(
+        nullptr, std::nullopt,
+        RpcError{rpc::ParseError,
+                 "Parse error: JSON nested deeper than " + std::to_string(kMaxDepth) + " levels",
+                 nullptr});
     return;
   }
   json message;
@@ -156,8 +165,8 @@ void RpcEndpoint::handleOne(json msg, const std::shared_ptr<BatchCollector>& bat
   };
   auto invalid = [&](const json& id, const std::string& why) {
     log("invalid request: " + why);
-    sendResponse(id, std::nullopt, RpcError{rpc::InvalidRequest, "Invalid Request: " + why, nullptr},
-                 batch);
+    sendResponse(id, std::nullopt,
+                 RpcError{rpc::InvalidRequest, "Invalid Request: " + why, nullptr}, batch);
   };
 
   if (!msg.is_object()) return invalid(nullptr, "a message must be a JSON object");

@@ -11,8 +11,9 @@ void applySettings(const agents::Settings& settings, EngineOptions& options) {
   const agents::CompletionSettings& c = settings.completion;
   options.completion.enabled = c.enabled;
   options.completion.debounce = std::chrono::milliseconds(c.debounceMs);
-  options.completion.budgets = {static_cast<size_t>(c.prefixTokens), static_cast<size_t>(c.suffixTokens),
-                                static_cast<size_t>(c.contextTokens), static_cast<size_t>(c.repoMapTokens)};
+  options.completion.budgets = {
+      static_cast<size_t>(c.prefixTokens), static_cast<size_t>(c.suffixTokens),
+      static_cast<size_t>(c.contextTokens), static_cast<size_t>(c.repoMapTokens)};
   options.completion.fim.fimTemplate = c.fimTemplate;
   options.completion.fim.maxTokens = c.maxTokens;
   options.completion.fim.temperature = c.temperature;
@@ -28,8 +29,9 @@ void applySettings(const agents::Settings& settings, EngineOptions& options) {
   if (cache.path.empty()) {
     const char* xdg = std::getenv("XDG_CACHE_HOME");
     const char* home = std::getenv("HOME");
-    std::filesystem::path base = xdg && *xdg ? std::filesystem::path(xdg)
-                                             : std::filesystem::path(home ? home : "/tmp") / ".cache";
+    std::filesystem::path base = xdg && *xdg
+                                     ? std::filesystem::path(xdg)
+                                     : std::filesystem::path(home ? home : "/tmp") / ".cache";
     std::error_code ec;
     std::filesystem::create_directories(base / "switchboard", ec);
     cache.path = (base / "switchboard" / "llm-cache.sqlite").string();

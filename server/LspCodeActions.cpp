@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "LspServer.h"
+#include "WorkDoneProgress.h"
 #include "protocol/LspConvert.h"
 #include "protocol/Uri.h"
 
@@ -111,42 +112,29 @@ json documentEdit(const std::string& uri, const json& version, json edits,
 // (their messages concatenated are the answer so far), end.
 class ActionProgress {
  public:
-  ActionProgress(std::weak_ptr<RpcEndpoint> endpoint, json token)
-      : endpoint_(std::move(endpoint)), token_(std::move(token)) {}
+  explicit ActionProgress(std::shared_ptr<WorkDoneProgress> progress)
+      : progress_(std::move(progress)) {}
 
   void begin(const std::string& title) {
-    send({{"kind", "begin"},
-          {"title", title},
-          {"cancellable", true},
-          {"message", "asking the model"}});
+    progress_->begin(title, "asking the model", true, std::nullopt);
   }
+  // The model's text as it streams, batched to one report per interval.
   void delta(std::string_view text) {
     std::lock_guard lock(mu_);
     pending_ += text;
     const auto now = std::chrono::steady_clock::now();
     if (now - last_ < kReportInterval) return;
     last_ = now;
-    sendLocked({{"kind", "report"}, {"message", std::exchange(pending_, {})}});
+    progress_->report(std::exchange(pending_, {}));
   }
   void end(const std::string& message) {
     std::lock_guard lock(mu_);
-    if (!pending_.empty())
-      sendLocked({{"kind", "report"}, {"message", std::exchange(pending_, {})}});
-    sendLocked({{"kind", "end"}, {"message", message}});
+    if (!pending_.empty()) progress_->report(std::exchange(pending_, {}));
+    progress_->end(message);
   }
 
  private:
-  void send(json value) {
-    std::lock_guard lock(mu_);
-    sendLocked(std::move(value));
-  }
-  void sendLocked(json value) {
-    if (auto ep = endpoint_.lock())
-      ep->notify("$/progress", {{"token", token_}, {"value", std::move(value)}});
-  }
-
-  std::weak_ptr<RpcEndpoint> endpoint_;
-  json token_;
+  std::shared_ptr<WorkDoneProgress> progress_;
   std::mutex mu_;
   std::string pending_;
   std::chrono::steady_clock::time_point last_{};
@@ -269,13 +257,12 @@ void LspServer::runAction(const std::string& command, const json& params, Reques
   if (auto t = params.find("workDoneToken");
       t != params.end() && (t->is_string() || t->is_number_integer())) {
     token = *t;
+    progress = std::make_shared<ActionProgress>(WorkDoneProgress::adopt(session_.endpoint, token));
   } else if (client_->workDoneProgress) {
     token = "switchboard/action/" + std::to_string(++progressTokens_);
-    session_.endpoint->call("window/workDoneProgress/create", {{"token", token}},
-                            [](const ResponseOrError&) {});
+    progress = std::make_shared<ActionProgress>(WorkDoneProgress::create(session_.endpoint, token));
   }
-  if (!token.is_null()) {
-    progress = std::make_shared<ActionProgress>(session_.endpoint, token);
+  if (progress) {
     progress->begin(titleOf(kind));
     std::lock_guard lock(actions_->mu);
     actions_->byToken[token.dump()] = cancel;

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "LlmSettings.h"
+#include "WorkDoneProgress.h"
 #include "protocol/LspConvert.h"
 #include "protocol/Uri.h"
 
@@ -50,7 +51,9 @@ Callback<T> replyWith(Reply reply, Convert convert) {
 LspServer::LspServer(const SessionContext& session, Workers& workers, LspOptions options)
     : session_(session), workers_(workers), options_(std::move(options)) {}
 
-LspServer::~LspServer() { unwatchWorkflows(); }
+LspServer::~LspServer() {
+  unwatchWorkflows();
+}
 
 void LspServer::onRequest(Request request) {
   static const std::unordered_map<std::string_view, RequestHandler> kHandlers = {
@@ -149,7 +152,8 @@ void LspServer::initialize(const json& params, Request& request) {
     std::string given = initOptions.is_object() ? initOptions.value("token", "") : "";
     const std::string& want = options_.requiredToken;
     unsigned diff = given.size() == want.size() ? 0u : 1u;
-    for (std::size_t i = 0; i < want.size(); ++i) diff |= static_cast<unsigned>(want[i] ^ (i < given.size() ? given[i] : 0));
+    for (std::size_t i = 0; i < want.size(); ++i)
+      diff |= static_cast<unsigned>(want[i] ^ (i < given.size() ? given[i] : 0));
     if (diff != 0) {
       spdlog::warn("[{}] initialize without the right token: connection closed", session_.peer);
       request.reply.error(rpc::InvalidRequest, "this daemon requires initializationOptions.token");
@@ -189,8 +193,8 @@ void LspServer::initialize(const json& params, Request& request) {
     if (auto it = params.find("rootUri"); it != params.end() && it->is_string())
       if (auto path = fileUriToPath(it->get<std::string>())) roots.push_back(*path);
   if (roots.empty())
-    if (auto it = params.find("rootPath"); it != params.end() && it->is_string() &&
-                                          !it->get<std::string>().empty())
+    if (auto it = params.find("rootPath");
+        it != params.end() && it->is_string() && !it->get<std::string>().empty())
       roots.push_back(it->get<std::string>());
   openWorkspaces(roots);
   phase_ = Phase::Initialized;
@@ -211,22 +215,25 @@ void LspServer::initialize(const json& params, Request& request) {
       {"documentHighlightProvider", true},
       {"executeCommandProvider",
        {{"commands",
-         {"switchboard.rescan", "switchboard.repoMap", "switchboard.status", "switchboard.runWorkflow",
-          "switchboard.resumeWorkflow", "switchboard.workflowStatus", "switchboard.cancelWorkflow",
-          "switchboard.workflowTemplates"}}}},
-      {"codeActionProvider", {{"codeActionKinds", {"quickfix", "refactor", "refactor.rewrite", "source"}}}},
-      {"workspace",
-       {{"workspaceFolders", {{"supported", true}, {"changeNotifications", true}}}}},
+         {"switchboard.rescan", "switchboard.repoMap", "switchboard.status",
+          "switchboard.runWorkflow", "switchboard.resumeWorkflow", "switchboard.workflowStatus",
+          "switchboard.cancelWorkflow", "switchboard.workflowTemplates"}}}},
+      {"codeActionProvider",
+       {{"codeActionKinds", {"quickfix", "refactor", "refactor.rewrite", "source"}}}},
+      {"workspace", {{"workspaceFolders", {{"supported", true}, {"changeNotifications", true}}}}},
   };
   // Inline (ghost text) completion where the client has it (LSP 3.18),
   // completion items otherwise: never both, so a keystroke costs one model call.
   if (client_->inlineCompletion)
     capabilities["inlineCompletionProvider"] = json::object();
   else
-    capabilities["completionProvider"] = {{"triggerCharacters", {".", ">", ":", "("}}, {"resolveProvider", false}};
-  for (const auto& c : actionCommands()) capabilities["executeCommandProvider"]["commands"].push_back(c);
-  request.reply.result({{"capabilities", std::move(capabilities)},
-                        {"serverInfo", {{"name", "switchboard"}, {"version", SWITCHBOARD_VERSION}}}});
+    capabilities["completionProvider"] = {{"triggerCharacters", {".", ">", ":", "("}},
+                                          {"resolveProvider", false}};
+  for (const auto& c : actionCommands())
+    capabilities["executeCommandProvider"]["commands"].push_back(c);
+  request.reply.result(
+      {{"capabilities", std::move(capabilities)},
+       {"serverInfo", {{"name", "switchboard"}, {"version", SWITCHBOARD_VERSION}}}});
 }
 
 void LspServer::initialized(const json&) {
@@ -262,60 +269,27 @@ void LspServer::openWorkspaces(const std::vector<std::string>& roots) {
 // when the client supports it.
 void LspServer::startIndexing(std::function<void(const IndexReport&)> done) {
   if (!options_.workspaces) return;
-  std::weak_ptr<RpcEndpoint> weak = session_.endpoint;
   for (const auto& index : engine_->workspaces()) {
-    std::string token = "switchboard/index/" + std::to_string(++progressTokens_);
-    bool progress = client_->workDoneProgress;
-    auto lastReport = std::make_shared<std::chrono::steady_clock::time_point>();
-    // Progress on a token may only follow the client's answer to its
-    // creation (a client drops $/progress for a token it does not know yet):
-    // until then the values queue, in order.
-    struct Gate {
-      std::mutex mu;
-      bool open = false, refused = false;
-      std::vector<json> queued;
-    };
-    auto gate = std::make_shared<Gate>();
-    auto send = [weak, token, gate](json value) {
-      std::lock_guard lock(gate->mu);
-      if (gate->refused) return;
-      if (!gate->open) return gate->queued.push_back(std::move(value));
-      if (auto ep = weak.lock()) ep->notify("$/progress", {{"token", token}, {"value", std::move(value)}});
-    };
-    if (progress) {
-      session_.endpoint->call("window/workDoneProgress/create", {{"token", token}},
-                              [weak, token, gate](const ResponseOrError& r) {
-                                std::lock_guard lock(gate->mu);
-                                if (r.error) {
-                                  gate->refused = true;
-                                  gate->queued.clear();
-                                  return;
-                                }
-                                gate->open = true;
-                                if (auto ep = weak.lock())
-                                  for (auto& v : gate->queued)
-                                    ep->notify("$/progress", {{"token", token}, {"value", std::move(v)}});
-                                gate->queued.clear();
-                              });
-      send({{"kind", "begin"}, {"title", "Indexing " + index->root()}, {"percentage", 0},
-            {"cancellable", false}});
+    std::shared_ptr<WorkDoneProgress> progress;
+    if (client_->workDoneProgress) {
+      progress = WorkDoneProgress::create(session_.endpoint,
+                                          "switchboard/index/" + std::to_string(++progressTokens_));
+      progress->begin("Indexing " + index->root(), {}, false, 0);
     }
+    auto lastReport = std::make_shared<std::chrono::steady_clock::time_point>();
     WorkspaceRegistry::RefreshListener listener;
     if (progress)
-      listener.progress = [send, lastReport](const IndexProgress& p) {
+      listener.progress = [progress, lastReport](const IndexProgress& p) {
         auto now = std::chrono::steady_clock::now();
         if (now - *lastReport < std::chrono::milliseconds(100) && p.done != p.total) return;
         *lastReport = now;
         int pct = p.total ? static_cast<int>(100 * p.done / p.total) : 100;
-        send({{"kind", "report"},
-              {"message", std::to_string(p.done) + "/" + std::to_string(p.total) + " files"},
-              {"percentage", pct}});
+        progress->report(std::to_string(p.done) + "/" + std::to_string(p.total) + " files", pct);
       };
-    listener.done = [send, progress, done](const IndexReport& r) {
+    listener.done = [progress, done](const IndexReport& r) {
       if (progress)
-        send({{"kind", "end"},
-              {"message", std::to_string(r.scanned) + " files, " + std::to_string(r.parsed) +
-                              " indexed"}});
+        progress->end(std::to_string(r.scanned) + " files, " + std::to_string(r.parsed) +
+                      " indexed");
       if (done) done(r);
     };
     options_.workspaces->refresh(index, std::move(listener));
@@ -361,7 +335,8 @@ void LspServer::didChangeWatchedFiles(const json& params) {
 
 void LspServer::didChangeConfiguration(const json& params) {
   std::vector<std::string> warnings;
-  options_.settings = agents::mergeSettings(options_.settings, params.value("settings", json()), &warnings);
+  options_.settings =
+      agents::mergeSettings(options_.settings, params.value("settings", json()), &warnings);
   for (const auto& w : warnings) spdlog::warn("[{}] settings: {}", session_.peer, w);
   applySettings(options_.settings, options_.engine);
   engine_->setCompletion(options_.engine.llm, options_.engine.completion);
@@ -458,8 +433,7 @@ void LspServer::selectionRange(const json& params, Request& request) {
   std::string uri = lsp::documentUri(params);
   std::vector<Position> positions;
   for (const auto& p : params.at("positions")) positions.push_back(lsp::positionFromJson(p));
-  engine_->selection(uri, std::move(positions), client_->encoding,
-                     request.cancel,
+  engine_->selection(uri, std::move(positions), client_->encoding, request.cancel,
                      replyWith<OnSnapshot<std::vector<std::vector<ByteRange>>>>(
                          std::move(request.reply), [client = client_](const auto& r) {
                            return lsp::selectionToJson(*r.doc, r.value, *client);
@@ -470,32 +444,36 @@ void LspServer::selectionRange(const json& params, Request& request) {
 
 namespace {
 
-Position positionParam(const json& params) { return lsp::positionFromJson(params.at("position")); }
+Position positionParam(const json& params) {
+  return lsp::positionFromJson(params.at("position"));
+}
 
 }  // namespace
 
 void LspServer::workspaceSymbol(const json& params, Request& request) {
   std::string query = params.value("query", "");
-  engine_->workspaceSymbols(query, 200, client_->encoding, request.cancel,
-                            replyWith<std::vector<SymbolInfo>>(std::move(request.reply), [](const auto& r) {
-                              json out = json::array();
-                              for (const auto& s : r)
-                                out.push_back(lsp::workspaceSymbolToJson(
-                                    s.name, static_cast<int>(s.kind), s.container,
-                                    {s.location.uri, s.location.range}));
-                              return out;
-                            }));
+  engine_->workspaceSymbols(
+      query, 200, client_->encoding, request.cancel,
+      replyWith<std::vector<SymbolInfo>>(std::move(request.reply), [](const auto& r) {
+        json out = json::array();
+        for (const auto& s : r)
+          out.push_back(lsp::workspaceSymbolToJson(s.name, static_cast<int>(s.kind), s.container,
+                                                   {s.location.uri, s.location.range}));
+        return out;
+      }));
 }
 
 void LspServer::definition(const json& params, Request& request) {
   std::string uri = lsp::documentUri(params);
   Position at = positionParam(params);
-  engine_->definition(uri, at, client_->encoding, request.cancel,
-                      replyWith<std::vector<SymbolInfo>>(std::move(request.reply), [](const auto& r) {
-                        json out = json::array();
-                        for (const auto& s : r) out.push_back(lsp::toJson(lsp::Location{s.location.uri, s.location.range}));
-                        return out;
-                      }));
+  engine_->definition(
+      uri, at, client_->encoding, request.cancel,
+      replyWith<std::vector<SymbolInfo>>(std::move(request.reply), [](const auto& r) {
+        json out = json::array();
+        for (const auto& s : r)
+          out.push_back(lsp::toJson(lsp::Location{s.location.uri, s.location.range}));
+        return out;
+      }));
 }
 
 void LspServer::references(const json& params, Request& request) {
@@ -504,28 +482,28 @@ void LspServer::references(const json& params, Request& request) {
   bool includeDeclaration = true;
   if (auto c = params.find("context"); c != params.end() && c->is_object())
     includeDeclaration = c->value("includeDeclaration", true);
-  engine_->references(uri, at, client_->encoding, includeDeclaration, request.cancel,
-                      replyWith<std::vector<SourceLocation>>(std::move(request.reply), [](const auto& r) {
-                        json out = json::array();
-                        for (const auto& l : r) out.push_back(lsp::toJson(lsp::Location{l.uri, l.range}));
-                        return out;
-                      }));
+  engine_->references(
+      uri, at, client_->encoding, includeDeclaration, request.cancel,
+      replyWith<std::vector<SourceLocation>>(std::move(request.reply), [](const auto& r) {
+        json out = json::array();
+        for (const auto& l : r) out.push_back(lsp::toJson(lsp::Location{l.uri, l.range}));
+        return out;
+      }));
 }
 
 void LspServer::hover(const json& params, Request& request) {
   std::string uri = lsp::documentUri(params);
   Position at = positionParam(params);
   engine_->hover(uri, at, client_->encoding, request.cancel,
-                 replyWith<std::optional<HoverInfo>>(std::move(request.reply),
-                                                     [client = client_](const auto& r) -> json {
-                                                       if (!r) return nullptr;
-                                                       const SymbolInfo& best = r->definitions.front();
-                                                       return lsp::hoverToJson(
-                                                           r->range, best.language,
-                                                           best.signature.empty() ? best.name : best.signature,
-                                                           best.container, best.doc,
-                                                           r->definitions.size() - 1, *client);
-                                                     }));
+                 replyWith<std::optional<HoverInfo>>(
+                     std::move(request.reply), [client = client_](const auto& r) -> json {
+                       if (!r) return nullptr;
+                       const SymbolInfo& best = r->definitions.front();
+                       return lsp::hoverToJson(r->range, best.language,
+                                               best.signature.empty() ? best.name : best.signature,
+                                               best.container, best.doc, r->definitions.size() - 1,
+                                               *client);
+                     }));
 }
 
 void LspServer::documentHighlight(const json& params, Request& request) {
@@ -534,7 +512,8 @@ void LspServer::documentHighlight(const json& params, Request& request) {
   engine_->highlights(uri, at, client_->encoding, request.cancel,
                       replyWith<std::vector<Range>>(std::move(request.reply), [](const auto& r) {
                         json out = json::array();
-                        for (const auto& range : r) out.push_back({{"range", lsp::toJson(range)}, {"kind", 1}});
+                        for (const auto& range : r)
+                          out.push_back({{"range", lsp::toJson(range)}, {"kind", 1}});
                         return out;
                       }));
 }
@@ -543,23 +522,38 @@ namespace {
 
 int completionItemKind(SymbolKind k) {
   switch (k) {
-    case SymbolKind::Method: return 2;
-    case SymbolKind::Function: return 3;
-    case SymbolKind::Constructor: return 4;
-    case SymbolKind::Field: return 5;
-    case SymbolKind::Variable: return 6;
-    case SymbolKind::Class: return 7;
-    case SymbolKind::Interface: return 8;
+    case SymbolKind::Method:
+      return 2;
+    case SymbolKind::Function:
+      return 3;
+    case SymbolKind::Constructor:
+      return 4;
+    case SymbolKind::Field:
+      return 5;
+    case SymbolKind::Variable:
+      return 6;
+    case SymbolKind::Class:
+      return 7;
+    case SymbolKind::Interface:
+      return 8;
     case SymbolKind::Module:
     case SymbolKind::Namespace:
-    case SymbolKind::Package: return 9;
-    case SymbolKind::Property: return 10;
-    case SymbolKind::Enum: return 13;
-    case SymbolKind::EnumMember: return 20;
-    case SymbolKind::Constant: return 21;
-    case SymbolKind::Struct: return 22;
-    case SymbolKind::TypeParameter: return 25;
-    default: return 1;  // Text: a model's completion
+    case SymbolKind::Package:
+      return 9;
+    case SymbolKind::Property:
+      return 10;
+    case SymbolKind::Enum:
+      return 13;
+    case SymbolKind::EnumMember:
+      return 20;
+    case SymbolKind::Constant:
+      return 21;
+    case SymbolKind::Struct:
+      return 22;
+    case SymbolKind::TypeParameter:
+      return 25;
+    default:
+      return 1;  // Text: a model's completion
   }
 }
 
@@ -569,43 +563,46 @@ void LspServer::completion(const json& params, Request& request) {
   std::string uri = lsp::documentUri(params);
   Position at = positionParam(params);
   CancelToken cancel = request.cancel;
-  engine_->complete(uri, at, client_->encoding, request.cancel,
-                    replyWith<CompletionOutcome>(std::move(request.reply), [cancel](const CompletionOutcome& r) {
-                      if (cancel.cancelled()) throw RpcException(rpc::RequestCancelled, "request cancelled");
-                      json items = json::array();
-                      int rank = 0;
-                      for (const auto& c : r.items) {
-                        json item = {{"label", c.label},
-                                     {"kind", completionItemKind(c.kind)},
-                                     {"sortText", (rank < 10 ? "000" : "00") + std::to_string(rank)},
-                                     {"insertTextFormat", 1},
-                                     {"textEdit", {{"range", lsp::toJson(c.replace)}, {"newText", c.insertText}}}};
-                        ++rank;
-                        if (!c.detail.empty()) item["detail"] = c.detail;
-                        if (c.fromModel) item["preselect"] = true;
-                        items.push_back(std::move(item));
-                      }
-                      // Incomplete: typing more asks again, so the model sees the new text.
-                      return json{{"isIncomplete", true}, {"items", std::move(items)}};
-                    }));
+  engine_->complete(
+      uri, at, client_->encoding, request.cancel,
+      replyWith<CompletionOutcome>(std::move(request.reply), [cancel](const CompletionOutcome& r) {
+        if (cancel.cancelled()) throw RpcException(rpc::RequestCancelled, "request cancelled");
+        json items = json::array();
+        int rank = 0;
+        for (const auto& c : r.items) {
+          json item = {
+              {"label", c.label},
+              {"kind", completionItemKind(c.kind)},
+              {"sortText", (rank < 10 ? "000" : "00") + std::to_string(rank)},
+              {"insertTextFormat", 1},
+              {"textEdit", {{"range", lsp::toJson(c.replace)}, {"newText", c.insertText}}}};
+          ++rank;
+          if (!c.detail.empty()) item["detail"] = c.detail;
+          if (c.fromModel) item["preselect"] = true;
+          items.push_back(std::move(item));
+        }
+        // Incomplete: typing more asks again, so the model sees the new text.
+        return json{{"isIncomplete", true}, {"items", std::move(items)}};
+      }));
 }
 
 void LspServer::inlineCompletion(const json& params, Request& request) {
   std::string uri = lsp::documentUri(params);
   Position at = positionParam(params);
   CancelToken cancel = request.cancel;
-  engine_->complete(uri, at, client_->encoding, request.cancel,
-                    replyWith<CompletionOutcome>(std::move(request.reply), [cancel](const CompletionOutcome& r) {
-                      if (cancel.cancelled()) throw RpcException(rpc::RequestCancelled, "request cancelled");
-                      json items = json::array();
-                      for (const auto& c : r.items) {
-                        // Ghost text is the model's; offline, the best identifier.
-                        if (!c.fromModel && !items.empty()) break;
-                        items.push_back({{"insertText", c.insertText}, {"range", lsp::toJson(c.replace)}});
-                        if (!c.fromModel) break;
-                      }
-                      return json{{"items", std::move(items)}};
-                    }));
+  engine_->complete(
+      uri, at, client_->encoding, request.cancel,
+      replyWith<CompletionOutcome>(std::move(request.reply), [cancel](const CompletionOutcome& r) {
+        if (cancel.cancelled()) throw RpcException(rpc::RequestCancelled, "request cancelled");
+        json items = json::array();
+        for (const auto& c : r.items) {
+          // Ghost text is the model's; offline, the best identifier.
+          if (!c.fromModel && !items.empty()) break;
+          items.push_back({{"insertText", c.insertText}, {"range", lsp::toJson(c.replace)}});
+          if (!c.fromModel) break;
+        }
+        return json{{"items", std::move(items)}};
+      }));
 }
 
 void LspServer::executeCommand(const json& params, Request& request) {
@@ -620,8 +617,11 @@ void LspServer::executeCommand(const json& params, Request& request) {
     startIndexing([reply, remaining, totals, mu](const IndexReport& r) {
       {
         std::lock_guard lock(*mu);
-        totals->push_back({{"files", r.scanned}, {"indexed", r.parsed}, {"unchanged", r.unchanged},
-                           {"removed", r.removed}, {"seconds", r.seconds}});
+        totals->push_back({{"files", r.scanned},
+                           {"indexed", r.parsed},
+                           {"unchanged", r.unchanged},
+                           {"removed", r.removed},
+                           {"seconds", r.seconds}});
       }
       if (--*remaining == 0) reply->result(*totals);
     });
@@ -629,11 +629,12 @@ void LspServer::executeCommand(const json& params, Request& request) {
   }
   if (command == "switchboard.repoMap") {
     size_t tokens = 1024;
-    if (auto args = params.find("arguments"); args != params.end() && args->is_array() && !args->empty() &&
-                                              (*args)[0].is_object())
+    if (auto args = params.find("arguments");
+        args != params.end() && args->is_array() && !args->empty() && (*args)[0].is_object())
       tokens = (*args)[0].value("tokens", size_t{1024});
-    engine_->repoMap(tokens, request.cancel,
-                     replyWith<std::string>(std::move(request.reply), [](const std::string& m) { return m; }));
+    engine_->repoMap(
+        tokens, request.cancel,
+        replyWith<std::string>(std::move(request.reply), [](const std::string& m) { return m; }));
     return;
   }
   if (workflowCommand(command, params, request)) return;

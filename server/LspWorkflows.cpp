@@ -12,6 +12,7 @@
 
 #include "LspServer.h"
 #include "StatusReport.h"
+#include "WorkDoneProgress.h"
 #include "protocol/LspConvert.h"
 #include "protocol/Uri.h"
 
@@ -66,15 +67,9 @@ json firstArgument(const json& params) {
 }  // namespace
 
 // Per session: the progress token of each workflow it has been told about.
-// Values for a token wait until the client has answered its creation.
 struct LspServer::WorkflowWatch {
-  struct Token {
-    std::string name;
-    bool open = false, refused = false;
-    std::vector<json> queued;
-  };
   std::mutex mu;
-  std::map<std::string, std::shared_ptr<Token>> tokens;  // by workflow id
+  std::map<std::string, std::shared_ptr<WorkDoneProgress>> tokens;  // by workflow id
   int next = 0;
 };
 
@@ -84,9 +79,8 @@ void LspServer::watchWorkflows() {
   std::weak_ptr<RpcEndpoint> endpoint = session_.endpoint;
   auto watch = workflowWatch_;
   auto client = client_;
-  std::string peer = session_.peer;
   for (const auto& root : roots_)
-    workflowTokens_.push_back(options_.workflows->subscribe(root, [endpoint, watch, client, peer](
+    workflowTokens_.push_back(options_.workflows->subscribe(root, [endpoint, watch, client](
                                                                       const agents::WorkflowEvent&
                                                                           e) {
       auto ep = endpoint.lock();
@@ -95,50 +89,22 @@ void LspServer::watchWorkflows() {
       int type = e.kind == K::Finished && e.state != "completed" ? 2 /*warning*/ : 3 /*info*/;
       ep->notify("window/logMessage", {{"type", type}, {"message", "[switchboard] " + e.message}});
       if (!client->workDoneProgress || e.kind == K::ToolCalled) return;
-      std::shared_ptr<WorkflowWatch::Token> token;
-      bool begin = false;
-      {
-        std::lock_guard lock(watch->mu);
-        auto it = watch->tokens.find(e.workflowId);
-        if (it == watch->tokens.end()) {
-          if (e.kind == K::Finished) return;
-          token = std::make_shared<WorkflowWatch::Token>();
-          token->name = "switchboard/workflow/" + e.workflowId + "/" + std::to_string(++watch->next);
-          watch->tokens[e.workflowId] = token;
-          begin = true;
-        } else {
-          token = it->second;
-          if (e.kind == K::Finished) watch->tokens.erase(it);
-        }
+      // Under the lock: events of one workflow can come from several step
+      // threads, and begin, reports and end must reach the client in order.
+      std::lock_guard lock(watch->mu);
+      auto it = watch->tokens.find(e.workflowId);
+      if (it == watch->tokens.end()) {
+        if (e.kind == K::Finished) return;
+        auto progress = WorkDoneProgress::create(
+            ep, "switchboard/workflow/" + e.workflowId + "/" + std::to_string(++watch->next));
+        watch->tokens[e.workflowId] = progress;
+        progress->begin("Workflow " + e.workflowId, e.message, false, 0);
+      } else if (e.kind == K::Finished) {
+        it->second->end(e.message);
+        watch->tokens.erase(it);
+      } else {
+        it->second->report(e.message, e.stepsTotal > 0 ? 100 * e.stepsDone / e.stepsTotal : 0);
       }
-      int pct = e.stepsTotal > 0 ? 100 * e.stepsDone / e.stepsTotal : 0;
-      json value = begin ? json{{"kind", "begin"}, {"title", "Workflow " + e.workflowId}, {"cancellable", false},
-                                {"message", e.message}, {"percentage", 0}}
-                   : e.kind == K::Finished ? json{{"kind", "end"}, {"message", e.message}}
-                                           : json{{"kind", "report"}, {"message", e.message}, {"percentage", pct}};
-      {
-        std::lock_guard lock(watch->mu);
-        if (token->refused) return;
-        if (!token->open) {
-          token->queued.push_back(std::move(value));
-        } else {
-          ep->notify("$/progress", {{"token", token->name}, {"value", std::move(value)}});
-        }
-      }
-      if (begin)
-        ep->call("window/workDoneProgress/create", {{"token", token->name}},
-                 [endpoint, watch, token](const ResponseOrError& r) {
-                   std::lock_guard lock(watch->mu);
-                   if (r.error) {
-                     token->refused = true;
-                     token->queued.clear();
-                     return;
-                   }
-                   token->open = true;
-                   if (auto ep2 = endpoint.lock())
-                     for (auto& v : token->queued) ep2->notify("$/progress", {{"token", token->name}, {"value", v}});
-                   token->queued.clear();
-                 });
     }));
 }
 

@@ -14,8 +14,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-
-
 // The workspace a catalog serves, shared by its handlers.
 struct Workspace {
   std::string root;
@@ -24,7 +22,9 @@ struct Workspace {
   std::unique_ptr<Engine> engine;
 
   std::string rel(const std::string& abs) const { return index->relativePath(abs); }
-  std::string uriOf(const std::string& path) const { return pathToFileUri(confinedPath(root, path)); }
+  std::string uriOf(const std::string& path) const {
+    return pathToFileUri(confinedPath(root, path));
+  }
 };
 
 // Engine calls are asynchronous; tools run on a worker and may wait.
@@ -39,7 +39,8 @@ T await(const std::function<void(Callback<T>)>& start) {
 }
 
 json schema(json properties, std::vector<std::string> required = {}) {
-  json s = {{"type", "object"}, {"properties", std::move(properties)}, {"additionalProperties", false}};
+  json s = {
+      {"type", "object"}, {"properties", std::move(properties)}, {"additionalProperties", false}};
   if (!required.empty()) s["required"] = required;
   return s;
 }
@@ -69,8 +70,11 @@ json outlineJson(const DocumentSnapshot& doc, const std::vector<OutlineSymbol>& 
   for (const auto& s : symbols) {
     Range r = doc.toRange(s.selectionRange, PositionEncoding::Utf32);
     Range whole = doc.toRange(s.range, PositionEncoding::Utf32);
-    json j = {{"name", s.name}, {"kind", symbolKindName(s.kind)}, {"line", r.start.line + 1},
-              {"column", r.start.character + 1}, {"endLine", whole.end.line + 1}};
+    json j = {{"name", s.name},
+              {"kind", symbolKindName(s.kind)},
+              {"line", r.start.line + 1},
+              {"column", r.start.character + 1},
+              {"endLine", whole.end.line + 1}};
     if (!s.detail.empty()) j["detail"] = s.detail;
     if (!s.children.empty()) j["children"] = outlineJson(doc, s.children);
     out.push_back(std::move(j));
@@ -90,26 +94,30 @@ std::string where(const json& j) {
 }
 
 void addTools(McpCatalog& c, const std::shared_ptr<Workspace>& w) {
-  json pathProp = {{"type", "string"}, {"description", "file path, relative to the workspace root"}};
+  json pathProp = {{"type", "string"},
+                   {"description", "file path, relative to the workspace root"}};
   json lineProp = {{"type", "integer"}, {"minimum", 1}, {"description", "1-based line"}};
-  json colProp = {{"type", "integer"}, {"minimum", 1}, {"description", "1-based column (characters)"}};
+  json colProp = {
+      {"type", "integer"}, {"minimum", 1}, {"description", "1-based column (characters)"}};
   auto readOnly = json{{"readOnlyHint", true}, {"openWorldHint", false}};
 
   c.tools.push_back(McpTool{
       "find_symbol", "Find symbol",
       "Search the workspace's definitions by name: exact, prefix, substring or fuzzy (camel-case "
       "initials). Returns where each is defined with its signature.",
-      schema({{"query", {{"type", "string"}, {"minLength", 1}}},
-              {"kind", {{"type", "string"}, {"description", "only this kind, e.g. function, class, method"}}},
-              {"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}}}},
-             {"query"}),
+      schema(
+          {{"query", {{"type", "string"}, {"minLength", 1}}},
+           {"kind",
+            {{"type", "string"}, {"description", "only this kind, e.g. function, class, method"}}},
+           {"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 500}}}},
+          {"query"}),
       schema({{"symbols", {{"type", "array"}}}}, {"symbols"}), readOnly,
       [w](const json& args, McpToolContext ctx, std::function<void(McpToolResult)> done) {
         size_t limit = args.value("limit", 50);
         std::string kind = args.value("kind", "");
         auto found = await<std::vector<SymbolInfo>>([&](auto cb) {
-          w->engine->workspaceSymbols(args["query"], kind.empty() ? limit : 500, PositionEncoding::Utf32,
-                                      ctx.cancel, cb);
+          w->engine->workspaceSymbols(args["query"], kind.empty() ? limit : 500,
+                                      PositionEncoding::Utf32, ctx.cancel, cb);
         });
         json symbols = json::array();
         for (const auto& s : found) {
@@ -118,17 +126,22 @@ void addTools(McpCatalog& c, const std::shared_ptr<Workspace>& w) {
           symbols.push_back(symbolJson(*w, s));
         }
         std::string text = listText(symbols, [](const json& s) {
-          return where(s) + ": " + s["kind"].get<std::string>() + " " + s["name"].get<std::string>() +
+          return where(s) + ": " + s["kind"].get<std::string>() + " " +
+                 s["name"].get<std::string>() +
                  (s.contains("signature") ? "  " + s["signature"].get<std::string>() : "");
         });
         done(McpToolResult::text(text, {{"symbols", symbols}}));
       }});
 
-  auto byNameOrPosition = schema({{"symbol", {{"type", "string"}, {"description", "a name to look up"}}},
-                                  {"path", pathProp}, {"line", lineProp}, {"column", colProp}});
+  auto byNameOrPosition =
+      schema({{"symbol", {{"type", "string"}, {"description", "a name to look up"}}},
+              {"path", pathProp},
+              {"line", lineProp},
+              {"column", colProp}});
   c.tools.push_back(McpTool{
       "get_definition", "Go to definition",
-      "Where a name is defined, with signature and doc comment: give `symbol`, or `path`+`line`+`column` "
+      "Where a name is defined, with signature and doc comment: give `symbol`, or "
+      "`path`+`line`+`column` "
       "of a use (resolved by scope: same file, imported files, same directory, then everywhere).",
       byNameOrPosition, schema({{"definitions", {{"type", "array"}}}}, {"definitions"}), readOnly,
       [w](const json& args, McpToolContext ctx, std::function<void(McpToolResult)> done) {
@@ -141,7 +154,8 @@ void addTools(McpCatalog& c, const std::shared_ptr<Workspace>& w) {
             w->engine->definition(uri, positionArg(args), PositionEncoding::Utf32, ctx.cancel, cb);
           });
         } else if (args.contains("symbol")) {
-          for (const auto& h : w->index->store().symbolsNamed(args["symbol"].get<std::string>(), 50)) {
+          for (const auto& h :
+               w->index->store().symbolsNamed(args["symbol"].get<std::string>(), 50)) {
             SymbolInfo s;
             s.name = h.symbol.name;
             s.kind = h.symbol.kind;
@@ -159,7 +173,8 @@ void addTools(McpCatalog& c, const std::shared_ptr<Workspace>& w) {
         json list = json::array();
         for (const auto& d : defs) list.push_back(symbolJson(*w, d));
         std::string text = listText(list, [](const json& s) {
-          std::string t = where(s) + ": " + s["kind"].get<std::string>() + " " + s["name"].get<std::string>();
+          std::string t =
+              where(s) + ": " + s["kind"].get<std::string>() + " " + s["name"].get<std::string>();
           if (s.contains("signature")) t += "\n  " + s["signature"].get<std::string>();
           if (s.contains("doc")) t += "\n  " + s["doc"].get<std::string>();
           return t;
@@ -169,13 +184,17 @@ void addTools(McpCatalog& c, const std::shared_ptr<Workspace>& w) {
 
   c.tools.push_back(McpTool{
       "find_references", "Find references",
-      "Every use of a name in the workspace (name-based: identifiers spelled the same). Give `path`+`line`+"
+      "Every use of a name in the workspace (name-based: identifiers spelled the same). Give "
+      "`path`+`line`+"
       "`column` of an occurrence, or `symbol`.",
-      schema({{"symbol", {{"type", "string"}}}, {"path", pathProp}, {"line", lineProp}, {"column", colProp},
+      schema({{"symbol", {{"type", "string"}}},
+              {"path", pathProp},
+              {"line", lineProp},
+              {"column", colProp},
               {"limit", {{"type", "integer"}, {"minimum", 1}, {"maximum", 5000}}}}),
-      schema({{"references", {{"type", "array"}}}, {"truncated", {{"type", "boolean"}}}}, {"references"}),
-      readOnly,
-      [w](const json& args, McpToolContext ctx, std::function<void(McpToolResult)> done) {
+      schema({{"references", {{"type", "array"}}}, {"truncated", {{"type", "boolean"}}}},
+             {"references"}),
+      readOnly, [w](const json& args, McpToolContext ctx, std::function<void(McpToolResult)> done) {
         size_t limit = args.value("limit", 200);
         json refs = json::array();
         bool truncated = false;
@@ -184,7 +203,8 @@ void addTools(McpCatalog& c, const std::shared_ptr<Workspace>& w) {
             return done(McpToolResult::error("give line and column with path"));
           std::string uri = w->uriOf(args["path"]);
           auto locs = await<std::vector<SourceLocation>>([&](auto cb) {
-            w->engine->references(uri, positionArg(args), PositionEncoding::Utf32, true, ctx.cancel, cb);
+            w->engine->references(uri, positionArg(args), PositionEncoding::Utf32, true, ctx.cancel,
+                                  cb);
           });
           for (const auto& l : locs) {
             if (refs.size() >= limit) {
@@ -198,7 +218,8 @@ void addTools(McpCatalog& c, const std::shared_ptr<Workspace>& w) {
           auto hits = w->index->references(args["symbol"].get<std::string>(), limit + 1);
           truncated = hits.size() > limit;
           for (size_t i = 0; i < hits.size() && i < limit; ++i)
-            refs.push_back({{"path", hits[i].relPath}, {"line", hits[i].ref.start.line + 1},
+            refs.push_back({{"path", hits[i].relPath},
+                            {"line", hits[i].ref.start.line + 1},
                             {"column", hits[i].ref.start.col8 + 1}});
         } else {
           return done(McpToolResult::error("give either symbol, or path with line and column"));
@@ -211,7 +232,8 @@ void addTools(McpCatalog& c, const std::shared_ptr<Workspace>& w) {
   c.tools.push_back(McpTool{
       "document_outline", "Document outline",
       "The nested outline of one file: classes, functions, methods... with 1-based lines.",
-      schema({{"path", pathProp}}, {"path"}), schema({{"symbols", {{"type", "array"}}}}, {"symbols"}), readOnly,
+      schema({{"path", pathProp}}, {"path"}),
+      schema({{"symbols", {{"type", "array"}}}}, {"symbols"}), readOnly,
       [w](const json& args, McpToolContext ctx, std::function<void(McpToolResult)> done) {
         std::string uri = w->uriOf(args["path"]);
         auto r = await<OnSnapshot<std::vector<OutlineSymbol>>>(
@@ -226,13 +248,15 @@ void addTools(McpCatalog& c, const std::shared_ptr<Workspace>& w) {
           }
         };
         render(symbols, 0);
-        if (auto why = r.doc->parseSkippedReason(); !why.empty()) text = "not parsed: " + std::string(why) + "\n";
+        if (auto why = r.doc->parseSkippedReason(); !why.empty())
+          text = "not parsed: " + std::string(why) + "\n";
         done(McpToolResult::text(text.empty() ? "(no symbols)\n" : text, {{"symbols", symbols}}));
       }});
 
   c.tools.push_back(McpTool{
       "repo_map", "Repository map",
-      "The workspace's most referenced definitions (ranked over the reference graph), as compact text "
+      "The workspace's most referenced definitions (ranked over the reference graph), as compact "
+      "text "
       "within a token budget: a map of the code base for planning.",
       schema({{"tokens", {{"type", "integer"}, {"minimum", 64}, {"maximum", 32000}}}}),
       schema({{"map", {{"type", "string"}}}}, {"map"}), readOnly,
@@ -246,14 +270,16 @@ void addTools(McpCatalog& c, const std::shared_ptr<Workspace>& w) {
       "search_code", "Search code",
       "Search file contents (literal by default, or RE2 regular expression), honouring .gitignore. "
       "Returns path:line:column and the line.",
-      schema({{"pattern", {{"type", "string"}, {"minLength", 1}}},
-              {"regex", {{"type", "boolean"}}},
-              {"caseSensitive", {{"type", "boolean"}}},
-              {"path", {{"type", "string"}, {"description", "glob on the relative path, e.g. src/**/*.py"}}},
-              {"maxResults", {{"type", "integer"}, {"minimum", 1}, {"maximum", 2000}}}},
-             {"pattern"}),
-      schema({{"matches", {{"type", "array"}}}, {"truncated", {{"type", "boolean"}}}}, {"matches"}), readOnly,
-      [w](const json& args, McpToolContext ctx, std::function<void(McpToolResult)> done) {
+      schema(
+          {{"pattern", {{"type", "string"}, {"minLength", 1}}},
+           {"regex", {{"type", "boolean"}}},
+           {"caseSensitive", {{"type", "boolean"}}},
+           {"path",
+            {{"type", "string"}, {"description", "glob on the relative path, e.g. src/**/*.py"}}},
+           {"maxResults", {{"type", "integer"}, {"minimum", 1}, {"maximum", 2000}}}},
+          {"pattern"}),
+      schema({{"matches", {{"type", "array"}}}, {"truncated", {{"type", "boolean"}}}}, {"matches"}),
+      readOnly, [w](const json& args, McpToolContext ctx, std::function<void(McpToolResult)> done) {
         CodeSearchOptions o;
         o.regex = args.value("regex", false);
         o.caseSensitive = args.value("caseSensitive", true);
@@ -265,8 +291,10 @@ void addTools(McpCatalog& c, const std::shared_ptr<Workspace>& w) {
         std::string text;
         for (const auto& m : r.matches) {
           uint32_t col = m.column + 1;
-          matches.push_back({{"path", m.relPath}, {"line", m.line + 1}, {"column", col}, {"text", m.lineText}});
-          text += m.relPath + ":" + std::to_string(m.line + 1) + ":" + std::to_string(col) + ": " + m.lineText + "\n";
+          matches.push_back(
+              {{"path", m.relPath}, {"line", m.line + 1}, {"column", col}, {"text", m.lineText}});
+          text += m.relPath + ":" + std::to_string(m.line + 1) + ":" + std::to_string(col) + ": " +
+                  m.lineText + "\n";
         }
         if (r.truncated) text += "(stopped at " + std::to_string(o.maxResults) + " matches)\n";
         if (matches.empty()) text = "no matches in " + std::to_string(r.filesSearched) + " files\n";
@@ -275,41 +303,51 @@ void addTools(McpCatalog& c, const std::shared_ptr<Workspace>& w) {
 
   c.tools.push_back(McpTool{
       "read_file", "Read file",
-      "A file of the workspace, whole or a line range (1-based, inclusive), at most 2000 lines. The text is "
+      "A file of the workspace, whole or a line range (1-based, inclusive), at most 2000 lines. "
+      "The text is "
       "the result's text content; structuredContent says which lines it holds.",
       schema({{"path", pathProp}, {"startLine", lineProp}, {"endLine", lineProp}}, {"path"}),
       // The text is not repeated in structuredContent: a file read is sent once, not twice.
-      schema({{"path", {{"type", "string"}}}, {"startLine", {{"type", "integer"}}}, {"endLine", {{"type", "integer"}}},
+      schema({{"path", {{"type", "string"}}},
+              {"startLine", {{"type", "integer"}}},
+              {"endLine", {{"type", "integer"}}},
               {"totalLines", {{"type", "integer"}}}},
              {"path", "startLine", "endLine", "totalLines"}),
-      readOnly,
-      [w](const json& args, McpToolContext, std::function<void(McpToolResult)> done) {
+      readOnly, [w](const json& args, McpToolContext, std::function<void(McpToolResult)> done) {
         std::string abs = confinedPath(w->root, args["path"]);
         std::error_code ec;
-        if (!fs::is_regular_file(abs, ec)) return done(McpToolResult::error(args["path"].get<std::string>() + " is not a file"));
-        if (fs::file_size(abs, ec) > 16 * 1024 * 1024) return done(McpToolResult::error("file is over 16 MB"));
+        if (!fs::is_regular_file(abs, ec))
+          return done(McpToolResult::error(args["path"].get<std::string>() + " is not a file"));
+        if (fs::file_size(abs, ec) > 16 * 1024 * 1024)
+          return done(McpToolResult::error("file is over 16 MB"));
         std::optional<std::string> read = readFileText(abs);
-        if (!read) return done(McpToolResult::error("cannot read " + args["path"].get<std::string>()));
+        if (!read)
+          return done(McpToolResult::error("cannot read " + args["path"].get<std::string>()));
         std::string text = std::move(*read);
         if (std::string_view(text).substr(0, 8192).find('\0') != std::string_view::npos)
           return done(McpToolResult::error("binary file"));
         LineIndex lines(text);
         uint32_t total = lines.lineCount();
         uint32_t first = args.value("startLine", 1u), last = args.value("endLine", total);
-        if (first > total) return done(McpToolResult::error("startLine is past the end (" + std::to_string(total) + " lines)"));
+        if (first > total)
+          return done(McpToolResult::error("startLine is past the end (" + std::to_string(total) +
+                                           " lines)"));
         last = std::min({last, total, first + 1999});
         if (last < first) return done(McpToolResult::error("endLine is before startLine"));
         uint32_t b = lines.lineStart(first - 1);
         uint32_t e = last >= total ? static_cast<uint32_t>(text.size()) : lines.lineStart(last);
         if (b > 0 || e < text.size()) text = text.substr(b, e - b);
-        done(McpToolResult::text(std::move(text), {{"path", w->rel(abs)}, {"startLine", first}, {"endLine", last},
+        done(McpToolResult::text(std::move(text), {{"path", w->rel(abs)},
+                                                   {"startLine", first},
+                                                   {"endLine", last},
                                                    {"totalLines", total}}));
       }});
 
   c.tools.push_back(McpTool{
       "get_diagnostics", "Syntax diagnostics",
       "Syntax errors in a file (tree-sitter ERROR and MISSING nodes), 1-based.",
-      schema({{"path", pathProp}}, {"path"}), schema({{"diagnostics", {{"type", "array"}}}}, {"diagnostics"}), readOnly,
+      schema({{"path", pathProp}}, {"path"}),
+      schema({{"diagnostics", {{"type", "array"}}}}, {"diagnostics"}), readOnly,
       [w](const json& args, McpToolContext ctx, std::function<void(McpToolResult)> done) {
         std::string uri = w->uriOf(args["path"]);
         auto r = await<OnSnapshot<std::vector<SyntaxDiagnostic>>>(
@@ -319,8 +357,10 @@ void addTools(McpCatalog& c, const std::shared_ptr<Workspace>& w) {
         std::string text;
         for (const auto& d : r.value) {
           Range range = r.doc->toRange(d.range, PositionEncoding::Utf32);
-          list.push_back({{"line", range.start.line + 1}, {"column", range.start.character + 1},
-                          {"endLine", range.end.line + 1}, {"endColumn", range.end.character + 1},
+          list.push_back({{"line", range.start.line + 1},
+                          {"column", range.start.character + 1},
+                          {"endLine", range.end.line + 1},
+                          {"endColumn", range.end.character + 1},
                           {"message", d.message}});
           text += rel + ":" + std::to_string(range.start.line + 1) + ":" +
                   std::to_string(range.start.character + 1) + ": error: " + d.message + "\n";
@@ -333,28 +373,32 @@ void addTools(McpCatalog& c, const std::shared_ptr<Workspace>& w) {
       "workspace_stats", "Workspace statistics",
       "What the index holds: files, lines, definitions, references; whether indexing is running.",
       schema(json::object()),
-      schema({{"root", {{"type", "string"}}}, {"files", {{"type", "integer"}}}, {"lines", {{"type", "integer"}}},
-              {"definitions", {{"type", "integer"}}}, {"references", {{"type", "integer"}}},
+      schema({{"root", {{"type", "string"}}},
+              {"files", {{"type", "integer"}}},
+              {"lines", {{"type", "integer"}}},
+              {"definitions", {{"type", "integer"}}},
+              {"references", {{"type", "integer"}}},
               {"indexing", {{"type", "boolean"}}}},
              {"root", "files"}),
-      readOnly,
-      [w](const json&, McpToolContext, std::function<void(McpToolResult)> done) {
+      readOnly, [w](const json&, McpToolContext, std::function<void(McpToolResult)> done) {
         IndexStats s = w->index->stats();
         bool indexing = w->registry->refreshing(w->index);
-        json j = {{"root", w->root}, {"files", s.files}, {"lines", s.lines}, {"definitions", s.symbols},
-                  {"references", s.refs}, {"indexing", indexing}};
-        std::string text = w->root + ": " + std::to_string(s.files) + " files, " + std::to_string(s.lines) +
-                           " lines, " + std::to_string(s.symbols) + " definitions, " +
-                           std::to_string(s.refs) + " references" + (indexing ? " (indexing)" : "") + "\n";
+        json j = {{"root", w->root},          {"files", s.files},     {"lines", s.lines},
+                  {"definitions", s.symbols}, {"references", s.refs}, {"indexing", indexing}};
+        std::string text = w->root + ": " + std::to_string(s.files) + " files, " +
+                           std::to_string(s.lines) + " lines, " + std::to_string(s.symbols) +
+                           " definitions, " + std::to_string(s.refs) + " references" +
+                           (indexing ? " (indexing)" : "") + "\n";
         done(McpToolResult::text(text, j));
       }});
 }
 
 void addResourcesAndPrompts(McpCatalog& c, const std::shared_ptr<Workspace>& w) {
   c.listResources = [w] {
-    std::vector<McpResource> out = {
-        {"switchboard://repo-map", "repo-map", "Repository map", "The most referenced definitions", "text/plain"},
-        {"switchboard://index-status", "index-status", "Index status", "What the index holds", "application/json"}};
+    std::vector<McpResource> out = {{"switchboard://repo-map", "repo-map", "Repository map",
+                                     "The most referenced definitions", "text/plain"},
+                                    {"switchboard://index-status", "index-status", "Index status",
+                                     "What the index holds", "application/json"}};
     size_t n = 0;
     for (const auto& [id, rel] : w->index->store().filePaths()) {
       if (++n > 1000) break;  // the rest through the file template
@@ -367,26 +411,32 @@ void addResourcesAndPrompts(McpCatalog& c, const std::shared_ptr<Workspace>& w) 
   c.readResource = [w](const std::string& uri) -> std::optional<json> {
     if (uri == "switchboard://repo-map") {
       RepoMapOptions o;
-      return json::array({{{"uri", uri}, {"mimeType", "text/plain"}, {"text", w->index->repoMap(o)}}});
+      return json::array(
+          {{{"uri", uri}, {"mimeType", "text/plain"}, {"text", w->index->repoMap(o)}}});
     }
     if (uri == "switchboard://index-status") {
       IndexStats s = w->index->stats();
-      json status = {{"root", w->root}, {"files", s.files}, {"lines", s.lines}, {"definitions", s.symbols},
+      json status = {{"root", w->root},      {"files", s.files},
+                     {"lines", s.lines},     {"definitions", s.symbols},
                      {"references", s.refs}, {"indexing", w->registry->refreshing(w->index)}};
-      return json::array({{{"uri", uri}, {"mimeType", "application/json"}, {"text", status.dump(2)}}});
+      return json::array(
+          {{{"uri", uri}, {"mimeType", "application/json"}, {"text", status.dump(2)}}});
     }
     auto path = fileUriToPath(uri);
     if (!path) return std::nullopt;
     std::string abs = confinedPath(w->root, *path);  // throws when outside
     if (!fs::is_regular_file(abs)) return std::nullopt;
-    return json::array({{{"uri", uri}, {"mimeType", "text/plain"}, {"text", readFileText(abs).value_or(std::string())}}});
+    return json::array({{{"uri", uri},
+                         {"mimeType", "text/plain"},
+                         {"text", readFileText(abs).value_or(std::string())}}});
   };
 
   c.resourceStamp = [w](const std::string& uri) -> std::string {
     if (uri == "switchboard://repo-map" || uri == "switchboard://index-status") {
       IndexStats s = w->index->stats();
-      return std::to_string(s.files) + "/" + std::to_string(s.lines) + "/" + std::to_string(s.symbols) + "/" +
-             std::to_string(s.refs) + (uri == "switchboard://index-status" && w->registry->refreshing(w->index) ? "+" : "");
+      return std::to_string(s.files) + "/" + std::to_string(s.lines) + "/" +
+             std::to_string(s.symbols) + "/" + std::to_string(s.refs) +
+             (uri == "switchboard://index-status" && w->registry->refreshing(w->index) ? "+" : "");
     }
     auto path = fileUriToPath(uri);
     if (!path) return {};
@@ -410,36 +460,54 @@ void addResourcesAndPrompts(McpCatalog& c, const std::shared_ptr<Workspace>& w) 
   auto userMessage = [](std::string text) {
     return json{{"role", "user"}, {"content", {{"type", "text"}, {"text", std::move(text)}}}};
   };
-  c.prompts.push_back({"explain", "Explain code", "Explain what a file (or one symbol in it) does",
-                       {fileArg, {"symbol", "focus on this symbol", false}},
-                       [fileText, userMessage](const json& args) {
-                         std::string focus = args.contains("symbol") ? " Focus on `" + args["symbol"].get<std::string>() + "`." : "";
-                         return json{{"description", "Explain " + args["path"].get<std::string>()},
-                                     {"messages", {userMessage("Explain what this code does, how it fits together and "
-                                                               "anything surprising." + focus + "\n\nFile `" +
-                                                               args["path"].get<std::string>() + "`:\n```\n" +
-                                                               fileText(args) + "\n```")}}};
-                       }});
-  c.prompts.push_back({"review", "Review code", "Review a file for bugs, risks and clarity",
-                       {fileArg},
-                       [fileText, userMessage](const json& args) {
-                         return json{{"description", "Review " + args["path"].get<std::string>()},
-                                     {"messages", {userMessage("Review this code as a demanding senior engineer: "
-                                                               "bugs first, then risks, then clarity. Cite lines.\n\nFile `" +
-                                                               args["path"].get<std::string>() + "`:\n```\n" +
-                                                               fileText(args) + "\n```")}}};
-                       }});
-  c.prompts.push_back({"write_tests", "Write tests", "Write unit tests for a file or one of its symbols",
-                       {fileArg, {"symbol", "test this symbol", false}, {"framework", "test framework to use", false}},
-                       [fileText, userMessage](const json& args) {
-                         std::string what = args.contains("symbol") ? "`" + args["symbol"].get<std::string>() + "`" : "this code";
-                         std::string fw = args.contains("framework") ? " using " + args["framework"].get<std::string>() : "";
-                         return json{{"description", "Tests for " + args["path"].get<std::string>()},
-                                     {"messages", {userMessage("Write focused unit tests for " + what + fw +
-                                                               ": normal cases, edge cases and errors.\n\nFile `" +
-                                                               args["path"].get<std::string>() + "`:\n```\n" +
-                                                               fileText(args) + "\n```")}}};
-                       }});
+  c.prompts.push_back(
+      {"explain",
+       "Explain code",
+       "Explain what a file (or one symbol in it) does",
+       {fileArg, {"symbol", "focus on this symbol", false}},
+       [fileText, userMessage](const json& args) {
+         std::string focus = args.contains("symbol")
+                                 ? " Focus on `" + args["symbol"].get<std::string>() + "`."
+                                 : "";
+         return json{{"description", "Explain " + args["path"].get<std::string>()},
+                     {"messages",
+                      {userMessage("Explain what this code does, how it fits together and "
+                                   "anything surprising." +
+                                   focus + "\n\nFile `" + args["path"].get<std::string>() +
+                                   "`:\n```\n" + fileText(args) + "\n```")}}};
+       }});
+  c.prompts.push_back(
+      {"review",
+       "Review code",
+       "Review a file for bugs, risks and clarity",
+       {fileArg},
+       [fileText, userMessage](const json& args) {
+         return json{{"description", "Review " + args["path"].get<std::string>()},
+                     {"messages",
+                      {userMessage("Review this code as a demanding senior engineer: "
+                                   "bugs first, then risks, then clarity. Cite lines.\n\nFile `" +
+                                   args["path"].get<std::string>() + "`:\n```\n" + fileText(args) +
+                                   "\n```")}}};
+       }});
+  c.prompts.push_back(
+      {"write_tests",
+       "Write tests",
+       "Write unit tests for a file or one of its symbols",
+       {fileArg,
+        {"symbol", "test this symbol", false},
+        {"framework", "test framework to use", false}},
+       [fileText, userMessage](const json& args) {
+         std::string what =
+             args.contains("symbol") ? "`" + args["symbol"].get<std::string>() + "`" : "this code";
+         std::string fw =
+             args.contains("framework") ? " using " + args["framework"].get<std::string>() : "";
+         return json{{"description", "Tests for " + args["path"].get<std::string>()},
+                     {"messages",
+                      {userMessage("Write focused unit tests for " + what + fw +
+                                   ": normal cases, edge cases and errors.\n\nFile `" +
+                                   args["path"].get<std::string>() + "`:\n```\n" + fileText(args) +
+                                   "\n```")}}};
+       }});
   c.complete = [w](const std::string& type, const std::string&, const std::string& argument,
                    const std::string& value) {
     std::vector<std::string> out;
@@ -457,7 +525,9 @@ std::string confinedPath(const std::string& root, const std::string& path) {
   if (path.empty()) throw std::invalid_argument("empty path");
   fs::path p(path);
   for (const auto& part : p)
-    if (part == "..") throw std::invalid_argument("path '" + path + "' uses '..': paths must stay inside the workspace");
+    if (part == "..")
+      throw std::invalid_argument("path '" + path +
+                                  "' uses '..': paths must stay inside the workspace");
   fs::path abs = p.is_absolute() ? p : fs::path(root) / p;
   std::string resolved = resolveInside(root, abs.string());
   if (resolved.empty()) {
@@ -469,8 +539,9 @@ std::string confinedPath(const std::string& root, const std::string& path) {
   return resolved;
 }
 
-std::shared_ptr<const McpCatalog> makeCodeCatalog(const std::string& root, WorkspaceRegistry& registry,
-                                                  Workers& workers, const EngineOptions& options) {
+std::shared_ptr<const McpCatalog> makeCodeCatalog(const std::string& root,
+                                                  WorkspaceRegistry& registry, Workers& workers,
+                                                  const EngineOptions& options) {
   auto w = std::make_shared<Workspace>();
   w->index = registry.open(root);
   w->root = w->index->root();
@@ -482,7 +553,8 @@ std::shared_ptr<const McpCatalog> makeCodeCatalog(const std::string& root, Works
   c->instructions =
       "Switchboard answers questions about the code in " + w->root +
       " from a tree-sitter index: find_symbol, get_definition, find_references, document_outline, "
-      "repo_map, search_code, read_file, get_diagnostics, workspace_stats. Paths are relative to the "
+      "repo_map, search_code, read_file, get_diagnostics, workspace_stats. Paths are relative to "
+      "the "
       "workspace root; lines and columns are 1-based.";
   addTools(*c, w);
   addResourcesAndPrompts(*c, w);

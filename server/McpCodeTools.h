@@ -15,8 +15,9 @@ namespace sb {
 // refreshed in the background). Paths in tool arguments are relative to the
 // root or absolute inside it; lines and columns are 1-based, columns count
 // characters.
-std::shared_ptr<const McpCatalog> makeCodeCatalog(const std::string& root, WorkspaceRegistry& registry,
-                                                  Workers& workers, const EngineOptions& options);
+std::shared_ptr<const McpCatalog> makeCodeCatalog(const std::string& root,
+                                                  WorkspaceRegistry& registry, Workers& workers,
+                                                  const EngineOptions& options);
 
 // Resolves a tool's path argument inside `root` (canonical): refuses "..",
 // absolute paths elsewhere and symlinks that lead out. Throws

@@ -33,9 +33,12 @@ bool tooDeep(std::string_view text, int limit = 256) {
   bool inString = false, escaped = false;
   for (char c : text) {
     if (inString) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') inString = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        inString = false;
     } else if (c == '"') {
       inString = true;
     } else if (c == '[' || c == '{') {
@@ -53,7 +56,8 @@ std::string newSessionId() {
   static std::mt19937_64 rng(((uint64_t)device() << 32) ^ device());
   std::lock_guard lock(mu);
   char text[33];
-  snprintf(text, sizeof text, "%016llx%016llx", (unsigned long long)rng(), (unsigned long long)rng());
+  snprintf(text, sizeof text, "%016llx%016llx", (unsigned long long)rng(),
+           (unsigned long long)rng());
   return text;
 }
 
@@ -64,8 +68,10 @@ bool constantTimeEquals(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
-void jsonError(HttpExchange& ex, int status, int code, const std::string& message, HttpHeaders extra = {}) {
-  json body = {{"jsonrpc", "2.0"}, {"id", nullptr}, {"error", {{"code", code}, {"message", message}}}};
+void jsonError(HttpExchange& ex, int status, int code, const std::string& message,
+               HttpHeaders extra = {}) {
+  json body = {
+      {"jsonrpc", "2.0"}, {"id", nullptr}, {"error", {{"code", code}, {"message", message}}}};
   extra.emplace_back("Content-Type", "application/json");
   ex.respond(status, std::move(extra), toWire(body));
 }
@@ -108,7 +114,8 @@ struct HttpSession {
 
   HttpHeaders headers(const char* contentType) const {
     HttpHeaders h{{"Content-Type", contentType}, {"Mcp-Session-Id", id}};
-    if (std::string_view(contentType) == "text/event-stream") h.emplace_back("Cache-Control", "no-cache");
+    if (std::string_view(contentType) == "text/event-stream")
+      h.emplace_back("Cache-Control", "no-cache");
     return h;
   }
 
@@ -325,9 +332,9 @@ struct McpHttpTransport::Impl {
       std::lock_guard lock(mu);
       sessions[session->id] = std::move(session);
       if (sessions.size() > options.maxSessions) {
-        auto oldest = std::min_element(sessions.begin(), sessions.end(), [](const auto& a, const auto& b) {
-          return a.second->lastUsed < b.second->lastUsed;
-        });
+        auto oldest = std::min_element(
+            sessions.begin(), sessions.end(),
+            [](const auto& a, const auto& b) { return a.second->lastUsed < b.second->lastUsed; });
         evicted = oldest->second;
         sessions.erase(oldest);
       }
@@ -351,7 +358,8 @@ struct McpHttpTransport::Impl {
   std::shared_ptr<HttpSession> sessionOf(const HttpRequest& req, HttpExchange& ex) {
     std::string id = req.header("mcp-session-id");
     if (id.empty()) {
-      jsonError(ex, 400, -32000, "Bad Request: Mcp-Session-Id header is required (initialize first)");
+      jsonError(ex, 400, -32000,
+                "Bad Request: Mcp-Session-Id header is required (initialize first)");
       return nullptr;
     }
     auto s = find(id);
@@ -375,12 +383,14 @@ struct McpHttpTransport::Impl {
 void McpHttpTransport::Impl::post(const HttpRequest& req, const std::shared_ptr<HttpExchange>& ex) {
   std::string contentType = lower(req.header("content-type"));
   if (contentType.rfind("application/json", 0) != 0)
-    return jsonError(*ex, 415, -32000, "Unsupported Media Type: Content-Type must be application/json");
+    return jsonError(*ex, 415, -32000,
+                     "Unsupported Media Type: Content-Type must be application/json");
   std::string accept = lower(req.header("accept"));
   bool any = accept.empty() || accept.find("*/*") != std::string::npos;
   bool sse = any || accept.find("text/event-stream") != std::string::npos;
   if (!sse && !any && accept.find("application/json") == std::string::npos)
-    return jsonError(*ex, 406, -32000, "Not Acceptable: accept application/json and text/event-stream");
+    return jsonError(*ex, 406, -32000,
+                     "Not Acceptable: accept application/json and text/event-stream");
 
   if (tooDeep(req.body))
     return jsonError(*ex, 400, rpc::ParseError, "Parse error: JSON nested too deeply");
@@ -393,7 +403,8 @@ void McpHttpTransport::Impl::post(const HttpRequest& req, const std::shared_ptr<
   // Classify before handing over: which ids will be answered on this POST.
   std::vector<const json*> items;
   if (msg.is_array()) {
-    if (msg.empty()) return jsonError(*ex, 400, rpc::InvalidRequest, "Invalid Request: empty batch");
+    if (msg.empty())
+      return jsonError(*ex, 400, rpc::InvalidRequest, "Invalid Request: empty batch");
     for (const auto& item : msg) items.push_back(&item);
   } else {
     items.push_back(&msg);
@@ -402,22 +413,27 @@ void McpHttpTransport::Impl::post(const HttpRequest& req, const std::shared_ptr<
   bool isInitialize = false;
   for (const json* item : items) {
     if (!item->is_object() || item->value("jsonrpc", json()) != "2.0")
-      return jsonError(*ex, 400, rpc::InvalidRequest, "Invalid Request: not a JSON-RPC 2.0 message");
+      return jsonError(*ex, 400, rpc::InvalidRequest,
+                       "Invalid Request: not a JSON-RPC 2.0 message");
     auto method = item->find("method");
     bool hasId = item->contains("id");
     if (method != item->end()) {
-      if (!method->is_string()) return jsonError(*ex, 400, rpc::InvalidRequest, "Invalid Request: method must be a string");
+      if (!method->is_string())
+        return jsonError(*ex, 400, rpc::InvalidRequest, "Invalid Request: method must be a string");
       if (!hasId) continue;  // a notification
       const json& id = (*item)["id"];
       if (!id.is_string() && !id.is_number_integer())
-        return jsonError(*ex, 400, rpc::InvalidRequest, "Invalid Request: id must be a string or an integer");
+        return jsonError(*ex, 400, rpc::InvalidRequest,
+                         "Invalid Request: id must be a string or an integer");
       requestIds.push_back(id.dump());
       if (*method == "initialize") isInitialize = true;
       if (auto p = item->find("params"); p != item->end() && p->is_object())
-        if (auto m = p->find("_meta"); m != p->end() && m->is_object() && m->contains("progressToken"))
+        if (auto m = p->find("_meta");
+            m != p->end() && m->is_object() && m->contains("progressToken"))
           progressTokens.push_back((*m)["progressToken"].dump());
     } else if (!hasId || (!item->contains("result") && !item->contains("error"))) {
-      return jsonError(*ex, 400, rpc::InvalidRequest, "Invalid Request: neither a request, a notification nor a response");
+      return jsonError(*ex, 400, rpc::InvalidRequest,
+                       "Invalid Request: neither a request, a notification nor a response");
     }
   }
 
@@ -425,7 +441,8 @@ void McpHttpTransport::Impl::post(const HttpRequest& req, const std::shared_ptr<
   bool fresh = false;
   if (isInitialize && !req.has("mcp-session-id")) {
     if (msg.is_array())
-      return jsonError(*ex, 400, rpc::InvalidRequest, "Invalid Request: initialize must not be part of a batch");
+      return jsonError(*ex, 400, rpc::InvalidRequest,
+                       "Invalid Request: initialize must not be part of a batch");
     session = create(req.peer);
     fresh = true;
   } else {
@@ -451,7 +468,8 @@ void McpHttpTransport::Impl::post(const HttpRequest& req, const std::shared_ptr<
     std::lock_guard lock(session->mu);
     for (const auto& id : requestIds)
       if (session->byId.count(id) || std::count(requestIds.begin(), requestIds.end(), id) > 1)
-        return jsonError(*ex, 400, rpc::InvalidRequest, "Invalid Request: id " + id + " is already in use");
+        return jsonError(*ex, 400, rpc::InvalidRequest,
+                         "Invalid Request: id " + id + " is already in use");
     post->pending.insert(requestIds.begin(), requestIds.end());
     for (const auto& id : requestIds) session->byId[id] = post;
     for (const auto& t : progressTokens)
@@ -494,7 +512,8 @@ void McpHttpTransport::Impl::post(const HttpRequest& req, const std::shared_ptr<
 
 void McpHttpTransport::Impl::get(const HttpRequest& req, const std::shared_ptr<HttpExchange>& ex) {
   std::string accept = lower(req.header("accept"));
-  if (accept.find("text/event-stream") == std::string::npos && accept.find("*/*") == std::string::npos)
+  if (accept.find("text/event-stream") == std::string::npos &&
+      accept.find("*/*") == std::string::npos)
     return jsonError(*ex, 406, -32000, "Not Acceptable: GET needs Accept: text/event-stream");
   auto session = sessionOf(req, *ex);
   if (!session || !versionHeaderOk(req, *ex)) return;
@@ -577,11 +596,13 @@ McpHttpTransport::~McpHttpTransport() {
 
 void McpHttpTransport::handle(HttpRequest req, std::shared_ptr<HttpExchange> ex) {
   const auto& opt = impl_->options;
-  if (req.path != opt.path) return ex->respond(404, {{"Content-Type", "text/plain"}}, "not found\n");
+  if (req.path != opt.path)
+    return ex->respond(404, {{"Content-Type", "text/plain"}}, "not found\n");
   // DNS rebinding: a browser page on another site must not reach us through
   // a name that resolves to 127.0.0.1.
   if (!opt.allowRemote && !isLoopbackHostHeader(req.header("host")))
-    return jsonError(*ex, 403, -32000, "Forbidden: Host header must name this machine's loopback address");
+    return jsonError(*ex, 403, -32000,
+                     "Forbidden: Host header must name this machine's loopback address");
   if (req.has("origin") && !isLoopbackOrigin(req.header("origin")))
     return jsonError(*ex, 403, -32000, "Forbidden: Origin not allowed");
   if (!opt.token.empty()) {

@@ -197,8 +197,10 @@ void McpServer::onDisconnect() {
 }
 
 void McpServer::initialize(const json& params, Reply& reply) {
-  if (!params.is_object()) throw RpcException(rpc::InvalidParams, "initialize params must be an object");
-  if (phase_ != Phase::New) throw RpcException(rpc::InvalidRequest, "initialize may only be sent once");
+  if (!params.is_object())
+    throw RpcException(rpc::InvalidParams, "initialize params must be an object");
+  if (phase_ != Phase::New)
+    throw RpcException(rpc::InvalidRequest, "initialize may only be sent once");
   auto requested = params.find("protocolVersion");
   if (requested == params.end() || !requested->is_string())
     throw RpcException(rpc::InvalidParams, "protocolVersion must be a string");
@@ -221,7 +223,8 @@ void McpServer::initialize(const json& params, Reply& reply) {
   };
   json serverInfo = {{"name", catalog_->name}, {"version", catalog_->version}};
   if (version != "2025-03-26") putIfNotEmpty(serverInfo, "title", catalog_->title);
-  json result = {{"protocolVersion", version}, {"capabilities", capabilities}, {"serverInfo", serverInfo}};
+  json result = {
+      {"protocolVersion", version}, {"capabilities", capabilities}, {"serverInfo", serverInfo}};
   putIfNotEmpty(result, "instructions", catalog_->instructions);
   reply.result(std::move(result));
 }
@@ -248,7 +251,8 @@ void McpServer::callTool(const json& params, Request& request) {
   auto reply = std::make_shared<Reply>(std::move(request.reply));
   auto finish = [reply, hasOutput = !tool->outputSchema.is_null()](McpToolResult r) {
     json out = {{"content", std::move(r.content)}};
-    if (!r.structured.is_null() && (hasOutput || !r.isError)) out["structuredContent"] = std::move(r.structured);
+    if (!r.structured.is_null() && (hasOutput || !r.isError))
+      out["structuredContent"] = std::move(r.structured);
     if (r.isError) out["isError"] = true;
     reply->result(std::move(out));
   };
@@ -259,9 +263,11 @@ void McpServer::callTool(const json& params, Request& request) {
   McpToolContext ctx;
   ctx.cancel = request.cancel;
   std::weak_ptr<RpcEndpoint> weak = session_.endpoint;
-  if (auto meta = params.find("_meta"); meta != params.end() && meta->is_object() && meta->contains("progressToken")) {
+  if (auto meta = params.find("_meta");
+      meta != params.end() && meta->is_object() && meta->contains("progressToken")) {
     json token = (*meta)["progressToken"];
-    ctx.progress = [weak, token](double progress, std::optional<double> total, const std::string& message) {
+    ctx.progress = [weak, token](double progress, std::optional<double> total,
+                                 const std::string& message) {
       auto ep = weak.lock();
       if (!ep) return;
       json p = {{"progressToken", token}, {"progress", progress}};
@@ -275,7 +281,8 @@ void McpServer::callTool(const json& params, Request& request) {
   ctx.log = [state = logState_, weak](const std::string& level, const json& data) {
     log(state, weak, level, data);
   };
-  ctx.request = [weak](const std::string& method, json p, std::function<void(ResponseOrError)> done) {
+  ctx.request = [weak](const std::string& method, json p,
+                       std::function<void(ResponseOrError)> done) {
     if (auto ep = weak.lock()) return ep->call(method, std::move(p), std::move(done));
     ResponseOrError r;
     r.error = RpcError{rpc::InternalError, "session closed", nullptr};
@@ -305,18 +312,20 @@ void McpServer::listResources(const json& params, Reply& reply) {
 }
 
 void McpServer::listTemplates(const json& params, Reply& reply) {
-  reply.result(page(catalog_->templates, params, "resourceTemplates", [](const McpResourceTemplate& t) {
-    json j = {{"uriTemplate", t.uriTemplate}, {"name", t.name}};
-    putIfNotEmpty(j, "title", t.title);
-    putIfNotEmpty(j, "description", t.description);
-    putIfNotEmpty(j, "mimeType", t.mimeType);
-    return j;
-  }));
+  reply.result(
+      page(catalog_->templates, params, "resourceTemplates", [](const McpResourceTemplate& t) {
+        json j = {{"uriTemplate", t.uriTemplate}, {"name", t.name}};
+        putIfNotEmpty(j, "title", t.title);
+        putIfNotEmpty(j, "description", t.description);
+        putIfNotEmpty(j, "mimeType", t.mimeType);
+        return j;
+      }));
 }
 
 void McpServer::readResource(const json& params, Reply& reply) {
   std::string uri = params.at("uri").get<std::string>();
-  std::optional<json> contents = catalog_->readResource ? catalog_->readResource(uri) : std::nullopt;
+  std::optional<json> contents =
+      catalog_->readResource ? catalog_->readResource(uri) : std::nullopt;
   if (!contents) {
     RpcError e{-32002, "Resource not found: " + uri, {{"uri", uri}}};
     return reply.error(std::move(e));
@@ -338,8 +347,10 @@ void McpServer::subscribe(const json& params, Reply& reply, bool on) {
     bool start = false;
     {
       std::lock_guard lock(watch_->mu);
-      if (on) watch_->stamps[uri] = stamp;
-      else watch_->stamps.erase(uri);
+      if (on)
+        watch_->stamps[uri] = stamp;
+      else
+        watch_->stamps.erase(uri);
       start = on && !watch_->running;
       if (start) watch_->running = true;
     }
@@ -387,15 +398,17 @@ void McpServer::setLevel(const json& params, Reply& reply) {
   reply.result(json::object());
 }
 
-void McpServer::log(const std::shared_ptr<LogState>& state, const std::weak_ptr<RpcEndpoint>& endpoint,
-                    const std::string& level, const json& data) {
+void McpServer::log(const std::shared_ptr<LogState>& state,
+                    const std::weak_ptr<RpcEndpoint>& endpoint, const std::string& level,
+                    const json& data) {
   int index = levelIndex(level);
   {
     std::lock_guard lock(state->mu);
     if (index < state->threshold) return;
   }
   if (auto ep = endpoint.lock())
-    ep->notify("notifications/message", {{"level", level}, {"logger", "switchboard"}, {"data", data}});
+    ep->notify("notifications/message",
+               {{"level", level}, {"logger", "switchboard"}, {"data", data}});
 }
 
 void McpServer::complete(const json& params, Reply& reply) {
@@ -409,7 +422,8 @@ void McpServer::complete(const json& params, Reply& reply) {
                                 argument.value("value", ""));
   size_t total = values.size();
   if (values.size() > 100) values.resize(100);
-  reply.result({{"completion", {{"values", values}, {"total", total}, {"hasMore", total > values.size()}}}});
+  reply.result(
+      {{"completion", {{"values", values}, {"total", total}, {"hasMore", total > values.size()}}}});
 }
 
 }  // namespace sb

@@ -49,8 +49,9 @@ class McpServer final : public FrontEnd {
     std::mutex mu;
     int threshold = 3;  // "warning"
   };
-  static void log(const std::shared_ptr<LogState>& state, const std::weak_ptr<RpcEndpoint>& endpoint,
-                  const std::string& level, const json& data);
+  static void log(const std::shared_ptr<LogState>& state,
+                  const std::weak_ptr<RpcEndpoint>& endpoint, const std::string& level,
+                  const json& data);
 
   SessionContext session_;
   Workers& workers_;

@@ -24,10 +24,10 @@ Session::Session(std::shared_ptr<Transport> transport, Framing framing, size_t m
   auto send = [weakTransport, encoder](const std::string& body) {
     if (auto t = weakTransport.lock()) t->send(encoder->encode(body));
   };
-  endpoint_ = RpcEndpoint::create(std::move(send), [peer](std::string_view line) {
-    spdlog::debug("[{}] {}", peer, line);
-  });
-  SessionContext ctx{endpoint_, [weakTransport] {
+  endpoint_ = RpcEndpoint::create(
+      std::move(send), [peer](std::string_view line) { spdlog::debug("[{}] {}", peer, line); });
+  SessionContext ctx{endpoint_,
+                     [weakTransport] {
                        if (auto t = weakTransport.lock()) t->close();
                      },
                      peer};
@@ -40,7 +40,9 @@ Session::Session(std::shared_ptr<Transport> transport, Framing framing, size_t m
   };
 }
 
-Session::~Session() { onClosed(); }
+Session::~Session() {
+  onClosed();
+}
 
 void Session::onBytes(std::string_view bytes) {
   if (!closed_) decoder_->feed(bytes, sink_);

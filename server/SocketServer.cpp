@@ -2,8 +2,8 @@
 
 #include <sys/stat.h>
 
-#include <csignal>
 #include <unistd.h>
+#include <csignal>
 
 #include <boost/asio.hpp>
 #include <charconv>
@@ -91,10 +91,11 @@ class SocketConnection final : public ConnectionBase,
   }
 
   void send(std::string bytes) override {
-    asio::post(socket_.get_executor(), [self = this->shared_from_this(), b = std::move(bytes)]() mutable {
-      self->queue_.push_back(std::move(b));
-      if (self->queue_.size() == 1) self->writeNext();
-    });
+    asio::post(socket_.get_executor(),
+               [self = this->shared_from_this(), b = std::move(bytes)]() mutable {
+                 self->queue_.push_back(std::move(b));
+                 if (self->queue_.size() == 1) self->writeNext();
+               });
   }
 
   void close() override {
@@ -199,7 +200,8 @@ struct SocketServer::Impl {
         boost::system::error_code ignored;
         auto ep = socket.remote_endpoint(ignored);
         socket.set_option(tcp::no_delay(true), ignored);
-        adopt(std::move(socket), "tcp " + ep.address().to_string() + ":" + std::to_string(ep.port()));
+        adopt(std::move(socket),
+              "tcp " + ep.address().to_string() + ":" + std::to_string(ep.port()));
       }
       acceptTcp();
     });
@@ -231,7 +233,9 @@ SocketServer::SocketServer(SocketServerOptions options, FrontEndFactory makeFron
     acc.open(ep.protocol());
     acc.set_option(tcp::acceptor::reuse_address(true));
     acc.bind(ep, ec);
-    if (ec) throw std::runtime_error("cannot bind " + a.host + ":" + std::to_string(a.port) + ": " + ec.message());
+    if (ec)
+      throw std::runtime_error("cannot bind " + a.host + ":" + std::to_string(a.port) + ": " +
+                               ec.message());
     acc.listen();
     auto local = acc.local_endpoint();
     std::string host = local.address().is_v6() ? "[" + local.address().to_string() + "]"
@@ -284,7 +288,9 @@ SocketServer::~SocketServer() {
   }
 }
 
-std::string SocketServer::boundAddress() const { return impl_->bound; }
+std::string SocketServer::boundAddress() const {
+  return impl_->bound;
+}
 
 void SocketServer::run() {
   auto guard = asio::make_work_guard(impl_->io);

@@ -39,7 +39,8 @@ void WorkspaceRegistry::refresh(const std::shared_ptr<WorkspaceIndex>& index,
 
 void WorkspaceRegistry::refreshOnce(const std::shared_ptr<WorkspaceIndex>& index) {
   std::lock_guard lock(mu_);
-  if (auto it = jobs_.find(index.get()); it != jobs_.end() && it->second.owner.lock() == index) return;
+  if (auto it = jobs_.find(index.get()); it != jobs_.end() && it->second.owner.lock() == index)
+    return;
   enqueueLocked(index, {});
 }
 

@@ -2,9 +2,9 @@
 // worker pool, and starts the requested front end on its transport.
 #include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <future>
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 
@@ -13,22 +13,22 @@
 #include <spdlog/spdlog.h>
 
 #include "CommandLine.h"
+#include "CompleteCommand.h"
 #include "ConfigCommand.h"
 #include "Demo.h"
 #include "FileCommands.h"
-#include "CompleteCommand.h"
+#include "HttpServer.h"
 #include "IndexCommands.h"
 #include "LlmSettings.h"
 #include "LspServer.h"
-#include "HttpServer.h"
 #include "McpAgentTools.h"
 #include "McpCodeTools.h"
-#include "WorkflowCommands.h"
-#include "WorkflowHub.h"
 #include "McpHttpTransport.h"
 #include "McpServer.h"
 #include "SocketServer.h"
 #include "StdioTransport.h"
+#include "WorkflowCommands.h"
+#include "WorkflowHub.h"
 #include "protocol/Uri.h"
 
 namespace {
@@ -75,16 +75,18 @@ bool numberOption(const CommandLine& cl, const std::string& name, size_t& out) {
 // `switchboard pipe`: the LSP methods over newline-delimited JSON on stdio,
 // initialized implicitly for the current directory, one response per line.
 int servePipe(const CommandLine& cl, Workers& workers, LspOptions options, size_t maxMessage) {
-  std::string root = std::filesystem::absolute(cl.get("--workspace", ".")).lexically_normal().string();
+  std::string root =
+      std::filesystem::absolute(cl.get("--workspace", ".")).lexically_normal().string();
   if (root.size() > 1 && root.back() == '/') root.pop_back();
-  options.implicitInitialize = json{
-      {"processId", nullptr},
-      {"clientInfo", {{"name", "switchboard-pipe"}}},
-      {"rootUri", pathToFileUri(root)},
-      {"capabilities",
-       {{"general", {{"positionEncodings", {"utf-8", "utf-16"}}}},
-        {"textDocument", {{"documentSymbol", {{"hierarchicalDocumentSymbolSupport", true}}},
-                          {"hover", {{"contentFormat", {"markdown", "plaintext"}}}}}}}}};
+  options.implicitInitialize =
+      json{{"processId", nullptr},
+           {"clientInfo", {{"name", "switchboard-pipe"}}},
+           {"rootUri", pathToFileUri(root)},
+           {"capabilities",
+            {{"general", {{"positionEncodings", {"utf-8", "utf-16"}}}},
+             {"textDocument",
+              {{"documentSymbol", {{"hierarchicalDocumentSymbolSupport", true}}},
+               {"hover", {{"contentFormat", {"markdown", "plaintext"}}}}}}}}};
   int exitCode = 0;
   options.onExit = [&exitCode](int code) { exitCode = code; };
   StdioOptions stdio;
@@ -123,7 +125,8 @@ int serveMcpHttp(const CommandLine& cl, const McpServerFactory& makeServer, size
   options.host = address->host;
   options.port = address->port;
   // HTTP bodies are one message each: 4 MiB unless --max-message-bytes says otherwise.
-  options.maxBodyBytes = cl.has("--max-message-bytes") ? maxMessage : std::min<size_t>(maxMessage, 4 << 20);
+  options.maxBodyBytes =
+      cl.has("--max-message-bytes") ? maxMessage : std::min<size_t>(maxMessage, 4 << 20);
   try {
     HttpServer server(options, [&transport](HttpRequest req, std::shared_ptr<HttpExchange> ex) {
       transport.handle(std::move(req), std::move(ex));
@@ -151,17 +154,20 @@ int serveMcp(const CommandLine& cl, Workers& workers, WorkspaceRegistry& registr
   std::shared_ptr<const McpCatalog> catalog;
   try {
     std::string canonical = std::filesystem::weakly_canonical(root).string();
-    catalog = withAgentTools(hub.catalog(canonical),
-                             {canonical, &hub, &registry, &workers, options.engine, options.settings});
+    catalog = withAgentTools(hub.catalog(canonical), {canonical, &hub, &registry, &workers,
+                                                      options.engine, options.settings});
   } catch (const std::exception& e) {
     std::cerr << "switchboard mcp: " << e.what() << "\n";
     return 2;
   }
   Workers toolWorkers(4);
   if (cl.has("--http"))
-    return serveMcpHttp(cl, [&](const SessionContext& ctx) {
-      return std::make_unique<McpServer>(ctx, toolWorkers, catalog);
-    }, maxMessage);
+    return serveMcpHttp(
+        cl,
+        [&](const SessionContext& ctx) {
+          return std::make_unique<McpServer>(ctx, toolWorkers, catalog);
+        },
+        maxMessage);
   StdioOptions stdio;
   stdio.framing = Framing::Lines;
   stdio.maxMessageBytes = maxMessage;
@@ -197,7 +203,8 @@ int serveLsp(const CommandLine& cl, Workers& workers, LspOptions options, size_t
   const char* envToken = std::getenv("SWITCHBOARD_LSP_TOKEN");
   options.requiredToken = cl.get("--token", envToken ? envToken : "");
   if (so.allowRemote && options.requiredToken.empty()) {
-    std::cerr << "switchboard lsp: --allow-remote needs --token TOKEN (or SWITCHBOARD_LSP_TOKEN); clients send it "
+    std::cerr << "switchboard lsp: --allow-remote needs --token TOKEN (or SWITCHBOARD_LSP_TOKEN); "
+                 "clients send it "
                  "as initializationOptions.token\n";
     return 2;
   }
@@ -297,7 +304,8 @@ int main(int argc, char** argv) {
     Engine engine(workers, options.engine, nullptr);
     std::string file = cl->args.front().substr(0, cl->args.front().find(':'));
     std::error_code ec;
-    std::string dir = std::filesystem::absolute(cl->get("--workspace", ".")).lexically_normal().string();
+    std::string dir =
+        std::filesystem::absolute(cl->get("--workspace", ".")).lexically_normal().string();
     if (std::filesystem::is_directory(dir, ec)) {
       auto index = registry.open(dir);
       engine.setWorkspaces({index});

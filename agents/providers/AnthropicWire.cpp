@@ -12,7 +12,8 @@ namespace {
 // one user turn with a hole marker (real prompt templates come with the
 // completion work).
 constexpr const char* kFimSystem =
-    "Complete the code at <CURSOR>. Reply with only the text to insert, no explanations, no code fences.";
+    "Complete the code at <CURSOR>. Reply with only the text to insert, no explanations, no code "
+    "fences.";
 
 // Tool results go back as tool_result blocks of a user turn; consecutive
 // results (one per call of the previous assistant turn) share that turn.
@@ -22,8 +23,9 @@ json messagesFor(const std::vector<Message>& in) {
     if (m.role == Message::Role::Tool) {
       json block{{"type", "tool_result"}, {"tool_use_id", m.toolCallId}, {"content", m.content}};
       if (m.isError) block["is_error"] = true;
-      if (!messages.empty() && messages.back()["role"] == "user" && messages.back()["content"].is_array() &&
-          !messages.back()["content"].empty() && messages.back()["content"][0]["type"] == "tool_result")
+      if (!messages.empty() && messages.back()["role"] == "user" &&
+          messages.back()["content"].is_array() && !messages.back()["content"].empty() &&
+          messages.back()["content"][0]["type"] == "tool_result")
         messages.back()["content"].push_back(std::move(block));
       else
         messages.push_back({{"role", "user"}, {"content", json::array({std::move(block)})}});
@@ -31,11 +33,14 @@ json messagesFor(const std::vector<Message>& in) {
       json content = json::array();
       if (!m.content.empty()) content.push_back({{"type", "text"}, {"text", m.content}});
       for (auto& c : m.toolCalls)
-        content.push_back({{"type", "tool_use"}, {"id", c.id}, {"name", c.name},
+        content.push_back({{"type", "tool_use"},
+                           {"id", c.id},
+                           {"name", c.name},
                            {"input", c.arguments.is_object() ? c.arguments : json::object()}});
       messages.push_back({{"role", "assistant"}, {"content", std::move(content)}});
     } else {
-      messages.push_back({{"role", m.role == Message::Role::User ? "user" : "assistant"}, {"content", m.content}});
+      messages.push_back(
+          {{"role", m.role == Message::Role::User ? "user" : "assistant"}, {"content", m.content}});
     }
   }
   return messages;
@@ -50,14 +55,18 @@ json body(const LlmRequest& req, const BackendConfig& cfg) {
   } else {
     messages = messagesFor(req.messages);
   }
-  json b{{"model", cfg.model}, {"max_tokens", req.maxTokens}, {"messages", std::move(messages)},
-         {"temperature", req.temperature}, {"stream", req.stream}};
+  json b{{"model", cfg.model},
+         {"max_tokens", req.maxTokens},
+         {"messages", std::move(messages)},
+         {"temperature", req.temperature},
+         {"stream", req.stream}};
   if (!system.empty()) b["system"] = system;
   if (!req.stop.empty()) b["stop_sequences"] = req.stop;
   if (!req.tools.empty()) {
     json tools = json::array();
     for (auto& t : req.tools)
-      tools.push_back({{"name", t.name}, {"description", t.description}, {"input_schema", t.parameters}});
+      tools.push_back(
+          {{"name", t.name}, {"description", t.description}, {"input_schema", t.parameters}});
     b["tools"] = std::move(tools);
   }
   return b;
@@ -69,12 +78,14 @@ void usage(const json& u, StreamState& st) {
   st.completionTokens = intOr(u, "output_tokens", st.completionTokens);
 }
 
-WireError onEvent(const json& v, std::string_view event, StreamState& st, const DeltaCallback& onDelta) {
+WireError onEvent(const json& v, std::string_view event, StreamState& st,
+                  const DeltaCallback& onDelta) {
   if (!v.is_object()) return badResponse("stream event is not a JSON object");
   std::string type = stringOr(v, "type", std::string(event));
   if (type == "error") return LlmError{LlmError::Kind::Http, 0, errorMessageFromBody(v.dump())};
   if (type == "message_start") {
-    if (auto m = v.find("message"); m != v.end() && m->is_object() && m->contains("usage")) usage((*m)["usage"], st);
+    if (auto m = v.find("message"); m != v.end() && m->is_object() && m->contains("usage"))
+      usage((*m)["usage"], st);
   } else if (type == "content_block_start") {
     // A tool_use block opens with its id and name; its input streams as JSON text.
     if (auto b = v.find("content_block"); b != v.end() && stringOr(*b, "type") == "tool_use")
@@ -85,12 +96,13 @@ WireError onEvent(const json& v, std::string_view event, StreamState& st, const 
       std::string text = stringOr(*d, "text");
       st.text += text;
       if (onDelta && !text.empty()) onDelta(text);
-    } else if (d != v.end() && stringOr(*d, "type") == "input_json_delta" && !st.toolCalls.empty() &&
-               st.toolCalls.back().arguments.is_string()) {
+    } else if (d != v.end() && stringOr(*d, "type") == "input_json_delta" &&
+               !st.toolCalls.empty() && st.toolCalls.back().arguments.is_string()) {
       st.toolCalls.back().arguments.get_ref<std::string&>() += stringOr(*d, "partial_json");
     }
   } else if (type == "message_delta") {
-    if (auto d = v.find("delta"); d != v.end()) st.finishReason = stringOr(*d, "stop_reason", st.finishReason);
+    if (auto d = v.find("delta"); d != v.end())
+      st.finishReason = stringOr(*d, "stop_reason", st.finishReason);
     if (auto u = v.find("usage"); u != v.end()) usage(*u, st);
   } else if (type == "message_stop") {
     st.done = true;
@@ -100,10 +112,12 @@ WireError onEvent(const json& v, std::string_view event, StreamState& st, const 
 
 WireError onBody(const json& v, StreamState& st) {
   auto content = v.is_object() ? v.find("content") : v.end();
-  if (content == v.end() || !content->is_array()) return badResponse("response has no content array");
+  if (content == v.end() || !content->is_array())
+    return badResponse("response has no content array");
   for (auto& block : *content) {
     std::string type = stringOr(block, "type");
-    if (type == "text") st.text += stringOr(block, "text");
+    if (type == "text")
+      st.text += stringOr(block, "text");
     else if (type == "tool_use")
       st.toolCalls.push_back(ToolCall{stringOr(block, "id"), stringOr(block, "name"),
                                       block.contains("input") ? block["input"] : json::object()});
@@ -114,12 +128,14 @@ WireError onBody(const json& v, StreamState& st) {
   return std::nullopt;
 }
 
-const WireFormat kMessages{
-    WireFormat::Framing::Sse, [](const BackendConfig& c) { return c.baseUrl + "/v1/messages"; }, body, onEvent,
-    onBody};
+const WireFormat kMessages{WireFormat::Framing::Sse,
+                           [](const BackendConfig& c) { return c.baseUrl + "/v1/messages"; }, body,
+                           onEvent, onBody};
 
 }  // namespace
 
-const WireFormat& anthropicMessagesWire() { return kMessages; }
+const WireFormat& anthropicMessagesWire() {
+  return kMessages;
+}
 
 }  // namespace sb::agents

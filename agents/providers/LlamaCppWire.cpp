@@ -51,7 +51,8 @@ WireError onEvent(const json& v, std::string_view, StreamState& st, const DeltaC
 }
 
 WireError onBody(const json& v, StreamState& st) {
-  if (!v.is_object() || !v.contains("content")) return badResponse("infill response has no content");
+  if (!v.is_object() || !v.contains("content"))
+    return badResponse("infill response has no content");
   st.text = stringOr(v, "content");
   finalFields(v, st);
   st.done = true;
@@ -63,6 +64,8 @@ const WireFormat kInfill{WireFormat::Framing::Sse, infillUrl, body, onEvent, onB
 
 }  // namespace
 
-const WireFormat& llamaCppInfillWire() { return kInfill; }
+const WireFormat& llamaCppInfillWire() {
+  return kInfill;
+}
 
 }  // namespace sb::agents

@@ -16,7 +16,10 @@ json options(const LlmRequest& req) {
 }
 
 json generateBody(const LlmRequest& req, const BackendConfig& cfg) {
-  json b{{"model", cfg.model}, {"prompt", req.prefix}, {"stream", req.stream}, {"options", options(req)}};
+  json b{{"model", cfg.model},
+         {"prompt", req.prefix},
+         {"stream", req.stream},
+         {"options", options(req)}};
   if (!req.suffix.empty()) b["suffix"] = req.suffix;
   if (!req.system.empty()) b["system"] = req.system;
   return b;
@@ -30,20 +33,27 @@ json chatBody(const LlmRequest& req, const BackendConfig& cfg) {
       messages.push_back({{"role", "tool"}, {"content", m.content}, {"tool_name", m.toolName}});
       continue;
     }
-    json msg{{"role", m.role == Message::Role::User ? "user" : "assistant"}, {"content", m.content}};
+    json msg{{"role", m.role == Message::Role::User ? "user" : "assistant"},
+             {"content", m.content}};
     if (!m.toolCalls.empty()) {
       json calls = json::array();
-      for (auto& c : m.toolCalls) calls.push_back({{"function", {{"name", c.name}, {"arguments", c.arguments}}}});
+      for (auto& c : m.toolCalls)
+        calls.push_back({{"function", {{"name", c.name}, {"arguments", c.arguments}}}});
       msg["tool_calls"] = std::move(calls);
     }
     messages.push_back(std::move(msg));
   }
-  json b{{"model", cfg.model}, {"messages", std::move(messages)}, {"stream", req.stream}, {"options", options(req)}};
+  json b{{"model", cfg.model},
+         {"messages", std::move(messages)},
+         {"stream", req.stream},
+         {"options", options(req)}};
   if (!req.tools.empty()) {
     json tools = json::array();
     for (auto& t : req.tools)
-      tools.push_back({{"type", "function"},
-                       {"function", {{"name", t.name}, {"description", t.description}, {"parameters", t.parameters}}}});
+      tools.push_back(
+          {{"type", "function"},
+           {"function",
+            {{"name", t.name}, {"description", t.description}, {"parameters", t.parameters}}}});
     b["tools"] = std::move(tools);
   }
   return b;
@@ -58,7 +68,8 @@ void toolCalls(const json& v, StreamState& st) {
   for (auto& c : *calls) {
     auto f = c.is_object() ? c.find("function") : c.end();
     if (f == c.end() || !f->is_object()) continue;
-    st.toolCalls.push_back(ToolCall{{}, stringOr(*f, "name"), f->contains("arguments") ? (*f)["arguments"] : json::object()});
+    st.toolCalls.push_back(ToolCall{
+        {}, stringOr(*f, "name"), f->contains("arguments") ? (*f)["arguments"] : json::object()});
   }
 }
 
@@ -98,7 +109,9 @@ const WireFormat kGenerate{
     WireFormat::Framing::Ndjson,
     [](const BackendConfig& c) { return c.baseUrl + "/api/generate"; },
     generateBody,
-    [](const json& v, std::string_view, StreamState& st, const DeltaCallback& d) { return value(v, false, st, d); },
+    [](const json& v, std::string_view, StreamState& st, const DeltaCallback& d) {
+      return value(v, false, st, d);
+    },
     [](const json& v, StreamState& st) { return whole(v, false, st); },
 };
 
@@ -106,13 +119,19 @@ const WireFormat kChat{
     WireFormat::Framing::Ndjson,
     [](const BackendConfig& c) { return c.baseUrl + "/api/chat"; },
     chatBody,
-    [](const json& v, std::string_view, StreamState& st, const DeltaCallback& d) { return value(v, true, st, d); },
+    [](const json& v, std::string_view, StreamState& st, const DeltaCallback& d) {
+      return value(v, true, st, d);
+    },
     [](const json& v, StreamState& st) { return whole(v, true, st); },
 };
 
 }  // namespace
 
-const WireFormat& ollamaGenerateWire() { return kGenerate; }
-const WireFormat& ollamaChatWire() { return kChat; }
+const WireFormat& ollamaGenerateWire() {
+  return kGenerate;
+}
+const WireFormat& ollamaChatWire() {
+  return kChat;
+}
 
 }  // namespace sb::agents

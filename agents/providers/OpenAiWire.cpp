@@ -19,10 +19,12 @@ void common(json& body, const LlmRequest& req, const BackendConfig& cfg) {
 
 json chatMessage(const Message& m) {
   switch (m.role) {
-    case Message::Role::User: return {{"role", "user"}, {"content", m.content}};
+    case Message::Role::User:
+      return {{"role", "user"}, {"content", m.content}};
     case Message::Role::Tool:
       return {{"role", "tool"}, {"tool_call_id", m.toolCallId}, {"content", m.content}};
-    case Message::Role::Assistant: break;
+    case Message::Role::Assistant:
+      break;
   }
   json msg{{"role", "assistant"}, {"content", m.content}};
   if (!m.toolCalls.empty()) {
@@ -30,7 +32,10 @@ json chatMessage(const Message& m) {
     for (auto& c : m.toolCalls)
       calls.push_back({{"id", c.id},
                        {"type", "function"},
-                       {"function", {{"name", c.name}, {"arguments", c.arguments.is_string() ? c.arguments.get<std::string>() : c.arguments.dump()}}}});
+                       {"function",
+                        {{"name", c.name},
+                         {"arguments", c.arguments.is_string() ? c.arguments.get<std::string>()
+                                                               : c.arguments.dump()}}}});
     msg["tool_calls"] = std::move(calls);
     if (m.content.empty()) msg["content"] = nullptr;
   }
@@ -48,8 +53,10 @@ json chatBody(const LlmRequest& req, const BackendConfig& cfg) {
   if (!req.tools.empty()) {
     json tools = json::array();
     for (auto& t : req.tools)
-      tools.push_back({{"type", "function"},
-                       {"function", {{"name", t.name}, {"description", t.description}, {"parameters", t.parameters}}}});
+      tools.push_back(
+          {{"type", "function"},
+           {"function",
+            {{"name", t.name}, {"description", t.description}, {"parameters", t.parameters}}}});
     body["tools"] = std::move(tools);
   }
   return body;
@@ -85,7 +92,8 @@ void toolCallDeltas(const json& delta, StreamState& st) {
     if (!piece.is_object()) continue;
     std::size_t index = static_cast<std::size_t>(std::max(0, intOr(piece, "index", 0)));
     if (index > 64) continue;  // nonsense; a model does not call 65 tools in one turn
-    if (st.toolCalls.size() <= index) st.toolCalls.resize(index + 1, ToolCall{{}, {}, std::string()});
+    if (st.toolCalls.size() <= index)
+      st.toolCalls.resize(index + 1, ToolCall{{}, {}, std::string()});
     ToolCall& call = st.toolCalls[index];
     if (auto id = stringOr(piece, "id"); !id.empty()) call.id = id;
     if (auto f = piece.find("function"); f != piece.end() && f->is_object()) {
@@ -114,7 +122,8 @@ WireError onEvent(const json& v, bool chat, StreamState& st, const DeltaCallback
   if (v.contains("error")) return LlmError{LlmError::Kind::Http, 0, errorMessageFromBody(v.dump())};
   usage(v, st);
   auto choices = v.find("choices");
-  if (choices == v.end() || !choices->is_array() || choices->empty()) return std::nullopt;  // e.g. the usage chunk
+  if (choices == v.end() || !choices->is_array() || choices->empty())
+    return std::nullopt;  // e.g. the usage chunk
   const json& c = (*choices)[0];
   if (chat)
     if (auto d = c.find("delta"); d != c.end() && d->is_object()) toolCallDeltas(*d, st);
@@ -134,7 +143,8 @@ WireError onBody(const json& v, bool chat, StreamState& st) {
     return badResponse("response has no choices");
   st.text = choiceText((*choices)[0], chat, false);
   if (chat)
-    if (auto m = (*choices)[0].find("message"); m != (*choices)[0].end() && m->is_object()) wholeToolCalls(*m, st);
+    if (auto m = (*choices)[0].find("message"); m != (*choices)[0].end() && m->is_object())
+      wholeToolCalls(*m, st);
   st.finishReason = stringOr((*choices)[0], "finish_reason");
   usage(v, st);
   st.done = true;
@@ -146,7 +156,9 @@ const WireFormat kChat{
     WireFormat::Framing::Sse,
     [](const BackendConfig& c) { return c.baseUrl + "/chat/completions"; },
     chatBody,
-    [](const json& v, std::string_view, StreamState& st, const DeltaCallback& d) { return onEvent(v, true, st, d); },
+    [](const json& v, std::string_view, StreamState& st, const DeltaCallback& d) {
+      return onEvent(v, true, st, d);
+    },
     [](const json& v, StreamState& st) { return onBody(v, true, st); },
 };
 
@@ -154,13 +166,19 @@ const WireFormat kCompletions{
     WireFormat::Framing::Sse,
     [](const BackendConfig& c) { return c.baseUrl + "/completions"; },
     completionsBody,
-    [](const json& v, std::string_view, StreamState& st, const DeltaCallback& d) { return onEvent(v, false, st, d); },
+    [](const json& v, std::string_view, StreamState& st, const DeltaCallback& d) {
+      return onEvent(v, false, st, d);
+    },
     [](const json& v, StreamState& st) { return onBody(v, false, st); },
 };
 
 }  // namespace
 
-const WireFormat& openAiChatWire() { return kChat; }
-const WireFormat& openAiCompletionsWire() { return kCompletions; }
+const WireFormat& openAiChatWire() {
+  return kChat;
+}
+const WireFormat& openAiCompletionsWire() {
+  return kCompletions;
+}
 
 }  // namespace sb::agents

@@ -9,23 +9,30 @@ using nlohmann::json;
 const WireFormat& wireFor(Provider provider, LlmRequest::Kind kind) {
   bool fim = kind == LlmRequest::Kind::Fim;
   switch (provider) {
-    case Provider::OpenAi: return fim ? openAiCompletionsWire() : openAiChatWire();
-    case Provider::LlamaCpp: return fim ? llamaCppInfillWire() : openAiChatWire();
-    case Provider::Anthropic: return anthropicMessagesWire();
-    case Provider::Ollama: return fim ? ollamaGenerateWire() : ollamaChatWire();
+    case Provider::OpenAi:
+      return fim ? openAiCompletionsWire() : openAiChatWire();
+    case Provider::LlamaCpp:
+      return fim ? llamaCppInfillWire() : openAiChatWire();
+    case Provider::Anthropic:
+      return anthropicMessagesWire();
+    case Provider::Ollama:
+      return fim ? ollamaGenerateWire() : ollamaChatWire();
   }
   return openAiChatWire();
 }
 
-WireRequest buildWireRequest(const LlmRequest& req, const BackendConfig& cfg, const std::string& apiKey) {
+WireRequest buildWireRequest(const LlmRequest& req, const BackendConfig& cfg,
+                             const std::string& apiKey) {
   const WireFormat& wire = wireFor(cfg.provider, req.kind);
   WireRequest out;
   out.url = wire.url(cfg);
-  out.body = jsonText(wire.body(req, cfg));  // fast, and invalid UTF-8 in a prompt becomes U+FFFD instead of throwing
+  out.body = jsonText(wire.body(
+      req, cfg));  // fast, and invalid UTF-8 in a prompt becomes U+FFFD instead of throwing
   out.headers.emplace_back("Content-Type", "application/json");
-  out.headers.emplace_back("Accept", req.stream ? (wire.framing == WireFormat::Framing::Sse ? "text/event-stream"
-                                                                                            : "application/x-ndjson")
-                                                : "application/json");
+  out.headers.emplace_back(
+      "Accept", req.stream ? (wire.framing == WireFormat::Framing::Sse ? "text/event-stream"
+                                                                       : "application/x-ndjson")
+                           : "application/json");
   if (cfg.provider == Provider::Anthropic) {
     out.headers.emplace_back("anthropic-version", cfg.anthropicVersion);
     if (!apiKey.empty()) out.headers.emplace_back("x-api-key", apiKey);

@@ -44,7 +44,8 @@ struct WireFormat {
   std::string (*url)(const BackendConfig&);  // the endpoint, from the base URL
   nlohmann::json (*body)(const LlmRequest&, const BackendConfig&);
   // One streamed value; event is the SSE event name ("message" if none).
-  WireError (*onEvent)(const nlohmann::json& value, std::string_view event, StreamState&, const DeltaCallback&);
+  WireError (*onEvent)(const nlohmann::json& value, std::string_view event, StreamState&,
+                       const DeltaCallback&);
   // A whole non-streamed response.
   WireError (*onBody)(const nlohmann::json& value, StreamState&);
 };
@@ -60,7 +61,8 @@ const WireFormat& ollamaChatWire();
 const WireFormat& wireFor(Provider provider, LlmRequest::Kind kind);
 
 // URL, headers (auth included; apiKey may be empty) and body, ready to send.
-WireRequest buildWireRequest(const LlmRequest& req, const BackendConfig& cfg, const std::string& apiKey);
+WireRequest buildWireRequest(const LlmRequest& req, const BackendConfig& cfg,
+                             const std::string& apiKey);
 
 // A provider's error body ({"error":{"message":..}}, {"error":".."}) as text,
 // else the start of the body.

@@ -131,7 +131,8 @@ void FdStream::write(std::string_view bytes, Millis timeout) {
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) fail("write to the daemon");
     if (Clock::now() >= deadline)
-      throw std::runtime_error("write to the daemon timed out with " + std::to_string(bytes.size()) +
+      throw std::runtime_error("write to the daemon timed out with " +
+                               std::to_string(bytes.size()) +
                                " bytes unwritten (is it still reading?)");
     bool writable = false;
     pumpOnce(std::min(remainingMs(deadline), 100), true, writable);

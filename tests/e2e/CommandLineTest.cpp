@@ -67,7 +67,8 @@ TEST(CommandLineTest, CheckReportsSyntaxErrorCompilerStyle) {
 }
 
 TEST(CommandLineTest, CheckOnCleanFileExitsZeroSilently) {
-  auto run = runToCompletion({SB_BINARY, "check", fixturePath("greeter.py"), fixturePath("shapes.cpp")});
+  auto run =
+      runToCompletion({SB_BINARY, "check", fixturePath("greeter.py"), fixturePath("shapes.cpp")});
   EXPECT_EQ(run.status.code, 0) << run.status.describe() << "\n" << run.out << run.err;
   EXPECT_EQ(run.out, "");
 }

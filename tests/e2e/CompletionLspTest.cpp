@@ -10,8 +10,8 @@
 #include <thread>
 
 #include "ChildProcess.h"
-#include "LspClient.h"
 #include "FakeBackend.h"
+#include "LspClient.h"
 
 namespace sb::e2e {
 namespace {
@@ -39,12 +39,14 @@ class CompletionLsp : public ::testing::Test {
       ::setenv("OPENAI_BASE_URL", (backend_.url() + "/v1").c_str(), 1);
     else
       ::unsetenv("OPENAI_BASE_URL");
-    proc_.emplace(ChildProcess::start({SB_BINARY, "lsp", "--index-dir", (dir_ / "index").string()}));
+    proc_.emplace(
+        ChildProcess::start({SB_BINARY, "lsp", "--index-dir", (dir_ / "index").string()}));
     lsp_.emplace(proc_->io());
-    json init = lsp_->request("initialize", {{"processId", nullptr},
-                                             {"rootUri", "file://" + fs::canonical(dir_ / "ws").string()},
-                                             {"capabilities", capabilities},
-                                             {"initializationOptions", initializationOptions}});
+    json init =
+        lsp_->request("initialize", {{"processId", nullptr},
+                                     {"rootUri", "file://" + fs::canonical(dir_ / "ws").string()},
+                                     {"capabilities", capabilities},
+                                     {"initializationOptions", initializationOptions}});
     ASSERT_TRUE(init.contains("result")) << init.dump();
     caps_ = init["result"]["capabilities"];
     lsp_->notify("initialized", json::object());
@@ -55,7 +57,8 @@ class CompletionLsp : public ::testing::Test {
       std::this_thread::sleep_for(50ms);
     }
     lsp_->open(mainUri_, "python",
-               "from shop.pricing import with_vat\n\ndef total_with_tax(amount):\n    ret\n\nprint(total_with_tax(1))\n");
+               "from shop.pricing import with_vat\n\ndef total_with_tax(amount):\n    "
+               "ret\n\nprint(total_with_tax(1))\n");
   }
 
   json completeAt(const std::string& method, int line, int character) {
@@ -84,7 +87,8 @@ TEST_F(CompletionLsp, CompletionItemsCarryTheModelTextAndThePromptHasCrossFileCo
   auto sent = backend_.requests().back();
   EXPECT_NE(sent.body.find("def with_vat(amount: Decimal"), std::string::npos)
       << "the definition from shop/pricing.py should be in the prompt: " << sent.body;
-  EXPECT_NE(sent.body.find("print(total_with_tax(1))"), std::string::npos) << "the suffix: " << sent.body;
+  EXPECT_NE(sent.body.find("print(total_with_tax(1))"), std::string::npos)
+      << "the suffix: " << sent.body;
 }
 
 TEST_F(CompletionLsp, InlineCompletionWhenTheClientSupportsIt) {
@@ -101,11 +105,19 @@ TEST_F(CompletionLsp, ANewerRequestSupersedesTheOlderOne) {
   backend_.setDefaultText("urn amount");
   start(true, json::object());
   // Both in one write, as an editor sends them while typing fast.
-  json params = {{"textDocument", {{"uri", mainUri_}}}, {"position", {{"line", 3}, {"character", 7}}}};
+  json params = {{"textDocument", {{"uri", mainUri_}}},
+                 {"position", {{"line", 3}, {"character", 7}}}};
   json first = 9001, second = 9002;
-  lsp_->sendRaw(
-      frame(json({{"jsonrpc", "2.0"}, {"id", first}, {"method", "textDocument/completion"}, {"params", params}}).dump()) +
-      frame(json({{"jsonrpc", "2.0"}, {"id", second}, {"method", "textDocument/completion"}, {"params", params}}).dump()));
+  lsp_->sendRaw(frame(json({{"jsonrpc", "2.0"},
+                            {"id", first},
+                            {"method", "textDocument/completion"},
+                            {"params", params}})
+                          .dump()) +
+                frame(json({{"jsonrpc", "2.0"},
+                            {"id", second},
+                            {"method", "textDocument/completion"},
+                            {"params", params}})
+                          .dump()));
   json a = lsp_->awaitResponse(first, nullptr, 10s);
   json b = lsp_->awaitResponse(second, nullptr, 10s);
   EXPECT_TRUE(a["result"]["items"].empty()) << "superseded: " << a.dump();
@@ -120,7 +132,8 @@ TEST_F(CompletionLsp, ANewerRequestSupersedesTheOlderOne) {
 
 TEST_F(CompletionLsp, InitializationOptionsChooseTheFimTemplate) {
   backend_.setDefaultText("urn 1");
-  start(true, json::object(), {{"switchboard", {{"completion", {{"fimTemplate", "qwen"}, {"maxTokens", 64}}}}}});
+  start(true, json::object(),
+        {{"switchboard", {{"completion", {{"fimTemplate", "qwen"}, {"maxTokens", 64}}}}}});
   json r = completeAt("textDocument/completion", 3, 7);
   ASSERT_FALSE(r["result"]["items"].empty()) << r.dump();
   ASSERT_TRUE(backend_.waitForRequests(1, 5s));
@@ -132,9 +145,10 @@ TEST_F(CompletionLsp, InitializationOptionsChooseTheFimTemplate) {
 
 TEST_F(CompletionLsp, OfflineModeStillCompletesIdentifiers) {
   start(false, json::object());
-  lsp_->notify("textDocument/didChange",
-               {{"textDocument", {{"uri", mainUri_}, {"version", 2}}},
-                {"contentChanges", {{{"text", "from shop.pricing import with_vat\n\nx = with_\n"}}}}});
+  lsp_->notify(
+      "textDocument/didChange",
+      {{"textDocument", {{"uri", mainUri_}, {"version", 2}}},
+       {"contentChanges", {{{"text", "from shop.pricing import with_vat\n\nx = with_\n"}}}}});
   json r = completeAt("textDocument/completion", 2, 9);
   ASSERT_TRUE(r.contains("result")) << r.dump();
   bool found = false;

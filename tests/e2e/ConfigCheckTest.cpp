@@ -31,7 +31,9 @@ struct ConfigCheck : ::testing::Test {
   }
 };
 
-bool has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool has(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 
 TEST_F(ConfigCheck, NoConfigurationIsOfflineAndFine) {
   auto run = check();
@@ -44,9 +46,12 @@ TEST_F(ConfigCheck, NoConfigurationIsOfflineAndFine) {
 TEST_F(ConfigCheck, FakeBackendsAreReachable) {
   sb::fake::FakeBackend server;
   workspaceConfig(R"({"backends": [
-      {"name": "local", "provider": "llamacpp", "baseUrl": ")" + server.url() + R"(/v1", "model": "fake-model"},
-      {"name": "oll", "provider": "ollama", "baseUrl": ")" + server.url() + R"(", "model": "fake-model"},
-      {"name": "claude", "provider": "anthropic", "baseUrl": ")" + server.url() + R"(",
+      {"name": "local", "provider": "llamacpp", "baseUrl": ")" +
+                  server.url() + R"(/v1", "model": "fake-model"},
+      {"name": "oll", "provider": "ollama", "baseUrl": ")" +
+                  server.url() + R"(", "model": "fake-model"},
+      {"name": "claude", "provider": "anthropic", "baseUrl": ")" +
+                  server.url() + R"(",
        "apiKeyEnv": "TEST_ANTHROPIC_KEY", "model": "fake-model"}]})");
   auto run = check({"TEST_ANTHROPIC_KEY=sk-ant-verysecret"});
   EXPECT_EQ(run.status.code, 0) << run.status.describe() << "\n" << run.out << run.err;
@@ -84,7 +89,8 @@ TEST_F(ConfigCheck, ClosedPortIsUnreachable) {
     sb::fake::FakeBackend gone;  // its port is free again once it is gone
     url = gone.url();
   }
-  workspaceConfig(R"({"backends": [{"name": "dead", "provider": "openai", "baseUrl": ")" + url + R"(/v1"}]})");
+  workspaceConfig(R"({"backends": [{"name": "dead", "provider": "openai", "baseUrl": ")" + url +
+                  R"(/v1"}]})");
   auto run = check();
   EXPECT_EQ(run.status.code, 1) << run.status.describe() << "\n" << run.out << run.err;
   EXPECT_TRUE(has(run.out, "unreachable: connection refused at " + url + "/v1")) << run.out;
@@ -121,7 +127,8 @@ TEST_F(ConfigCheck, WithoutAModelListFallsBackToOneToken) {
 }
 
 TEST_F(ConfigCheck, InvalidFileExitsTwo) {
-  workspaceConfig(R"({"backends": [{"provider": "openai", "baseUrl": "http://127.0.0.1:1/v1", "apiKey": "sk-lit"}]})");
+  workspaceConfig(
+      R"({"backends": [{"provider": "openai", "baseUrl": "http://127.0.0.1:1/v1", "apiKey": "sk-lit"}]})");
   auto run = check();
   EXPECT_EQ(run.status.code, 2) << run.status.describe() << "\n" << run.out << run.err;
   EXPECT_TRUE(has(run.out, "backends[0].apiKey")) << run.out;

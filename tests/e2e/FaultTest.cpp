@@ -255,9 +255,10 @@ class BackendFault : public ::testing::Test {
     // Short timeouts, no retries and no circuit breaking, so each fault is
     // seen by exactly one request.
     // The user's file (the workspace's may not choose servers).
-    writeText(
-        dir / "home/.config/switchboard/config.json", R"({"backends": [{"name": "fake", "provider": "openai",
-        "baseUrl": ")" + backend.url() + R"(/v1", "model": "fake-model",
+    writeText(dir / "home/.config/switchboard/config.json",
+              R"({"backends": [{"name": "fake", "provider": "openai",
+        "baseUrl": ")" +
+                  backend.url() + R"(/v1", "model": "fake-model",
         "timeouts": {"connectMs": 1000, "firstTokenMs": 1500, "totalMs": 3000},
         "retry": {"maxRetries": 0}, "circuitBreaker": {"failureThreshold": 1000}}],
         "completion": {"debounceMs": 0}})");

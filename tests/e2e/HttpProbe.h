@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <optional>
 #include <regex>
 #include <stdexcept>
 #include <string>
@@ -29,10 +30,11 @@ struct HttpReply {
 };
 
 // `headers` are whole lines ("Name: value\r\n"); Host, Connection and
-// Content-Length are added.
+// Content-Length are added (`declaredLength` to announce a wrong one).
 inline HttpReply httpRequest(uint16_t port, const std::string& method, const std::string& path,
                              const std::string& headers, const std::string& body,
-                             int timeoutSeconds = 10) {
+                             int timeoutSeconds = 10,
+                             std::optional<size_t> declaredLength = std::nullopt) {
   UniqueFd fd(::socket(AF_INET, SOCK_STREAM, 0));
   timeval tv{timeoutSeconds, 0};
   ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
@@ -44,7 +46,8 @@ inline HttpReply httpRequest(uint16_t port, const std::string& method, const std
     throw std::runtime_error("connect to 127.0.0.1:" + std::to_string(port) + " failed");
   std::string text = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
                      "\r\nConnection: close\r\n" + headers +
-                     "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+                     "Content-Length: " + std::to_string(declaredLength.value_or(body.size())) +
+                     "\r\n\r\n" + body;
   for (size_t off = 0; off < text.size();) {
     ssize_t n = ::send(fd.get(), text.data() + off, text.size() - off, MSG_NOSIGNAL);
     if (n <= 0) break;

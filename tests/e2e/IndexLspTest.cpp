@@ -12,9 +12,13 @@
 namespace sb::e2e {
 namespace {
 
-std::string fileUri(const std::string& path) { return "file://" + path; }
+std::string fileUri(const std::string& path) {
+  return "file://" + path;
+}
 
-json position(int line, int character) { return {{"line", line}, {"character", character}}; }
+json position(int line, int character) {
+  return {{"line", line}, {"character", character}};
+}
 
 json textDocumentPosition(const std::string& uri, int line, int character) {
   return {{"textDocument", {{"uri", uri}}}, {"position", position(line, character)}};
@@ -48,13 +52,15 @@ class IndexSession {
 
   json initialize(bool workDoneProgress) {
     json capabilities = {
-        {"workspace", {{"didChangeWatchedFiles", {{"dynamicRegistration", true}}}, {"workspaceFolders", true}}},
+        {"workspace",
+         {{"didChangeWatchedFiles", {{"dynamicRegistration", true}}}, {"workspaceFolders", true}}},
         {"window", {{"workDoneProgress", workDoneProgress}}}};
-    json reply = lsp().request("initialize", {{"processId", nullptr},
-                                              {"rootUri", fileUri(ws_)},
-                                              {"workspaceFolders", {{{"uri", fileUri(ws_)}, {"name", "ws"}}}},
-                                              {"clientInfo", {{"name", "e2e_index"}}},
-                                              {"capabilities", capabilities}});
+    json reply = lsp().request("initialize",
+                               {{"processId", nullptr},
+                                {"rootUri", fileUri(ws_)},
+                                {"workspaceFolders", {{{"uri", fileUri(ws_)}, {"name", "ws"}}}},
+                                {"clientInfo", {{"name", "e2e_index"}}},
+                                {"capabilities", capabilities}});
     lsp().notify("initialized", json::object());
     return reply;
   }
@@ -62,7 +68,8 @@ class IndexSession {
   // Pumps messages until one satisfies `pred`, answering server requests
   // (progress tokens, watcher registration) on the way. Checks what was
   // already received first.
-  std::optional<json> waitForMessage(const std::function<bool(const json&)>& pred, Millis timeout = 10s) {
+  std::optional<json> waitForMessage(const std::function<bool(const json&)>& pred,
+                                     Millis timeout = 10s) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
       answerServerRequests();
@@ -88,7 +95,8 @@ class IndexSession {
   json call(const std::string& method, json params) {
     json reply = lsp().request(method, std::move(params));
     answerServerRequests();
-    EXPECT_TRUE(reply.contains("result")) << method << ": " << reply.dump() << "\n" << daemon().describe();
+    EXPECT_TRUE(reply.contains("result")) << method << ": " << reply.dump() << "\n"
+                                          << daemon().describe();
     return reply.value("result", json());
   }
 
@@ -136,7 +144,8 @@ TEST(IndexLspTest, NavigatesAcrossFilesOfAnIndexedWorkspace) {
   EXPECT_EQ(caps["documentHighlightProvider"], true);
 
   // Indexing reports progress: a token is created, then begin ... end.
-  auto created = s.waitForMessage([](const json& m) { return m.value("method", "") == "window/workDoneProgress/create"; });
+  auto created = s.waitForMessage(
+      [](const json& m) { return m.value("method", "") == "window/workDoneProgress/create"; });
   ASSERT_TRUE(created) << s.daemon().describe();
   auto begin = s.waitForMessage([](const json& m) { return isProgress(m, "begin"); });
   ASSERT_TRUE(begin) << s.daemon().describe();
@@ -144,7 +153,8 @@ TEST(IndexLspTest, NavigatesAcrossFilesOfAnIndexedWorkspace) {
   auto end = s.waitForMessage([](const json& m) { return isProgress(m, "end"); });
   ASSERT_TRUE(end) << "indexing did not finish\n" << s.daemon().describe();
   EXPECT_EQ((*end)["params"]["value"]["message"], "7 files, 7 indexed");
-  auto watch = s.waitForMessage([](const json& m) { return m.value("method", "") == "client/registerCapability"; }, 2s);
+  auto watch = s.waitForMessage(
+      [](const json& m) { return m.value("method", "") == "client/registerCapability"; }, 2s);
   ASSERT_TRUE(watch) << "no file watcher registration";
   EXPECT_EQ((*watch)["params"]["registrations"][0]["method"], "workspace/didChangeWatchedFiles");
   EXPECT_TRUE(std::filesystem::is_directory(s.indexDir()));
@@ -167,15 +177,15 @@ TEST(IndexLspTest, NavigatesAcrossFilesOfAnIndexedWorkspace) {
   EXPECT_EQ(defs[0]["range"], json({{"start", position(5, 4)}, {"end", position(5, 18)}}));
 
   // References: both call sites; with the declaration, its name too.
-  json refs = s.call("textDocument/references",
-                     withDeclaration(textDocumentPosition(app, 4, 21), false));
+  json refs =
+      s.call("textDocument/references", withDeclaration(textDocumentPosition(app, 4, 21), false));
   ASSERT_TRUE(refs.is_array()) << refs.dump();
   ASSERT_EQ(refs.size(), 2u) << refs.dump();
   EXPECT_EQ(refs[0]["uri"], app);
   EXPECT_TRUE(rangeStartsAt(refs[0]["range"], 4, 21)) << refs.dump();
   EXPECT_TRUE(rangeStartsAt(refs[1]["range"], 5, 21)) << refs.dump();
-  json withDecl = s.call("textDocument/references",
-                         withDeclaration(textDocumentPosition(app, 5, 30), true));
+  json withDecl =
+      s.call("textDocument/references", withDeclaration(textDocumentPosition(app, 5, 30), true));
   ASSERT_EQ(withDecl.size(), 3u) << withDecl.dump();
   bool hasDecl = false;
   for (const auto& l : withDecl)
@@ -186,7 +196,8 @@ TEST(IndexLspTest, NavigatesAcrossFilesOfAnIndexedWorkspace) {
   json hover = s.call("textDocument/hover", textDocumentPosition(app, 5, 22));
   ASSERT_TRUE(hover.is_object()) << hover.dump();
   std::string contents = hover["contents"].dump();
-  EXPECT_NE(contents.find("def area_of_circle(radius: float) -> float"), std::string::npos) << contents;
+  EXPECT_NE(contents.find("def area_of_circle(radius: float) -> float"), std::string::npos)
+      << contents;
   EXPECT_NE(contents.find("Area of a circle of the given radius."), std::string::npos) << contents;
   EXPECT_EQ(hover["range"], json({{"start", position(5, 21)}, {"end", position(5, 35)}}));
 
@@ -221,13 +232,15 @@ TEST(IndexLspTest, NavigatesAcrossFilesOfAnIndexedWorkspace) {
 
   // A file created on disk becomes findable after didChangeWatchedFiles.
   writeText(s.ws() + "/py/extra.py", "def freshly_added_function():\n    return 1\n");
-  s.lsp().notify("workspace/didChangeWatchedFiles", {{"changes", {{{"uri", s.uri("py/extra.py")}, {"type", 1}}}}});
+  s.lsp().notify("workspace/didChangeWatchedFiles",
+                 {{"changes", {{{"uri", s.uri("py/extra.py")}, {"type", 1}}}}});
   json fresh = s.pollSymbol("freshly_added_function", 5s);
   ASSERT_TRUE(fresh.is_array() && !fresh.empty()) << fresh.dump() << "\n" << s.daemon().describe();
   EXPECT_EQ(fresh[0]["location"]["uri"], s.uri("py/extra.py"));
   // ... and gone after it is deleted.
   std::filesystem::remove(s.ws() + "/py/extra.py");
-  s.lsp().notify("workspace/didChangeWatchedFiles", {{"changes", {{{"uri", s.uri("py/extra.py")}, {"type", 3}}}}});
+  s.lsp().notify("workspace/didChangeWatchedFiles",
+                 {{"changes", {{{"uri", s.uri("py/extra.py")}, {"type", 3}}}}});
   bool gone = false;
   for (int i = 0; i < 100 && !gone; ++i) {
     gone = s.call("workspace/symbol", {{"query", "freshly_added_function"}}).empty();
@@ -242,7 +255,8 @@ TEST(IndexLspTest, WithoutProgressSupportTheIndexStillFills) {
   IndexSession s;
   s.initialize(false);
   json symbols = s.pollSymbol("formatPrice");
-  ASSERT_TRUE(symbols.is_array() && !symbols.empty()) << symbols.dump() << "\n" << s.daemon().describe();
+  ASSERT_TRUE(symbols.is_array() && !symbols.empty()) << symbols.dump() << "\n"
+                                                      << s.daemon().describe();
   EXPECT_EQ(symbols[0]["location"]["uri"], s.uri("ts/format.ts"));
   for (const auto& m : s.lsp().notifications()) {
     EXPECT_NE(m.value("method", ""), "$/progress") << "progress sent to a client that did not ask";
@@ -258,9 +272,12 @@ TEST(IndexLspTest, RestartedDaemonReusesTheIndex) {
   for (int run = 0; run < 2; ++run) {
     SCOPED_TRACE(run == 0 ? "first daemon" : "restarted daemon");
     StdioDaemon daemon({"--index-dir", indexDir});
-    daemon.lsp.request("initialize", {{"processId", nullptr}, {"rootUri", fileUri(ws)}, {"capabilities", json::object()}});
+    daemon.lsp.request(
+        "initialize",
+        {{"processId", nullptr}, {"rootUri", fileUri(ws)}, {"capabilities", json::object()}});
     daemon.lsp.notify("initialized", json::object());
-    json totals = daemon.lsp.request("workspace/executeCommand", {{"command", "switchboard.rescan"}});
+    json totals =
+        daemon.lsp.request("workspace/executeCommand", {{"command", "switchboard.rescan"}});
     ASSERT_TRUE(totals.contains("result")) << totals.dump() << daemon.describe();
     // The first daemon's initial pass may or may not have finished before the
     // rescan; either way the restarted one finds everything unchanged.
@@ -278,11 +295,13 @@ TEST(IndexLspTest, RestartedDaemonReusesTheIndex) {
 
 TEST(IndexLspTest, NonUtf8DocCommentsDoNotBreakReplies) {
   IndexSession s([](const std::string& ws) {
-    writeText(ws + "/py/legacy.py", "def legacy_helper():\n    \"\"\"Caf\xe9 au lait \xff.\"\"\"\n    return 1\n");
+    writeText(ws + "/py/legacy.py",
+              "def legacy_helper():\n    \"\"\"Caf\xe9 au lait \xff.\"\"\"\n    return 1\n");
   });
   s.initialize(false);
   json symbols = s.pollSymbol("legacy_helper");
-  ASSERT_TRUE(symbols.is_array() && !symbols.empty()) << symbols.dump() << "\n" << s.daemon().describe();
+  ASSERT_TRUE(symbols.is_array() && !symbols.empty()) << symbols.dump() << "\n"
+                                                      << s.daemon().describe();
   const std::string uses = s.uri("py/uses.py");
   s.lsp().open(uses, "python", "import legacy\nlegacy.legacy_helper()\n");
   json hover = s.call("textDocument/hover", textDocumentPosition(uses, 1, 10));

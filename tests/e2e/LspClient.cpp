@@ -11,7 +11,9 @@ std::string frame(std::string_view body) {
   return out;
 }
 
-std::string memUri(const std::string& name) { return "file:///e2e/" + name; }
+std::string memUri(const std::string& name) {
+  return "file:///e2e/" + name;
+}
 
 void LspClient::notify(const std::string& method, json params) {
   send({{"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(params)}});
@@ -47,8 +49,8 @@ std::optional<json> LspClient::next(Millis timeout) {
   try {
     return json::parse(body);
   } catch (const json::exception& e) {
-    throw std::runtime_error("daemon sent invalid JSON (" + std::string(e.what()) + "): " +
-                             body.substr(0, 200));
+    throw std::runtime_error("daemon sent invalid JSON (" + std::string(e.what()) +
+                             "): " + body.substr(0, 200));
   }
 }
 
@@ -69,8 +71,9 @@ json LspClient::awaitResponse(const json& id, std::vector<json>* others, Millis 
       continue;
     }
     if (msg->is_object() && msg->contains("id") && (*msg)["id"] == id) return *msg;
-    if (!others) throw std::runtime_error("unexpected message while waiting for id " + id.dump() +
-                                          ": " + msg->dump());
+    if (!others)
+      throw std::runtime_error("unexpected message while waiting for id " + id.dump() + ": " +
+                               msg->dump());
     others->push_back(std::move(*msg));
   }
 }
@@ -84,8 +87,7 @@ json LspClient::initialize(json capabilities) {
                                       {"rootUri", nullptr},
                                       {"clientInfo", {{"name", "e2e_tests"}}},
                                       {"capabilities", std::move(capabilities)}});
-  if (!reply.contains("result"))
-    throw std::runtime_error("initialize failed: " + reply.dump());
+  if (!reply.contains("result")) throw std::runtime_error("initialize failed: " + reply.dump());
   notify("initialized", json::object());
   return reply["result"];
 }
@@ -93,7 +95,8 @@ json LspClient::initialize(json capabilities) {
 void LspClient::open(const std::string& uri, const std::string& languageId,
                      const std::string& text) {
   notify("textDocument/didOpen",
-         {{"textDocument", {{"uri", uri}, {"languageId", languageId}, {"version", 1}, {"text", text}}}});
+         {{"textDocument",
+           {{"uri", uri}, {"languageId", languageId}, {"version", 1}, {"text", text}}}});
 }
 
 std::vector<std::string> symbolPaths(const json& symbols, const std::string& prefix) {

@@ -47,7 +47,9 @@ class LspClient {
   // window/workDoneProgress/create...) met while waiting for a response:
   // the handler gets the request and returns its result. They are still
   // recorded in notifications(). Without a handler they go unanswered.
-  void onServerRequest(std::function<json(const json& request)> handler) { serverRequests_ = std::move(handler); }
+  void onServerRequest(std::function<json(const json& request)> handler) {
+    serverRequests_ = std::move(handler);
+  }
 
  private:
   FdStream& io_;

@@ -20,6 +20,7 @@
 
 #include "ChildProcess.h"
 #include "FakeBackend.h"
+#include "HttpProbe.h"
 
 namespace sb::e2e {
 namespace {
@@ -28,46 +29,10 @@ using json = nlohmann::json;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-struct HttpReply {
-  int status = 0;
-  std::string head, body;
-  std::string header(const std::string& lowerName) const {
-    std::regex re("\r\n" + lowerName + ":\\s*([^\r]*)", std::regex::icase);
-    std::smatch m;
-    return std::regex_search(head, m, re) ? std::string(m[1]) : std::string();
-  }
-};
-
-// One request on its own connection ("Connection: close"), read to the end.
-HttpReply request(uint16_t port, const std::string& method, const std::string& headers, const std::string& body,
-                  std::optional<size_t> declaredLength = std::nullopt) {
-  UniqueFd fd(::socket(AF_INET, SOCK_STREAM, 0));
-  timeval tv{10, 0};
-  ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("connect");
-  std::string text = method + " /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
-                     "\r\nConnection: close\r\n" + headers + "Content-Length: " +
-                     std::to_string(declaredLength.value_or(body.size())) + "\r\n\r\n" + body;
-  for (size_t off = 0; off < text.size();) {
-    ssize_t n = ::send(fd.get(), text.data() + off, text.size() - off, MSG_NOSIGNAL);
-    if (n <= 0) break;
-    off += static_cast<size_t>(n);
-  }
-  std::string in;
-  char buf[8192];
-  ssize_t n;
-  while ((n = ::recv(fd.get(), buf, sizeof buf, 0)) > 0) in.append(buf, static_cast<size_t>(n));
-  HttpReply r;
-  size_t end = in.find("\r\n\r\n");
-  if (end == std::string::npos || in.size() < 12) return r;
-  r.status = std::stoi(in.substr(9, 3));
-  r.head = in.substr(0, end);
-  r.body = in.substr(end + 4);
-  return r;
+// One request to /mcp on its own connection ("Connection: close"), read to the end.
+HttpReply request(uint16_t port, const std::string& method, const std::string& headers,
+                  const std::string& body, std::optional<size_t> declaredLength = std::nullopt) {
+  return httpRequest(port, method, "/mcp", headers, body, 10, declaredLength);
 }
 
 UniqueFd connectTo(uint16_t port) {
@@ -229,7 +194,8 @@ std::pair<uint64_t, uint64_t> idParts(const std::string& id) {
   return {std::stoull(id.substr(0, dash)), std::stoull(id.substr(dash + 1))};
 }
 
-const std::string kJson = "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n";
+const std::string kJson =
+    "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n";
 
 class McpHttp : public ::testing::Test {
  protected:
@@ -255,11 +221,12 @@ class McpHttp : public ::testing::Test {
       r.chunkDelay = 150ms;
       return r;
     });
-    proc_.emplace(ChildProcess::start({SB_BINARY, "mcp", (dir_ / "ws").string(), "--http", "127.0.0.1:0",
-                                       "--index-dir", (dir_ / "index").string()}));
+    proc_.emplace(ChildProcess::start({SB_BINARY, "mcp", (dir_ / "ws").string(), "--http",
+                                       "127.0.0.1:0", "--index-dir", (dir_ / "index").string()}));
     static const std::regex kLine("MCP on http://127\\.0\\.0\\.1:(\\d+)/mcp\n");
     std::smatch m;
-    ASSERT_TRUE(proc_->io().waitUntil([&] { return std::regex_search(proc_->err(), m, kLine); }, 10s))
+    ASSERT_TRUE(
+        proc_->io().waitUntil([&] { return std::regex_search(proc_->err(), m, kLine); }, 10s))
         << proc_->err();
     port_ = static_cast<uint16_t>(std::stoi(m[1]));
   }
@@ -333,11 +300,16 @@ TEST_F(McpHttp, BadInputIsRefusedWithTheRightStatus) {
   EXPECT_EQ(json::parse(r.body)["error"]["code"], -32700);
   EXPECT_EQ(request(port_, "POST", "Content-Type: text/plain\r\n" + s, kList).status, 415);
   EXPECT_EQ(request(port_, "POST", kJson + s, "", size_t(1) << 30).status, 413);
-  EXPECT_EQ(request(port_, "POST", kJson + s + "Origin: http://evil.example\r\n", kList).status, 403);
-  EXPECT_EQ(request(port_, "POST", kJson + s + "MCP-Protocol-Version: 2000-01-01\r\n", kList).status, 400);
-  EXPECT_EQ(request(port_, "POST", kJson + s, "[" + kList + "]").status, 400);  // no batches after 2025-03-26
-  r = request(port_, "POST", kJson + s,
-              R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"read_file","arguments":{"path":"../../etc/passwd"}}})");
+  EXPECT_EQ(request(port_, "POST", kJson + s + "Origin: http://evil.example\r\n", kList).status,
+            403);
+  EXPECT_EQ(
+      request(port_, "POST", kJson + s + "MCP-Protocol-Version: 2000-01-01\r\n", kList).status,
+      400);
+  EXPECT_EQ(request(port_, "POST", kJson + s, "[" + kList + "]").status,
+            400);  // no batches after 2025-03-26
+  r = request(
+      port_, "POST", kJson + s,
+      R"({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"read_file","arguments":{"path":"../../etc/passwd"}}})");
   ASSERT_EQ(r.status, 200);
   EXPECT_TRUE(json::parse(r.body)["result"]["isError"].get<bool>());
   // Still serving.

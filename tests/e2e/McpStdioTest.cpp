@@ -250,7 +250,8 @@ TEST_F(McpStdio, SubscribedResourcesSendUpdatedWhenTheyChange) {
         while ((nl = in.find('\n')) != std::string::npos) {
           json m = json::parse(in.substr(0, nl));
           in.erase(0, nl + 1);
-          if (m.value("method", "") == "notifications/resources/updated") updates.push_back(m["params"]);
+          if (m.value("method", "") == "notifications/resources/updated")
+            updates.push_back(m["params"]);
         }
         return !updates.empty();
       },

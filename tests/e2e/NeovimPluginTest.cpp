@@ -94,7 +94,8 @@ TEST(NeovimPlugin, GhostTextCommandsAndCrossFileContext) {
   // Completions use the FIM endpoint; the AI actions (refactor, explain) chat.
   std::vector<fake::RecordedRequest> prompts, chats;
   for (auto& r : backend.requests())
-    if (r.method == "POST") (r.path.find("/chat/") == std::string::npos ? prompts : chats).push_back(r);
+    if (r.method == "POST")
+      (r.path.find("/chat/") == std::string::npos ? prompts : chats).push_back(r);
   ASSERT_EQ(chats.size(), 2u) << "refactor and explain reach the model";
   EXPECT_NE(chats[0].body.find("Instruction: use an f-string"), std::string::npos) << chats[0].body;
   ASSERT_GE(prompts.size(), 4u) << "trigger, next, trigger, automatic";

@@ -51,10 +51,14 @@ class PipeTest : public ::testing::Test {
 TEST_F(PipeTest, AnswersRequestsWithoutInitializeOneLineEach) {
   std::string uri = "file://" + (dir_ / "ws" / "greet.py").string();
   int code = -1;
-  auto out = run(json({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "textDocument/documentSymbol"},
-                       {"params", {{"textDocument", {{"uri", uri}}}}}}).dump() + "\n" +
-                     json({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "no/such"}}).dump() + "\n",
-                 &code);
+  auto out =
+      run(json({{"jsonrpc", "2.0"},
+                {"id", 1},
+                {"method", "textDocument/documentSymbol"},
+                {"params", {{"textDocument", {{"uri", uri}}}}}})
+                  .dump() +
+              "\n" + json({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "no/such"}}).dump() + "\n",
+          &code);
   ASSERT_EQ(out.size(), 2u);
   std::map<int, json> byId;
   for (auto& m : out) byId[m["id"].get<int>()] = m;
@@ -74,11 +78,20 @@ TEST_F(PipeTest, ProtocolErrorsAreLinesToo) {
 TEST_F(PipeTest, WritesNoNotifications) {
   std::string uri = "file://" + (dir_ / "ws" / "bad.py").string();
   // didOpen of a broken file would publish diagnostics in LSP mode.
-  auto out = run(json({{"jsonrpc", "2.0"}, {"method", "textDocument/didOpen"},
-                       {"params", {{"textDocument", {{"uri", uri}, {"languageId", "python"}, {"version", 1},
-                                                     {"text", "def (:\n"}}}}}}).dump() + "\n" +
-                 json({{"jsonrpc", "2.0"}, {"id", 7}, {"method", "textDocument/foldingRange"},
-                       {"params", {{"textDocument", {{"uri", uri}}}}}}).dump() + "\n");
+  auto out = run(
+      json({{"jsonrpc", "2.0"},
+            {"method", "textDocument/didOpen"},
+            {"params",
+             {{"textDocument",
+               {{"uri", uri}, {"languageId", "python"}, {"version", 1}, {"text", "def (:\n"}}}}}})
+          .dump() +
+      "\n" +
+      json({{"jsonrpc", "2.0"},
+            {"id", 7},
+            {"method", "textDocument/foldingRange"},
+            {"params", {{"textDocument", {{"uri", uri}}}}}})
+          .dump() +
+      "\n");
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0]["id"], 7);
 }

@@ -31,8 +31,8 @@ class ListeningDaemon {
   std::string waitForAddress() {
     static const std::regex kLine("switchboard: listening on (\\S+)\n");
     std::smatch m;
-    bool found = proc_.io().waitUntil(
-        [&] { return std::regex_search(proc_.err(), m, kLine); }, 10s);
+    bool found =
+        proc_.io().waitUntil([&] { return std::regex_search(proc_.err(), m, kLine); }, 10s);
     if (!found)
       throw std::runtime_error("daemon did not report its address; stderr:\n" + proc_.err());
     return m[1];
@@ -70,9 +70,11 @@ TEST(SocketTest, TcpServesThreeClientsAtOnce) {
   }
   auto uri = [](int i) { return memUri("client" + std::to_string(i) + ".py"); };
   for (int i = 0; i < kClients; ++i)
-    clients[i].open(uri(i), "python", "def only_in_client_" + std::to_string(i) + "():\n    pass\n");
+    clients[i].open(uri(i), "python",
+                    "def only_in_client_" + std::to_string(i) + "():\n    pass\n");
   for (int i = 0; i < kClients; ++i)
-    ids[i] = clients[i].sendRequest("textDocument/documentSymbol", {{"textDocument", {{"uri", uri(i)}}}});
+    ids[i] = clients[i].sendRequest("textDocument/documentSymbol",
+                                    {{"textDocument", {{"uri", uri(i)}}}});
   for (int i = 0; i < kClients; ++i) {
     auto reply = clients[i].awaitResponse(ids[i]);
     EXPECT_EQ(symbolPaths(reply["result"]),
@@ -80,7 +82,8 @@ TEST(SocketTest, TcpServesThreeClientsAtOnce) {
         << "client " << i << ": " << reply.dump();
   }
   // Sessions are independent: one client cannot see another's documents.
-  auto foreign = clients[0].request("textDocument/documentSymbol", {{"textDocument", {{"uri", uri(1)}}}});
+  auto foreign =
+      clients[0].request("textDocument/documentSymbol", {{"textDocument", {{"uri", uri(1)}}}});
   EXPECT_TRUE(foreign.contains("error")) << "client 0 saw client 1's document: " << foreign.dump();
 
   // One client leaving does not disturb the others.
@@ -88,7 +91,8 @@ TEST(SocketTest, TcpServesThreeClientsAtOnce) {
   clients[0].notify("exit", nullptr);
   EXPECT_TRUE(streams[0].waitUntil([] { return false; }, 3s) || streams[0].eof())
       << "the daemon did not close the connection after exit";
-  auto still = clients[2].request("textDocument/documentSymbol", {{"textDocument", {{"uri", uri(2)}}}});
+  auto still =
+      clients[2].request("textDocument/documentSymbol", {{"textDocument", {{"uri", uri(2)}}}});
   EXPECT_EQ(symbolPaths(still["result"]), std::vector<std::string>{"only_in_client_2"});
   EXPECT_TRUE(daemon.proc().running()) << "one client's exit must not stop a socket daemon";
 
@@ -114,7 +118,8 @@ TEST(SocketTest, UnixSocketIsOwnerOnlyAndServes) {
     LspClient client(stream);
     client.initialize();
     client.open(memUri("unix.py"), "python", "class OverUnix:\n    pass\n");
-    auto reply = client.request("textDocument/documentSymbol", {{"textDocument", {{"uri", memUri("unix.py")}}}});
+    auto reply = client.request("textDocument/documentSymbol",
+                                {{"textDocument", {{"uri", memUri("unix.py")}}}});
     EXPECT_EQ(symbolPaths(reply["result"]), std::vector<std::string>{"OverUnix"}) << reply.dump();
 
     daemon.proc().signal(SIGTERM);
@@ -134,7 +139,8 @@ TEST(SocketTest, NonLoopbackTcpRefusedWithoutAllowRemote) {
 }
 
 TEST(SocketTest, AllowRemoteNeedsAToken) {
-  auto run = runToCompletion({SB_BINARY, "lsp", "--listen", "tcp://0.0.0.0:0", "--allow-remote"}, 10s);
+  auto run =
+      runToCompletion({SB_BINARY, "lsp", "--listen", "tcp://0.0.0.0:0", "--allow-remote"}, 10s);
   EXPECT_EQ(run.status.code, 2) << run.status.describe();
   EXPECT_NE(run.err.find("--token"), std::string::npos) << run.err;
   EXPECT_EQ(run.err.find("listening on"), std::string::npos) << run.err;
@@ -149,7 +155,8 @@ TEST(SocketTest, WithATokenOnlyClientsPresentingItAreServed) {
 
   FdStream intruder = connectTcp("127.0.0.1", port);
   LspClient bad(intruder);
-  json refused = bad.request("initialize", {{"capabilities", json::object()}, {"initializationOptions", {{"token", "guess"}}}});
+  json refused = bad.request("initialize", {{"capabilities", json::object()},
+                                            {"initializationOptions", {{"token", "guess"}}}});
   ASSERT_TRUE(refused.contains("error")) << refused.dump();
   EXPECT_NE(refused["error"]["message"].get<std::string>().find("token"), std::string::npos);
   EXPECT_EQ(refused.dump().find("s3cret"), std::string::npos);

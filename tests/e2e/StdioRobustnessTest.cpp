@@ -18,8 +18,8 @@ const std::string kProbeText = "def probe_function():\n    return 1\n";
 
 // A valid request whose answer (-32601) proves the message right after a bad
 // frame was read intact.
-const std::string kFollowUp = frame(
-    R"({"jsonrpc":"2.0","id":9001,"method":"e2e/followUp","params":{}})");
+const std::string kFollowUp =
+    frame(R"({"jsonrpc":"2.0","id":9001,"method":"e2e/followUp","params":{}})");
 
 // One response as a compact string: "ID:CODE" for errors, "ID:ok" for results,
 // "[...]" for a batch.
@@ -111,7 +111,9 @@ struct BadInput {
 };
 
 // Keeps GoogleTest from dumping the struct's bytes in failure messages.
-void PrintTo(const BadInput& input, std::ostream* os) { *os << input.name; }
+void PrintTo(const BadInput& input, std::ostream* os) {
+  *os << input.name;
+}
 
 std::string nested(char open, char close, size_t depth, bool closed) {
   std::string s(depth, open);
@@ -130,12 +132,14 @@ std::string deepObject(size_t depth) {
 std::vector<BadInput> corpus() {
   const std::string goodBody = R"({"jsonrpc":"2.0","id":500,"method":"e2e/dropped","params":{}})";
   return {
-      {"malformed_json", [] { return frame(R"({"jsonrpc":"2.0","id":1,"method":)"); },
+      {"malformed_json",
+       [] { return frame(R"({"jsonrpc":"2.0","id":1,"method":)"); },
        {"null:-32700"}},
       {"truncated_garbage_json", [] { return frame("{]"); }, {"null:-32700"}},
       {"content_length_too_short_then_valid",
        [=] { return "Content-Length: 10\r\n\r\n" + goodBody + kFollowUp; },
-       {"null:-32700", "9001:-32601"}, true},
+       {"null:-32700", "9001:-32601"},
+       true},
       // The overlong frame swallows the start of the next message, which is
       // therefore lost; the stream must recover by the message after it.
       {"content_length_too_long_then_valid",
@@ -143,12 +147,14 @@ std::vector<BadInput> corpus() {
          return "Content-Length: " + std::to_string(goodBody.size() + 40) + "\r\n\r\n" + goodBody +
                 kFollowUp;
        },
-       {"null:-32700"}, true},
+       {"null:-32700"},
+       true},
       {"content_length_ten_billion",
        [=] { return "Content-Length: 10000000000\r\n\r\n" + goodBody + kFollowUp; },
        {"null:-32700", "9001:-32601"}},
       {"content_length_negative",
-       [=] { return "Content-Length: -5\r\n\r\n{}" + kFollowUp; }, {"null:-32700", "9001:-32601"}},
+       [=] { return "Content-Length: -5\r\n\r\n{}" + kFollowUp; },
+       {"null:-32700", "9001:-32601"}},
       {"content_length_not_a_number",
        [=] { return "Content-Length: twelve\r\n\r\n{}" + kFollowUp; },
        {"null:-32700", "9001:-32601"}},
@@ -160,32 +166,46 @@ std::vector<BadInput> corpus() {
        {"null:-32700", "9001:-32601"}},
       {"invalid_utf8_in_string",
        [] {
-         return frame("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"e2e/x\",\"params\":{\"s\":\"a\xff\xfe\xc3\"}}");
+         return frame(
+             "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"e2e/"
+             "x\",\"params\":{\"s\":\"a\xff\xfe\xc3\"}}");
        },
        {"null:-32700"}},
-      {"unknown_method", [] { return frame(R"({"jsonrpc":"2.0","id":3,"method":"e2e/noSuchMethod"})"); },
+      {"unknown_method",
+       [] { return frame(R"({"jsonrpc":"2.0","id":3,"method":"e2e/noSuchMethod"})"); },
        {"3:-32601"}},
       {"unknown_notification_dropped",
-       [] { return frame(R"({"jsonrpc":"2.0","method":"e2e/noSuchNotification","params":{}})"); }, {}},
+       [] { return frame(R"({"jsonrpc":"2.0","method":"e2e/noSuchNotification","params":{}})"); },
+       {}},
       {"invalid_params_request",
        [] {
-         return frame(R"({"jsonrpc":"2.0","id":"s4","method":"textDocument/documentSymbol","params":{"textDocument":42}})");
+         return frame(
+             R"({"jsonrpc":"2.0","id":"s4","method":"textDocument/documentSymbol","params":{"textDocument":42}})");
        },
        {"\"s4\":-32602"}},
       {"invalid_params_notification_dropped",
-       [] { return frame(R"({"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":[]}})"); },
+       [] {
+         return frame(
+             R"({"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":[]}})");
+       },
        {}},
       {"symbols_of_unopened_document",
        [] {
-         return frame(R"({"jsonrpc":"2.0","id":5,"method":"textDocument/documentSymbol","params":{"textDocument":{"uri":"file:///e2e/never-opened.py"}}})");
+         return frame(
+             R"({"jsonrpc":"2.0","id":5,"method":"textDocument/documentSymbol","params":{"textDocument":{"uri":"file:///e2e/never-opened.py"}}})");
        },
        {"5:-32602"}},
-      {"jsonrpc_member_missing", [] { return frame(R"({"id":6,"method":"e2e/x"})"); }, {"6:-32600"}},
-      {"jsonrpc_version_wrong", [] { return frame(R"({"jsonrpc":"1.0","id":7,"method":"e2e/x"})"); },
+      {"jsonrpc_member_missing",
+       [] { return frame(R"({"id":6,"method":"e2e/x"})"); },
+       {"6:-32600"}},
+      {"jsonrpc_version_wrong",
+       [] { return frame(R"({"jsonrpc":"1.0","id":7,"method":"e2e/x"})"); },
        {"7:-32600"}},
-      {"id_is_an_object", [] { return frame(R"({"jsonrpc":"2.0","id":{},"method":"e2e/x"})"); },
+      {"id_is_an_object",
+       [] { return frame(R"({"jsonrpc":"2.0","id":{},"method":"e2e/x"})"); },
        {"null:-32600"}},
-      {"params_is_a_string", [] { return frame(R"({"jsonrpc":"2.0","id":8,"method":"e2e/x","params":"p"})"); },
+      {"params_is_a_string",
+       [] { return frame(R"({"jsonrpc":"2.0","id":8,"method":"e2e/x","params":"p"})"); },
        {"8:-32600"}},
       {"message_is_a_number", [] { return frame("42"); }, {"null:-32600"}},
       {"empty_body", [] { return frame(""); }, {"null:-32700"}},
@@ -198,13 +218,19 @@ std::vector<BadInput> corpus() {
          for (auto& c : junk) c = static_cast<char>(rng() & 0xff);
          return junk + kFollowUp;
        },
-       {"null:-32700", "9001:-32601"}, true},
+       {"null:-32700", "9001:-32601"},
+       true},
       // Nesting limits: a recursive parser, copy or destructor would overflow
       // the stack here, so anything nested deeper than 256 levels is refused
       // as a parse error before it is parsed.
-      {"deep_array_unterminated", [] { return frame(nested('[', ']', 100000, false)); }, {"null:-32700"}},
-      {"deep_object_unterminated", [] { return frame(nested('{', '}', 100000, false)); }, {"null:-32700"}},
-      {"deep_array_balanced", [] { return frame(nested('[', ']', 100000, true)); },
+      {"deep_array_unterminated",
+       [] { return frame(nested('[', ']', 100000, false)); },
+       {"null:-32700"}},
+      {"deep_object_unterminated",
+       [] { return frame(nested('{', '}', 100000, false)); },
+       {"null:-32700"}},
+      {"deep_array_balanced",
+       [] { return frame(nested('[', ']', 100000, true)); },
        {"null:-32700"}},
       {"deep_array_in_request_params",
        [] {
@@ -262,7 +288,8 @@ TEST_F(StdioTest, BatchOfRequestsGetsOneArrayResponse) {
     {"jsonrpc":"2.0","id":21,"method":"e2e/noSuchMethod"},
     {"jsonrpc":"2.0","method":"e2e/someNotification"},
     {"jsonrpc":"2.0","id":22,"method":"textDocument/documentSymbol",
-     "params":{"textDocument":{"uri":")" + kProbeUri + R"("}}}
+     "params":{"textDocument":{"uri":")" +
+                      kProbeUri + R"("}}}
   ])"));
   // The array comes when its slowest member (documentSymbol, on the worker
   // pool) is done, so wait for it rather than racing a probe.
@@ -287,7 +314,8 @@ TEST_F(StdioTest, BatchOfRequestsGetsOneArrayResponse) {
 
 TEST_F(StdioTest, BatchOfOnlyNotificationsGetsNoResponse) {
   auto& d = start();
-  d.lsp.sendRaw(frame(R"([{"jsonrpc":"2.0","method":"e2e/a"},{"jsonrpc":"2.0","method":"e2e/b"}])"));
+  d.lsp.sendRaw(
+      frame(R"([{"jsonrpc":"2.0","method":"e2e/a"},{"jsonrpc":"2.0","method":"e2e/b"}])"));
   EXPECT_TRUE(probe("a batch of notifications").empty());
 }
 
@@ -311,7 +339,8 @@ TEST_F(StdioTest, OneMegabyteDidOpenIsParsed) {
   std::string text;
   const std::string filler(1000, 'z');
   int functions = 0;
-  while (text.size() < (1u << 20)) text += "def f" + std::to_string(functions++) + "():\n    return '" + filler + "'\n\n";
+  while (text.size() < (1u << 20))
+    text += "def f" + std::to_string(functions++) + "():\n    return '" + filler + "'\n\n";
   d.lsp.open(memUri("large.py"), "python", text);
   auto reply = d.lsp.request("textDocument/documentSymbol",
                              {{"textDocument", {{"uri", memUri("large.py")}}}}, 30s);
@@ -328,8 +357,7 @@ TEST_F(StdioTest, OneMegabyteDidOpenIsParsed) {
 TEST_F(StdioTest, RequestBeforeInitializeIsServerNotInitialized) {
   daemon_.emplace();
   auto& lsp = daemon_->lsp;
-  auto early = lsp.request("textDocument/documentSymbol",
-                           {{"textDocument", {{"uri", kProbeUri}}}});
+  auto early = lsp.request("textDocument/documentSymbol", {{"textDocument", {{"uri", kProbeUri}}}});
   EXPECT_EQ(early["error"]["code"], -32002) << early.dump();
   // A notification before initialize is dropped, not applied: the document
   // is unknown after initializing.
@@ -353,7 +381,8 @@ TEST_F(StdioTest, ShutdownThenExitExitsZero) {
   auto reply = d.lsp.request("shutdown", nullptr);
   EXPECT_TRUE(reply.contains("result") && reply["result"].is_null()) << reply.dump();
   // After shutdown only exit is accepted.
-  auto late = d.lsp.request("textDocument/documentSymbol", {{"textDocument", {{"uri", kProbeUri}}}});
+  auto late =
+      d.lsp.request("textDocument/documentSymbol", {{"textDocument", {{"uri", kProbeUri}}}});
   EXPECT_EQ(late["error"]["code"], -32600) << late.dump();
   d.lsp.send({{"jsonrpc", "2.0"}, {"method", "exit"}});
   auto status = d.proc.wait(5s);  // stdin stays open: exit alone must end the process

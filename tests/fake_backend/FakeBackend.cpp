@@ -28,20 +28,29 @@ constexpr std::size_t kMaxBody = 16 << 20;
 constexpr int kMaxConnections = 512;
 
 bool iequals(const std::string& a, const std::string& b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(x) == std::tolower(y);
+         });
 }
 
 const char* reason(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 404: return "Not Found";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 200:
+      return "OK";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 404:
+      return "Not Found";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Status";
   }
 }
 
@@ -53,7 +62,9 @@ std::string RecordedRequest::header(const std::string& name) const {
   return {};
 }
 
-nlohmann::json RecordedRequest::json() const { return nlohmann::json::parse(body, nullptr, false); }
+nlohmann::json RecordedRequest::json() const {
+  return nlohmann::json::parse(body, nullptr, false);
+}
 
 struct FakeBackend::State {
   asio::io_context io;
@@ -61,9 +72,9 @@ struct FakeBackend::State {
   std::thread thread;
   mutable std::mutex mu;
   mutable std::condition_variable cv;
-  std::deque<Reply> script;           // guarded by mu
-  Responder responder;                // guarded by mu
-  std::deque<std::string> texts;      // guarded by mu
+  std::deque<Reply> script;                   // guarded by mu
+  Responder responder;                        // guarded by mu
+  std::deque<std::string> texts;              // guarded by mu
   std::string defaultText = "Hello, world!";  // guarded by mu
   std::vector<RecordedRequest> received;      // guarded by mu
   int closedByClient = 0;                     // guarded by mu
@@ -112,7 +123,8 @@ struct FakeBackend::State {
     char buf[512];
     boost::system::error_code ec;
     for (;;) {
-      co_await c->socket.async_read_some(asio::buffer(buf), asio::redirect_error(use_awaitable, ec));
+      co_await c->socket.async_read_some(asio::buffer(buf),
+                                         asio::redirect_error(use_awaitable, ec));
       if (ec) break;
     }
     if (ec == asio::error::operation_aborted) co_return;  // we closed it
@@ -137,15 +149,17 @@ struct FakeBackend::State {
 
   awaitable<bool> write(const std::shared_ptr<Conn>& c, const std::string& data) {
     boost::system::error_code ec;
-    co_await asio::async_write(c->socket, asio::buffer(data), asio::redirect_error(use_awaitable, ec));
+    co_await asio::async_write(c->socket, asio::buffer(data),
+                               asio::redirect_error(use_awaitable, ec));
     co_return !ec && !c->clientGone;
   }
 
   awaitable<bool> readRequest(const std::shared_ptr<Conn>& c, RecordedRequest& req) {
     std::string buf;
     boost::system::error_code ec;
-    std::size_t headEnd = co_await asio::async_read_until(c->socket, asio::dynamic_buffer(buf, kMaxHead), "\r\n\r\n",
-                                                          asio::redirect_error(use_awaitable, ec));
+    std::size_t headEnd =
+        co_await asio::async_read_until(c->socket, asio::dynamic_buffer(buf, kMaxHead), "\r\n\r\n",
+                                        asio::redirect_error(use_awaitable, ec));
     if (ec) co_return false;
     std::string head = buf.substr(0, headEnd);
     buf.erase(0, headEnd);
@@ -169,7 +183,8 @@ struct FakeBackend::State {
     if (auto cl = req.header("Content-Length"); !cl.empty()) length = std::stoul(cl);
     if (length > kMaxBody) co_return false;
     if (buf.size() < length)
-      co_await asio::async_read(c->socket, asio::dynamic_buffer(buf), asio::transfer_exactly(length - buf.size()),
+      co_await asio::async_read(c->socket, asio::dynamic_buffer(buf),
+                                asio::transfer_exactly(length - buf.size()),
                                 asio::redirect_error(use_awaitable, ec));
     if (ec) co_return false;
     req.body = buf.substr(0, length);
@@ -257,8 +272,12 @@ FakeBackend::~FakeBackend() {
   state_->thread.join();
 }
 
-std::uint16_t FakeBackend::port() const { return state_->acceptor.local_endpoint().port(); }
-std::string FakeBackend::url() const { return "http://127.0.0.1:" + std::to_string(port()); }
+std::uint16_t FakeBackend::port() const {
+  return state_->acceptor.local_endpoint().port();
+}
+std::string FakeBackend::url() const {
+  return "http://127.0.0.1:" + std::to_string(port());
+}
 
 void FakeBackend::enqueue(Reply reply) {
   std::lock_guard lock(state_->mu);

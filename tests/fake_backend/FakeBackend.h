@@ -11,8 +11,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -55,13 +55,15 @@ struct FakeToolCall {
   std::string name;
   nlohmann::json arguments;
 };
-Reply toolCallReply(const RecordedRequest& req, const std::vector<FakeToolCall>& calls, const std::string& text = {});
+Reply toolCallReply(const RecordedRequest& req, const std::vector<FakeToolCall>& calls,
+                    const std::string& text = {});
 
 // Decides the reply from the request (e.g. by the role's system prompt);
 // nullopt falls through to the queue, then the automatic reply.
 using Responder = std::function<std::optional<Reply>(const RecordedRequest&)>;
 // Streamed pieces as SSE events / NDJSON lines, in the format of `path`.
-std::vector<std::string> streamChunks(const std::string& path, const std::vector<std::string>& pieces);
+std::vector<std::string> streamChunks(const std::string& path,
+                                      const std::vector<std::string>& pieces);
 
 class FakeBackend {
  public:
@@ -73,15 +75,16 @@ class FakeBackend {
   std::uint16_t port() const;
   std::string url() const;  // http://127.0.0.1:PORT
 
-  void enqueue(Reply reply);            // used by the next requests, in order
+  void enqueue(Reply reply);  // used by the next requests, in order
   // What the next automatic replies say, in order, once the scripted replies
   // are used up (then the default text again).
   void enqueueText(std::string text);
-  void setDefaultText(std::string text);  // what automatic replies say ("Hello, world!")
+  void setDefaultText(std::string text);   // what automatic replies say ("Hello, world!")
   void setResponder(Responder responder);  // runs on the server thread, first
 
   std::vector<RecordedRequest> requests() const;
-  RecordedRequest request(std::size_t index) const;  // the index-th received; throws if there is none
+  RecordedRequest request(
+      std::size_t index) const;  // the index-th received; throws if there is none
   std::size_t requestCount() const;
   bool waitForRequests(std::size_t n, Millis timeout) const;
   // Connections the client closed before the reply was complete.

@@ -10,11 +10,13 @@ using nlohmann::json;
 namespace {
 
 bool endsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::string sse(const json& data, const std::string& event = {}) {
-  return (event.empty() ? std::string() : "event: " + event + "\n") + "data: " + data.dump() + "\n\n";
+  return (event.empty() ? std::string() : "event: " + event + "\n") + "data: " + data.dump() +
+         "\n\n";
 }
 
 std::vector<std::string> split(const std::string& text, std::size_t parts) {
@@ -24,11 +26,14 @@ std::vector<std::string> split(const std::string& text, std::size_t parts) {
   return out;
 }
 
-int tokens(const std::string& text) { return static_cast<int>(text.size() / 4 + 1); }
+int tokens(const std::string& text) {
+  return static_cast<int>(text.size() / 4 + 1);
+}
 
 }  // namespace
 
-std::vector<std::string> streamChunks(const std::string& path, const std::vector<std::string>& pieces) {
+std::vector<std::string> streamChunks(const std::string& path,
+                                      const std::vector<std::string>& pieces) {
   std::vector<std::string> out;
   std::string all;
   for (auto& p : pieces) all += p;
@@ -36,28 +41,41 @@ std::vector<std::string> streamChunks(const std::string& path, const std::vector
     bool chat = endsWith(path, "/chat/completions");
     for (auto& p : pieces) {
       json choice{{"index", 0}, {"finish_reason", nullptr}};
-      if (chat) choice["delta"] = {{"content", p}};
-      else choice["text"] = p;
+      if (chat)
+        choice["delta"] = {{"content", p}};
+      else
+        choice["text"] = p;
       out.push_back(sse({{"object", "chunk"}, {"choices", {choice}}}));
     }
     json last{{"index", 0}, {"finish_reason", "stop"}};
-    if (chat) last["delta"] = json::object();
-    else last["text"] = "";
+    if (chat)
+      last["delta"] = json::object();
+    else
+      last["text"] = "";
     out.push_back(sse({{"choices", {last}}}));
-    out.push_back(sse({{"choices", json::array()}, {"usage", {{"prompt_tokens", 5}, {"completion_tokens", tokens(all)}}}}));
+    out.push_back(sse({{"choices", json::array()},
+                       {"usage", {{"prompt_tokens", 5}, {"completion_tokens", tokens(all)}}}}));
     out.push_back("data: [DONE]\n\n");
   } else if (endsWith(path, "/infill")) {
     for (auto& p : pieces) out.push_back(sse({{"content", p}, {"stop", false}}));
-    out.push_back(sse({{"content", ""}, {"stop", true}, {"tokens_predicted", tokens(all)}, {"tokens_evaluated", 5}}));
+    out.push_back(sse({{"content", ""},
+                       {"stop", true},
+                       {"tokens_predicted", tokens(all)},
+                       {"tokens_evaluated", 5}}));
   } else if (endsWith(path, "/v1/messages")) {
-    out.push_back(sse({{"type", "message_start"},
-                       {"message", {{"id", "msg_1"}, {"usage", {{"input_tokens", 5}, {"output_tokens", 1}}}}}},
-                      "message_start"));
-    out.push_back(sse({{"type", "content_block_start"}, {"index", 0}, {"content_block", {{"type", "text"}, {"text", ""}}}},
+    out.push_back(sse(
+        {{"type", "message_start"},
+         {"message", {{"id", "msg_1"}, {"usage", {{"input_tokens", 5}, {"output_tokens", 1}}}}}},
+        "message_start"));
+    out.push_back(sse({{"type", "content_block_start"},
+                       {"index", 0},
+                       {"content_block", {{"type", "text"}, {"text", ""}}}},
                       "content_block_start"));
     out.push_back("event: ping\ndata: {\"type\": \"ping\"}\n\n");
     for (auto& p : pieces)
-      out.push_back(sse({{"type", "content_block_delta"}, {"index", 0}, {"delta", {{"type", "text_delta"}, {"text", p}}}},
+      out.push_back(sse({{"type", "content_block_delta"},
+                         {"index", 0},
+                         {"delta", {{"type", "text_delta"}, {"text", p}}}},
                         "content_block_delta"));
     out.push_back(sse({{"type", "content_block_stop"}, {"index", 0}}, "content_block_stop"));
     out.push_back(sse({{"type", "message_delta"},
@@ -69,8 +87,10 @@ std::vector<std::string> streamChunks(const std::string& path, const std::vector
     bool chat = endsWith(path, "/api/chat");
     auto line = [&](const std::string& p, bool done) {
       json v{{"model", "fake"}, {"done", done}};
-      if (chat) v["message"] = {{"role", "assistant"}, {"content", p}};
-      else v["response"] = p;
+      if (chat)
+        v["message"] = {{"role", "assistant"}, {"content", p}};
+      else
+        v["response"] = p;
       if (done) {
         v["done_reason"] = "stop";
         v["prompt_eval_count"] = 5;
@@ -92,23 +112,30 @@ Reply autoReply(const RecordedRequest& req, const std::string& text) {
   if (stream) {
     r.chunks = streamChunks(path, split(text, 3));
     if (r.chunks.empty()) return errorReply(404, "no such endpoint: " + path);
-    r.contentType = endsWith(path, "/api/generate") || endsWith(path, "/api/chat") ? "application/x-ndjson"
-                                                                                   : "text/event-stream";
+    r.contentType = endsWith(path, "/api/generate") || endsWith(path, "/api/chat")
+                        ? "application/x-ndjson"
+                        : "text/event-stream";
     return r;
   }
   int n = tokens(text);
   // Model lists (what `switchboard config check` asks): one model, "fake-model".
   if (req.method == "GET" && endsWith(path, "/models")) {
-    r.body = json{{"object", "list"}, {"data", {{{"id", "fake-model"}, {"object", "model"}, {"type", "model"}}}}}.dump();
+    r.body = json{{"object", "list"},
+                  {"data", {{{"id", "fake-model"}, {"object", "model"}, {"type", "model"}}}}}
+                 .dump();
     return r;
   }
   if (req.method == "GET" && endsWith(path, "/api/tags")) {
-    r.body = json{{"models", {{{"name", "fake-model:latest"}, {"model", "fake-model:latest"}}}}}.dump();
+    r.body =
+        json{{"models", {{{"name", "fake-model:latest"}, {"model", "fake-model:latest"}}}}}.dump();
     return r;
   }
   if (endsWith(path, "/chat/completions")) {
     r.body = json{{"object", "chat.completion"},
-                  {"choices", {{{"index", 0}, {"message", {{"role", "assistant"}, {"content", text}}}, {"finish_reason", "stop"}}}},
+                  {"choices",
+                   {{{"index", 0},
+                     {"message", {{"role", "assistant"}, {"content", text}}},
+                     {"finish_reason", "stop"}}}},
                   {"usage", {{"prompt_tokens", 5}, {"completion_tokens", n}}}}
                  .dump();
   } else if (endsWith(path, "/completions")) {
@@ -117,7 +144,9 @@ Reply autoReply(const RecordedRequest& req, const std::string& text) {
                   {"usage", {{"prompt_tokens", 5}, {"completion_tokens", n}}}}
                  .dump();
   } else if (endsWith(path, "/infill")) {
-    r.body = json{{"content", text}, {"stop", true}, {"tokens_predicted", n}, {"tokens_evaluated", 5}}.dump();
+    r.body =
+        json{{"content", text}, {"stop", true}, {"tokens_predicted", n}, {"tokens_evaluated", 5}}
+            .dump();
   } else if (endsWith(path, "/v1/messages")) {
     r.body = json{{"type", "message"},
                   {"content", {{{"type", "text"}, {"text", text}}}},
@@ -125,12 +154,13 @@ Reply autoReply(const RecordedRequest& req, const std::string& text) {
                   {"usage", {{"input_tokens", 5}, {"output_tokens", n}}}}
                  .dump();
   } else if (endsWith(path, "/api/generate")) {
-    r.body = json{{"model", "fake"}, {"response", text}, {"done", true}, {"done_reason", "stop"},
-                  {"prompt_eval_count", 5}, {"eval_count", n}}
+    r.body = json{{"model", "fake"},       {"response", text},       {"done", true},
+                  {"done_reason", "stop"}, {"prompt_eval_count", 5}, {"eval_count", n}}
                  .dump();
   } else if (endsWith(path, "/api/chat")) {
-    r.body = json{{"model", "fake"}, {"message", {{"role", "assistant"}, {"content", text}}}, {"done", true},
-                  {"done_reason", "stop"}, {"prompt_eval_count", 5}, {"eval_count", n}}
+    r.body = json{{"model", "fake"},        {"message", {{"role", "assistant"}, {"content", text}}},
+                  {"done", true},           {"done_reason", "stop"},
+                  {"prompt_eval_count", 5}, {"eval_count", n}}
                  .dump();
   } else {
     return errorReply(404, "no such endpoint: " + path);
@@ -138,7 +168,8 @@ Reply autoReply(const RecordedRequest& req, const std::string& text) {
   return r;
 }
 
-Reply toolCallReply(const RecordedRequest& req, const std::vector<FakeToolCall>& calls, const std::string& text) {
+Reply toolCallReply(const RecordedRequest& req, const std::vector<FakeToolCall>& calls,
+                    const std::string& text) {
   json body = req.json();
   bool stream = body.is_object() && body.value("stream", false);
   const std::string& path = req.path;
@@ -148,12 +179,16 @@ Reply toolCallReply(const RecordedRequest& req, const std::vector<FakeToolCall>&
       json tc = json::array();
       int i = 0;
       for (auto& c : calls)
-        tc.push_back({{"id", "call_" + std::to_string(++i)}, {"type", "function"},
+        tc.push_back({{"id", "call_" + std::to_string(++i)},
+                      {"type", "function"},
                       {"function", {{"name", c.name}, {"arguments", c.arguments.dump()}}}});
-      json msg{{"role", "assistant"}, {"content", text.empty() ? json(nullptr) : json(text)}, {"tool_calls", tc}};
-      r.body = json{{"choices", {{{"index", 0}, {"message", msg}, {"finish_reason", "tool_calls"}}}},
-                    {"usage", {{"prompt_tokens", 5}, {"completion_tokens", 7}}}}
-                   .dump();
+      json msg{{"role", "assistant"},
+               {"content", text.empty() ? json(nullptr) : json(text)},
+               {"tool_calls", tc}};
+      r.body =
+          json{{"choices", {{{"index", 0}, {"message", msg}, {"finish_reason", "tool_calls"}}}},
+               {"usage", {{"prompt_tokens", 5}, {"completion_tokens", 7}}}}
+              .dump();
       return r;
     }
     // Streamed: the name first, the arguments split in two pieces, as real servers do.
@@ -162,14 +197,20 @@ Reply toolCallReply(const RecordedRequest& req, const std::vector<FakeToolCall>&
     for (auto& c : calls) {
       std::string args = c.arguments.dump();
       std::string half = args.substr(0, args.size() / 2), rest = args.substr(args.size() / 2);
-      json first{{"index", i}, {"id", "call_" + std::to_string(i + 1)}, {"type", "function"},
+      json first{{"index", i},
+                 {"id", "call_" + std::to_string(i + 1)},
+                 {"type", "function"},
                  {"function", {{"name", c.name}, {"arguments", half}}}};
-      r.chunks.push_back(sse({{"choices", {{{"index", 0}, {"delta", {{"tool_calls", {first}}}}}}}}));
+      r.chunks.push_back(
+          sse({{"choices", {{{"index", 0}, {"delta", {{"tool_calls", {first}}}}}}}}));
       json second{{"index", i}, {"function", {{"arguments", rest}}}};
-      r.chunks.push_back(sse({{"choices", {{{"index", 0}, {"delta", {{"tool_calls", {second}}}}}}}}));
+      r.chunks.push_back(
+          sse({{"choices", {{{"index", 0}, {"delta", {{"tool_calls", {second}}}}}}}}));
       ++i;
     }
-    r.chunks.push_back(sse({{"choices", {{{"index", 0}, {"delta", json::object()}, {"finish_reason", "tool_calls"}}}}}));
+    r.chunks.push_back(
+        sse({{"choices",
+              {{{"index", 0}, {"delta", json::object()}, {"finish_reason", "tool_calls"}}}}}));
     r.chunks.push_back("data: [DONE]\n\n");
     return r;
   }
@@ -179,39 +220,57 @@ Reply toolCallReply(const RecordedRequest& req, const std::vector<FakeToolCall>&
       if (!text.empty()) content.push_back({{"type", "text"}, {"text", text}});
       int i = 0;
       for (auto& c : calls)
-        content.push_back({{"type", "tool_use"}, {"id", "toolu_" + std::to_string(++i)}, {"name", c.name}, {"input", c.arguments}});
-      r.body = json{{"type", "message"}, {"content", content}, {"stop_reason", "tool_use"},
+        content.push_back({{"type", "tool_use"},
+                           {"id", "toolu_" + std::to_string(++i)},
+                           {"name", c.name},
+                           {"input", c.arguments}});
+      r.body = json{{"type", "message"},
+                    {"content", content},
+                    {"stop_reason", "tool_use"},
                     {"usage", {{"input_tokens", 5}, {"output_tokens", 7}}}}
                    .dump();
       return r;
     }
     r.contentType = "text/event-stream";
-    r.chunks.push_back(sse({{"type", "message_start"}, {"message", {{"id", "msg_1"}, {"usage", {{"input_tokens", 5}}}}}},
+    r.chunks.push_back(sse({{"type", "message_start"},
+                            {"message", {{"id", "msg_1"}, {"usage", {{"input_tokens", 5}}}}}},
                            "message_start"));
     int i = 0;
     for (auto& c : calls) {
       std::string args = c.arguments.dump();
-      r.chunks.push_back(sse({{"type", "content_block_start"}, {"index", i},
-                              {"content_block", {{"type", "tool_use"}, {"id", "toolu_" + std::to_string(i + 1)},
-                                                 {"name", c.name}, {"input", json::object()}}}},
+      r.chunks.push_back(sse({{"type", "content_block_start"},
+                              {"index", i},
+                              {"content_block",
+                               {{"type", "tool_use"},
+                                {"id", "toolu_" + std::to_string(i + 1)},
+                                {"name", c.name},
+                                {"input", json::object()}}}},
                              "content_block_start"));
       for (auto& piece : split(args, 2))
-        r.chunks.push_back(sse({{"type", "content_block_delta"}, {"index", i},
+        r.chunks.push_back(sse({{"type", "content_block_delta"},
+                                {"index", i},
                                 {"delta", {{"type", "input_json_delta"}, {"partial_json", piece}}}},
                                "content_block_delta"));
       r.chunks.push_back(sse({{"type", "content_block_stop"}, {"index", i}}, "content_block_stop"));
       ++i;
     }
-    r.chunks.push_back(sse({{"type", "message_delta"}, {"delta", {{"stop_reason", "tool_use"}}}, {"usage", {{"output_tokens", 7}}}},
+    r.chunks.push_back(sse({{"type", "message_delta"},
+                            {"delta", {{"stop_reason", "tool_use"}}},
+                            {"usage", {{"output_tokens", 7}}}},
                            "message_delta"));
     r.chunks.push_back(sse({{"type", "message_stop"}}, "message_stop"));
     return r;
   }
   if (endsWith(path, "/api/chat")) {
     json tc = json::array();
-    for (auto& c : calls) tc.push_back({{"function", {{"name", c.name}, {"arguments", c.arguments}}}});
-    json v{{"model", "fake"}, {"message", {{"role", "assistant"}, {"content", text}, {"tool_calls", tc}}},
-           {"done", true}, {"done_reason", "stop"}, {"prompt_eval_count", 5}, {"eval_count", 7}};
+    for (auto& c : calls)
+      tc.push_back({{"function", {{"name", c.name}, {"arguments", c.arguments}}}});
+    json v{{"model", "fake"},
+           {"message", {{"role", "assistant"}, {"content", text}, {"tool_calls", tc}}},
+           {"done", true},
+           {"done_reason", "stop"},
+           {"prompt_eval_count", 5},
+           {"eval_count", 7}};
     if (stream) {
       r.contentType = "application/x-ndjson";
       r.chunks.push_back(v.dump() + "\n");

@@ -59,7 +59,8 @@ void saveCurrent() {
         left -= static_cast<size_t>(n);
       }
       ::close(fd);
-      constexpr char msg[] = "fuzz replay: crashing input written to replay-crash-" SB_FUZZ_TARGET_NAME ".bin\n";
+      constexpr char msg[] =
+          "fuzz replay: crashing input written to replay-crash-" SB_FUZZ_TARGET_NAME ".bin\n";
       [[maybe_unused]] const ssize_t ignored = ::write(STDERR_FILENO, msg, sizeof msg - 1);
     }
     gCurrent = nullptr;
@@ -87,20 +88,53 @@ Bytes readFile(const fs::path& path) {
 
 // Tokens that matter to the targets: framing, JSON-RPC and awkward text.
 constexpr std::string_view kTokens[] = {
-    "Content-Length: ", "content-length:", "Content-Type: application/vscode-jsonrpc\r\n", "\r\n\r\n",
-    "\r\n", "\n\n", "\n", "\r", "{", "}", "[", "]", "\"", ",", ":", "\\",
+    "Content-Length: ",
+    "content-length:",
+    "Content-Type: application/vscode-jsonrpc\r\n",
+    "\r\n\r\n",
+    "\r\n",
+    "\n\n",
+    "\n",
+    "\r",
+    "{",
+    "}",
+    "[",
+    "]",
+    "\"",
+    ",",
+    ":",
+    "\\",
     "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":{}}",
-    "{\"jsonrpc\":\"2.0\",\"method\":\"n\"}", "\"id\":", "\"id\":null", "\"id\":\"a\"", "\"sb-1\"",
-    "\"method\":", "\"params\":[]", "\"result\":", "\"error\":{\"code\":1}", "\"jsonrpc\":\"2.0\"",
-    "1e999", "-0", "9223372036854775808", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xed\xa0\x80",
-    "\xff", "\xc0\x80", "\x00", "\t",
+    "{\"jsonrpc\":\"2.0\",\"method\":\"n\"}",
+    "\"id\":",
+    "\"id\":null",
+    "\"id\":\"a\"",
+    "\"sb-1\"",
+    "\"method\":",
+    "\"params\":[]",
+    "\"result\":",
+    "\"error\":{\"code\":1}",
+    "\"jsonrpc\":\"2.0\"",
+    "1e999",
+    "-0",
+    "9223372036854775808",
+    "\xc3\xa9",
+    "\xe2\x82\xac",
+    "\xf0\x9f\x98\x80",
+    "\xed\xa0\x80",
+    "\xff",
+    "\xc0\x80",
+    "\x00",
+    "\t",
 };
 
 class Mutator {
  public:
   explicit Mutator(uint64_t seed) : rng_(seed) {}
 
-  size_t below(size_t n) { return n == 0 ? 0 : std::uniform_int_distribution<size_t>(0, n - 1)(rng_); }
+  size_t below(size_t n) {
+    return n == 0 ? 0 : std::uniform_int_distribution<size_t>(0, n - 1)(rng_);
+  }
 
   Bytes mutate(const std::vector<Bytes>& corpus) {
     Bytes out = corpus[below(corpus.size())];
@@ -127,7 +161,8 @@ class Mutator {
         break;
       case 3: {  // erase a range
         const size_t len = std::min(b.size() - std::min(at, b.size()), 1 + below(16));
-        b.erase(b.begin() + static_cast<ptrdiff_t>(at), b.begin() + static_cast<ptrdiff_t>(at + len));
+        b.erase(b.begin() + static_cast<ptrdiff_t>(at),
+                b.begin() + static_cast<ptrdiff_t>(at + len));
         break;
       }
       case 4: {  // insert a token
@@ -139,7 +174,8 @@ class Mutator {
         if (b.empty()) break;
         const size_t from = below(b.size());
         const size_t len = 1 + below(std::min<size_t>(b.size() - from, 64));
-        const Bytes piece(b.begin() + static_cast<ptrdiff_t>(from), b.begin() + static_cast<ptrdiff_t>(from + len));
+        const Bytes piece(b.begin() + static_cast<ptrdiff_t>(from),
+                          b.begin() + static_cast<ptrdiff_t>(from + len));
         b.insert(b.begin() + static_cast<ptrdiff_t>(at), piece.begin(), piece.end());
         break;
       }
@@ -148,13 +184,15 @@ class Mutator {
         if (other.empty()) break;
         const size_t from = below(other.size());
         const size_t len = 1 + below(other.size() - from);
-        b.insert(b.begin() + static_cast<ptrdiff_t>(at), other.begin() + static_cast<ptrdiff_t>(from),
+        b.insert(b.begin() + static_cast<ptrdiff_t>(at),
+                 other.begin() + static_cast<ptrdiff_t>(from),
                  other.begin() + static_cast<ptrdiff_t>(from + len));
         break;
       }
       case 7: {  // overwrite a digit run with another number
         const std::string n = std::to_string(below(3) == 0 ? rng_() : below(300));
-        for (size_t i = 0; i < n.size() && at + i < b.size(); ++i) b[at + i] = static_cast<uint8_t>(n[i]);
+        for (size_t i = 0; i < n.size() && at + i < b.size(); ++i)
+          b[at + i] = static_cast<uint8_t>(n[i]);
         break;
       }
       case 8:  // truncate
@@ -186,10 +224,14 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) usage();
       return argv[++i];
     };
-    if (arg == "--iterations") iterations = std::strtoull(value(), nullptr, 10);
-    else if (arg == "--seconds") seconds = std::strtod(value(), nullptr);
-    else if (arg == "--seed") seed = std::strtoull(value(), nullptr, 0);
-    else if (arg.starts_with("-")) usage();
+    if (arg == "--iterations")
+      iterations = std::strtoull(value(), nullptr, 10);
+    else if (arg == "--seconds")
+      seconds = std::strtod(value(), nullptr);
+    else if (arg == "--seed")
+      seed = std::strtoull(value(), nullptr, 0);
+    else if (arg.starts_with("-"))
+      usage();
     else if (fs::is_directory(argv[i])) {
       for (const auto& entry : fs::recursive_directory_iterator(argv[i]))
         if (entry.is_regular_file()) files.push_back(entry.path());

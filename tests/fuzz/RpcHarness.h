@@ -41,7 +41,8 @@ class RpcChecker final : public RpcHandler {
     endpoint_->call("workspace/configuration", json::object(), [this](ResponseOrError r) {
       ++callbacks_;
       SB_FUZZ_CHECK(callbacks_ == 1, "call callback ran %d times", callbacks_);
-      SB_FUZZ_CHECK(r.result.has_value() != r.error.has_value(), "callback needs a result or an error");
+      SB_FUZZ_CHECK(r.result.has_value() != r.error.has_value(),
+                    "callback needs a result or an error");
     });
     SB_FUZZ_CHECK(sentCall_, "the outgoing call was not sent");
   }
@@ -80,7 +81,8 @@ class RpcChecker final : public RpcHandler {
   void afterMessage() {
     SB_FUZZ_CHECK(sends_ <= 1, "one incoming message gave %d sends", sends_);
     SB_FUZZ_CHECK(owed_.empty(), "%zu request(s) left unanswered", owed_.size());
-    SB_FUZZ_CHECK(endpoint_->inFlight() == 0, "%zu request(s) still in flight", endpoint_->inFlight());
+    SB_FUZZ_CHECK(endpoint_->inFlight() == 0, "%zu request(s) still in flight",
+                  endpoint_->inFlight());
   }
 
   void onSent(std::string body) {
@@ -97,8 +99,9 @@ class RpcChecker final : public RpcHandler {
       return;
     }
     if (v.is_object() && v.contains("method")) {
-      SB_FUZZ_CHECK(!sentCall_ && v.value("method", "") == "workspace/configuration" && v.contains("id"),
-                    "unexpected outgoing message: %s", body.c_str());
+      SB_FUZZ_CHECK(
+          !sentCall_ && v.value("method", "") == "workspace/configuration" && v.contains("id"),
+          "unexpected outgoing message: %s", body.c_str());
       sentCall_ = true;
       return;
     }
@@ -110,10 +113,11 @@ class RpcChecker final : public RpcHandler {
     SB_FUZZ_CHECK(r.value("jsonrpc", "") == "2.0", "no \"jsonrpc\":\"2.0\": %s", body.c_str());
     SB_FUZZ_CHECK(r.contains("id"), "a response without id: %s", body.c_str());
     const json& id = r["id"];
-    SB_FUZZ_CHECK(id.is_null() || id.is_string() || id.is_number_integer(), "bad id: %s", body.c_str());
-    SB_FUZZ_CHECK(!r.contains("method"), "a response with a method: %s", body.c_str());
-    SB_FUZZ_CHECK(r.contains("result") != r.contains("error"), "need exactly one of result/error: %s",
+    SB_FUZZ_CHECK(id.is_null() || id.is_string() || id.is_number_integer(), "bad id: %s",
                   body.c_str());
+    SB_FUZZ_CHECK(!r.contains("method"), "a response with a method: %s", body.c_str());
+    SB_FUZZ_CHECK(r.contains("result") != r.contains("error"),
+                  "need exactly one of result/error: %s", body.c_str());
     const json* answer = nullptr;
     if (r.contains("error")) {
       const json& e = r["error"];
@@ -130,17 +134,18 @@ class RpcChecker final : public RpcHandler {
       auto it = owed_.find(token);
       SB_FUZZ_CHECK(it != owed_.end(), "response for request %lld sent twice or never asked: %s",
                     static_cast<long long>(token), body.c_str());
-      SB_FUZZ_CHECK(it->second == id, "response carries id %s, the request had %s", id.dump().c_str(),
-                    it->second.dump().c_str());
-      SB_FUZZ_CHECK(r.contains("error") == (token % 2 == 1), "result/error swapped: %s", body.c_str());
+      SB_FUZZ_CHECK(it->second == id, "response carries id %s, the request had %s",
+                    id.dump().c_str(), it->second.dump().c_str());
+      SB_FUZZ_CHECK(r.contains("error") == (token % 2 == 1), "result/error swapped: %s",
+                    body.c_str());
       owed_.erase(it);
       return;
     }
     // Anything else is the endpoint's own protocol error.
     SB_FUZZ_CHECK(r.contains("error"), "a result the handler never gave: %s", body.c_str());
     const int code = r["error"]["code"].get<int>();
-    SB_FUZZ_CHECK(code == rpc::ParseError || code == rpc::InvalidRequest, "unexpected error code %d: %s", code,
-                  body.c_str());
+    SB_FUZZ_CHECK(code == rpc::ParseError || code == rpc::InvalidRequest,
+                  "unexpected error code %d: %s", code, body.c_str());
   }
 
   std::shared_ptr<RpcEndpoint> endpoint_;
@@ -155,7 +160,8 @@ class RpcChecker final : public RpcHandler {
 // `checkBody` vets each decoded body against the framing's own contract;
 // `compareChunkings` false skips the one-piece/chunked comparison.
 template <class MakeDecoder, class CheckBody>
-void fuzzStream(std::string_view data, MakeDecoder makeDecoder, CheckBody checkBody, bool compareChunkings = true) {
+void fuzzStream(std::string_view data, MakeDecoder makeDecoder, CheckBody checkBody,
+                bool compareChunkings = true) {
   // In one piece.
   DecodedEvents whole;
   {
@@ -193,10 +199,11 @@ void fuzzStream(std::string_view data, MakeDecoder makeDecoder, CheckBody checkB
   }
 
   if (compareChunkings && data.size() <= 8 * 1024) {
-    SB_FUZZ_CHECK(whole.size() == chunked.size(), "%zu events in one piece, %zu in chunks", whole.size(),
-                  chunked.size());
+    SB_FUZZ_CHECK(whole.size() == chunked.size(), "%zu events in one piece, %zu in chunks",
+                  whole.size(), chunked.size());
     for (size_t i = 0; i < whole.size(); ++i) {
-      SB_FUZZ_CHECK(whole[i] == chunked[i], "event %zu differs: %s '%s' in one piece, %s '%s' in chunks", i,
+      SB_FUZZ_CHECK(whole[i] == chunked[i],
+                    "event %zu differs: %s '%s' in one piece, %s '%s' in chunks", i,
                     whole[i].first ? "message" : "error", whole[i].second.c_str(),
                     chunked[i].first ? "message" : "error", chunked[i].second.c_str());
     }

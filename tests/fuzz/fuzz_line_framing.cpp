@@ -19,9 +19,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   sb::fuzz::fuzzStream(
       stream, [] { return std::make_unique<sb::LineDecoder>(kMaxLine); },
       [](const std::string& line) {
-        SB_FUZZ_CHECK(line.size() <= kMaxLine, "a %zu-byte line over the %zu limit", line.size(), kMaxLine);
+        SB_FUZZ_CHECK(line.size() <= kMaxLine, "a %zu-byte line over the %zu limit", line.size(),
+                      kMaxLine);
         SB_FUZZ_CHECK(line.find('\n') == std::string::npos, "a line holding a newline");
-        SB_FUZZ_CHECK(line.find_first_not_of(" \t") != std::string::npos, "a blank line was emitted");
+        SB_FUZZ_CHECK(line.find_first_not_of(" \t") != std::string::npos,
+                      "a blank line was emitted");
       });
   return 0;
 }

@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   sb::fuzz::fuzzStream(
       stream, [] { return std::make_unique<sb::ContentLengthDecoder>(kMaxBody); },
       [](const std::string& body) {
-        SB_FUZZ_CHECK(body.size() <= kMaxBody, "a %zu-byte body over the %zu limit", body.size(), kMaxBody);
+        SB_FUZZ_CHECK(body.size() <= kMaxBody, "a %zu-byte body over the %zu limit", body.size(),
+                      kMaxBody);
       });
   return 0;
 }

@@ -70,9 +70,12 @@ class Reader {
 
 const char* encName(PositionEncoding enc) {
   switch (enc) {
-    case PositionEncoding::Utf8: return "utf-8";
-    case PositionEncoding::Utf16: return "utf-16";
-    case PositionEncoding::Utf32: return "utf-32";
+    case PositionEncoding::Utf8:
+      return "utf-8";
+    case PositionEncoding::Utf16:
+      return "utf-16";
+    case PositionEncoding::Utf32:
+      return "utf-32";
   }
   return "?";
 }
@@ -101,7 +104,8 @@ uint32_t naiveContentEnd(std::string_view t, uint32_t start) {
   return e;
 }
 
-uint32_t naiveOffsetAt(std::string_view t, const std::vector<uint32_t>& starts, Position p, PositionEncoding enc) {
+uint32_t naiveOffsetAt(std::string_view t, const std::vector<uint32_t>& starts, Position p,
+                       PositionEncoding enc) {
   if (p.line >= starts.size()) return static_cast<uint32_t>(t.size());
   uint32_t pos = starts[p.line];
   const uint32_t end = naiveContentEnd(t, pos);
@@ -118,8 +122,8 @@ uint32_t naiveOffsetAt(std::string_view t, const std::vector<uint32_t>& starts, 
 Position naivePositionAt(std::string_view t, const std::vector<uint32_t>& starts, uint32_t offset,
                          PositionEncoding enc) {
   offset = std::min<uint32_t>(offset, static_cast<uint32_t>(t.size()));
-  const uint32_t line =
-      static_cast<uint32_t>(std::upper_bound(starts.begin(), starts.end(), offset) - starts.begin() - 1);
+  const uint32_t line = static_cast<uint32_t>(
+      std::upper_bound(starts.begin(), starts.end(), offset) - starts.begin() - 1);
   const uint32_t target = std::min(offset, naiveContentEnd(t, starts[line]));
   uint32_t pos = starts[line], units = 0;
   while (pos < target) {
@@ -139,17 +143,19 @@ TSPoint tsPoint(std::string_view t, uint32_t offset) {
   return {row, static_cast<uint32_t>(nl == std::string_view::npos ? offset : offset - nl - 1)};
 }
 
-bool samePoint(TSPoint a, TSPoint b) { return a.row == b.row && a.column == b.column; }
+bool samePoint(TSPoint a, TSPoint b) {
+  return a.row == b.row && a.column == b.column;
+}
 
 // ---- Checks ----
 
 void checkLineIndex(std::string_view text, const sb::LineIndex& lines) {
   const auto starts = naiveLineStarts(text);
-  SB_FUZZ_CHECK(lines.lineCount() == starts.size(), "%u lines in the snapshot, %zu in the text", lines.lineCount(),
-                starts.size());
+  SB_FUZZ_CHECK(lines.lineCount() == starts.size(), "%u lines in the snapshot, %zu in the text",
+                lines.lineCount(), starts.size());
   for (uint32_t i = 0; i < starts.size(); ++i)
-    SB_FUZZ_CHECK(lines.lineStart(i) == starts[i], "line %u starts at %u, expected %u", i, lines.lineStart(i),
-                  starts[i]);
+    SB_FUZZ_CHECK(lines.lineStart(i) == starts[i], "line %u starts at %u, expected %u", i,
+                  lines.lineStart(i), starts[i]);
 }
 
 void checkTreePoints(std::string_view text, TSNode root) {
@@ -159,13 +165,14 @@ void checkTreePoints(std::string_view text, TSNode root) {
   for (;;) {
     const TSNode n = ts_tree_cursor_current_node(&cursor);
     const uint32_t b = ts_node_start_byte(n), e = ts_node_end_byte(n);
-    SB_FUZZ_CHECK(b <= e && e <= text.size(), "node %s spans [%u, %u) in %zu bytes", ts_node_type(n), b, e,
-                  text.size());
+    SB_FUZZ_CHECK(b <= e && e <= text.size(), "node %s spans [%u, %u) in %zu bytes",
+                  ts_node_type(n), b, e, text.size());
     const TSPoint sp = ts_node_start_point(n), ep = ts_node_end_point(n), wantS = tsPoint(text, b),
                   wantE = tsPoint(text, e);
     SB_FUZZ_CHECK(samePoint(sp, wantS) && samePoint(ep, wantE),
-                  "node %s [%u, %u) has points (%u,%u)-(%u,%u), bytes say (%u,%u)-(%u,%u)", ts_node_type(n), b, e,
-                  sp.row, sp.column, ep.row, ep.column, wantS.row, wantS.column, wantE.row, wantE.column);
+                  "node %s [%u, %u) has points (%u,%u)-(%u,%u), bytes say (%u,%u)-(%u,%u)",
+                  ts_node_type(n), b, e, sp.row, sp.column, ep.row, ep.column, wantS.row,
+                  wantS.column, wantE.row, wantE.column);
     if (ts_tree_cursor_goto_first_child(&cursor)) continue;
     bool moved = false;
     while (!moved) {
@@ -185,20 +192,24 @@ void checkSameTree(TSNode a, TSNode b) {
   while (!stack.empty()) {
     auto [x, y] = stack.back();
     stack.pop_back();
-    SB_FUZZ_CHECK(ts_node_symbol(x) == ts_node_symbol(y) && ts_node_start_byte(x) == ts_node_start_byte(y) &&
-                      ts_node_end_byte(x) == ts_node_end_byte(y) &&
-                      ts_node_child_count(x) == ts_node_child_count(y),
-                  "incremental tree differs from a fresh parse: %s [%u, %u) with %u children vs %s [%u, %u) "
-                  "with %u children",
-                  ts_node_type(x), ts_node_start_byte(x), ts_node_end_byte(x), ts_node_child_count(x),
-                  ts_node_type(y), ts_node_start_byte(y), ts_node_end_byte(y), ts_node_child_count(y));
-    for (uint32_t i = 0; i < ts_node_child_count(x); ++i) stack.emplace_back(ts_node_child(x, i), ts_node_child(y, i));
+    SB_FUZZ_CHECK(
+        ts_node_symbol(x) == ts_node_symbol(y) && ts_node_start_byte(x) == ts_node_start_byte(y) &&
+            ts_node_end_byte(x) == ts_node_end_byte(y) &&
+            ts_node_child_count(x) == ts_node_child_count(y),
+        "incremental tree differs from a fresh parse: %s [%u, %u) with %u children vs %s [%u, %u) "
+        "with %u children",
+        ts_node_type(x), ts_node_start_byte(x), ts_node_end_byte(x), ts_node_child_count(x),
+        ts_node_type(y), ts_node_start_byte(y), ts_node_end_byte(y), ts_node_child_count(y));
+    for (uint32_t i = 0; i < ts_node_child_count(x); ++i)
+      stack.emplace_back(ts_node_child(x, i), ts_node_child(y, i));
   }
 }
 
-void checkSnapshot(const sb::DocumentSnapshot& snap, std::string_view reference, std::string_view languageId) {
+void checkSnapshot(const sb::DocumentSnapshot& snap, std::string_view reference,
+                   std::string_view languageId) {
   const std::string_view text = snap.text();
-  SB_FUZZ_CHECK(text == reference, "snapshot text (%zu bytes) differs from the reference (%zu bytes)", text.size(),
+  SB_FUZZ_CHECK(text == reference,
+                "snapshot text (%zu bytes) differs from the reference (%zu bytes)", text.size(),
                 reference.size());
   checkLineIndex(text, snap.lines());
   if (!snap.hasTree()) {
@@ -219,39 +230,45 @@ void checkPositions(std::string_view text, const sb::LineIndex& lines) {
   const auto starts = naiveLineStarts(text);
   // Every character boundary of a short text; an even sample of a long one.
   std::vector<uint32_t> boundaries;
-  for (uint32_t off = 0; off < text.size(); off += sb::utf8::sequenceLength(text, off)) boundaries.push_back(off);
+  for (uint32_t off = 0; off < text.size(); off += sb::utf8::sequenceLength(text, off))
+    boundaries.push_back(off);
   boundaries.push_back(static_cast<uint32_t>(text.size()));
   const size_t stride = std::max<size_t>(1, boundaries.size() / 512);
   std::vector<uint32_t> sample;
   for (size_t i = 0; i < boundaries.size(); i += stride) sample.push_back(boundaries[i]);
   if (sample.back() != text.size()) sample.push_back(static_cast<uint32_t>(text.size()));
-  for (PositionEncoding enc : {PositionEncoding::Utf8, PositionEncoding::Utf16, PositionEncoding::Utf32}) {
+  for (PositionEncoding enc :
+       {PositionEncoding::Utf8, PositionEncoding::Utf16, PositionEncoding::Utf32}) {
     Position prev{};
     for (const uint32_t off : sample) {
       const Position p = lines.positionAt(text, off, enc);
       const Position want = naivePositionAt(text, starts, off, enc);
-      SB_FUZZ_CHECK(p == want, "%s positionAt(%u) = %u:%u, expected %u:%u", encName(enc), off, p.line, p.character,
-                    want.line, want.character);
+      SB_FUZZ_CHECK(p == want, "%s positionAt(%u) = %u:%u, expected %u:%u", encName(enc), off,
+                    p.line, p.character, want.line, want.character);
       SB_FUZZ_CHECK(prev <= p, "%s positionAt is not monotonic at %u", encName(enc), off);
       prev = p;
       // Between the \r and \n of a pair is not a position of its own.
-      const bool midPair = off > 0 && off < text.size() && text[off - 1] == '\r' && text[off] == '\n';
+      const bool midPair =
+          off > 0 && off < text.size() && text[off - 1] == '\r' && text[off] == '\n';
       if (!midPair) {
         const uint32_t back = lines.offsetAt(text, p, enc);
-        SB_FUZZ_CHECK(back == off, "%s offsetAt(positionAt(%u) = %u:%u) = %u", encName(enc), off, p.line,
-                      p.character, back);
+        SB_FUZZ_CHECK(back == off, "%s offsetAt(positionAt(%u) = %u:%u) = %u", encName(enc), off,
+                      p.line, p.character, back);
       }
     }
     // Clamping: past the line end, past the last line.
     for (uint32_t line = 0; line < starts.size() && line < 64; ++line) {
       for (uint32_t ch : {0u, 1u, 7u, 1000u, UINT32_MAX}) {
         const Position p{line, ch};
-        const uint32_t got = lines.offsetAt(text, p, enc), want = naiveOffsetAt(text, starts, p, enc);
-        SB_FUZZ_CHECK(got == want, "%s offsetAt(%u:%u) = %u, expected %u", encName(enc), line, ch, got, want);
+        const uint32_t got = lines.offsetAt(text, p, enc),
+                       want = naiveOffsetAt(text, starts, p, enc);
+        SB_FUZZ_CHECK(got == want, "%s offsetAt(%u:%u) = %u, expected %u", encName(enc), line, ch,
+                      got, want);
       }
     }
-    SB_FUZZ_CHECK(lines.offsetAt(text, {static_cast<uint32_t>(starts.size()), 0}, enc) == text.size(),
-                  "a line past the end does not clamp to the end");
+    SB_FUZZ_CHECK(
+        lines.offsetAt(text, {static_cast<uint32_t>(starts.size()), 0}, enc) == text.size(),
+        "a line past the end does not clamp to the end");
   }
 }
 
@@ -259,7 +276,9 @@ struct Lang {
   const char* id;
   const char* uri;
 };
-constexpr Lang kLangs[] = {{"python", "file:///fuzz/a.py"}, {"json", "file:///fuzz/a.json"}, {"cpp", "file:///fuzz/a.cpp"}};
+constexpr Lang kLangs[] = {{"python", "file:///fuzz/a.py"},
+                           {"json", "file:///fuzz/a.json"},
+                           {"cpp", "file:///fuzz/a.cpp"}};
 
 }  // namespace
 
@@ -309,7 +328,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     doc.apply(changes, ++version, enc);
     const auto snap = doc.snapshot();
-    SB_FUZZ_CHECK(snap->version() == version, "snapshot version %d, expected %d", snap->version(), version);
+    SB_FUZZ_CHECK(snap->version() == version, "snapshot version %d, expected %d", snap->version(),
+                  version);
     checkSnapshot(*snap, reference, lang.id);
   }
   checkPositions(doc.snapshot()->text(), doc.snapshot()->lines());

@@ -22,12 +22,17 @@ using namespace sb;
 
 // A 1x1 red PNG and a silent 8 kHz WAV with no samples.
 constexpr const char* kPng =
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==";
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg"
+    "==";
 constexpr const char* kWav = "UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAEAfAAABAAgAZGF0YQAAAAA=";
 
-json noArgs() { return {{"type", "object"}, {"properties", json::object()}}; }
+json noArgs() {
+  return {{"type", "object"}, {"properties", json::object()}};
+}
 
-json text(const std::string& t) { return {{"type", "text"}, {"text", t}}; }
+json text(const std::string& t) {
+  return {{"type", "text"}, {"text", t}};
+}
 
 McpToolResult content(json items, bool isError = false) {
   McpToolResult r;
@@ -36,7 +41,9 @@ McpToolResult content(json items, bool isError = false) {
   return r;
 }
 
-void pause() { std::this_thread::sleep_for(std::chrono::milliseconds(50)); }
+void pause() {
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+}
 
 // A tool answering with fixed content.
 McpTool fixed(std::string name, std::string description, json items, bool isError = false) {
@@ -44,26 +51,27 @@ McpTool fixed(std::string name, std::string description, json items, bool isErro
   t.name = std::move(name);
   t.description = std::move(description);
   t.inputSchema = noArgs();
-  t.call = [items = std::move(items), isError](const json&, McpToolContext, std::function<void(McpToolResult)> done) {
+  t.call = [items = std::move(items), isError](const json&, McpToolContext,
+                                               std::function<void(McpToolResult)> done) {
     done(content(items, isError));
   };
   return t;
 }
 
 // A tool that sends elicitation/create with `params(args)` and reports the answer.
-McpTool elicit(std::string name, std::string description, json schema, std::function<json(const json&)> params,
-               std::string prefix) {
+McpTool elicit(std::string name, std::string description, json schema,
+               std::function<json(const json&)> params, std::string prefix) {
   McpTool t;
   t.name = std::move(name);
   t.description = std::move(description);
   t.inputSchema = std::move(schema);
-  t.call = [params = std::move(params), prefix = std::move(prefix)](const json& args, McpToolContext ctx,
-                                                                  std::function<void(McpToolResult)> done) {
+  t.call = [params = std::move(params), prefix = std::move(prefix)](
+               const json& args, McpToolContext ctx, std::function<void(McpToolResult)> done) {
     ctx.request("elicitation/create", params(args), [done, prefix](ResponseOrError r) {
       if (r.error) return done(McpToolResult::error("elicitation failed: " + r.error->message));
       const json& res = *r.result;
-      done(content(json::array({text(prefix + "action=" + res.value("action", "") +
-                                     ", content=" + res.value("content", json::object()).dump())})));
+      done(content(json::array({text(prefix + "action=" + res.value("action", "") + ", content=" +
+                                     res.value("content", json::object()).dump())})));
     });
   };
   return t;
@@ -76,10 +84,12 @@ std::shared_ptr<const McpCatalog> fixtureCatalog() {
   auto& tools = c->tools;
   tools.push_back(fixed("test_simple_text", "Returns simple text",
                         json::array({text("This is a simple text response for testing.")})));
-  tools.push_back(fixed("test_image_content", "Returns an image",
-                        json::array({{{"type", "image"}, {"data", kPng}, {"mimeType", "image/png"}}})));
-  tools.push_back(fixed("test_audio_content", "Returns audio",
-                        json::array({{{"type", "audio"}, {"data", kWav}, {"mimeType", "audio/wav"}}})));
+  tools.push_back(
+      fixed("test_image_content", "Returns an image",
+            json::array({{{"type", "image"}, {"data", kPng}, {"mimeType", "image/png"}}})));
+  tools.push_back(
+      fixed("test_audio_content", "Returns audio",
+            json::array({{{"type", "audio"}, {"data", kWav}, {"mimeType", "audio/wav"}}})));
   tools.push_back(fixed("test_embedded_resource", "Returns an embedded resource",
                         json::array({{{"type", "resource"},
                                       {"resource",
@@ -95,7 +105,8 @@ std::shared_ptr<const McpCatalog> fixtureCatalog() {
                                         {"mimeType", "application/json"},
                                         {"text", R"({"test":"data","value":123})"}}}}})));
   tools.push_back(fixed("test_error_handling", "Always fails",
-                        json::array({text("This tool intentionally returns an error for testing")}), true));
+                        json::array({text("This tool intentionally returns an error for testing")}),
+                        true));
   {
     McpTool t;
     t.name = "test_tool_with_logging";
@@ -134,8 +145,10 @@ std::shared_ptr<const McpCatalog> fixtureCatalog() {
                      {"properties", {{"prompt", {{"type", "string"}}}}},
                      {"required", {"prompt"}}};
     t.call = [](const json& args, McpToolContext ctx, std::function<void(McpToolResult)> done) {
-      json params = {{"messages", json::array({{{"role", "user"}, {"content", text(args.at("prompt").get<std::string>())}}})},
-                     {"maxTokens", 100}};
+      json params = {
+          {"messages", json::array({{{"role", "user"},
+                                     {"content", text(args.at("prompt").get<std::string>())}}})},
+          {"maxTokens", 100}};
       ctx.request("sampling/createMessage", std::move(params), [done](ResponseOrError r) {
         if (r.error) return done(McpToolResult::error("sampling failed: " + r.error->message));
         const json& res = *r.result;
@@ -149,7 +162,9 @@ std::shared_ptr<const McpCatalog> fixtureCatalog() {
   }
   tools.push_back(elicit(
       "test_elicitation", "Asks the user (elicitation/create)",
-      {{"type", "object"}, {"properties", {{"message", {{"type", "string"}}}}}, {"required", {"message"}}},
+      {{"type", "object"},
+       {"properties", {{"message", {{"type", "string"}}}}},
+       {"required", {"message"}}},
       [](const json& args) {
         return json{{"message", args.at("message")},
                     {"requestedSchema",
@@ -163,20 +178,25 @@ std::shared_ptr<const McpCatalog> fixtureCatalog() {
   tools.push_back(elicit(
       "test_elicitation_sep1034_defaults", "Elicitation with defaults (SEP-1034)", noArgs(),
       [](const json&) {
-        return json{{"message", "Please review and update the form fields with defaults"},
-                    {"requestedSchema",
-                     {{"type", "object"},
-                      {"properties",
-                       {{"name", {{"type", "string"}, {"description", "User name"}, {"default", "John Doe"}}},
-                        {"age", {{"type", "integer"}, {"description", "User age"}, {"default", 30}}},
-                        {"score", {{"type", "number"}, {"description", "User score"}, {"default", 95.5}}},
-                        {"status",
-                         {{"type", "string"},
-                          {"description", "User status"},
-                          {"enum", {"active", "inactive", "pending"}},
-                          {"default", "active"}}},
-                        {"verified", {{"type", "boolean"}, {"description", "Verification status"}, {"default", true}}}}},
-                      {"required", json::array()}}}};
+        return json{
+            {"message", "Please review and update the form fields with defaults"},
+            {"requestedSchema",
+             {{"type", "object"},
+              {"properties",
+               {{"name",
+                 {{"type", "string"}, {"description", "User name"}, {"default", "John Doe"}}},
+                {"age", {{"type", "integer"}, {"description", "User age"}, {"default", 30}}},
+                {"score", {{"type", "number"}, {"description", "User score"}, {"default", 95.5}}},
+                {"status",
+                 {{"type", "string"},
+                  {"description", "User status"},
+                  {"enum", {"active", "inactive", "pending"}},
+                  {"default", "active"}}},
+                {"verified",
+                 {{"type", "boolean"},
+                  {"description", "Verification status"},
+                  {"default", true}}}}},
+              {"required", json::array()}}}};
       },
       "Elicitation completed: "));
   tools.push_back(elicit(
@@ -195,17 +215,27 @@ std::shared_ptr<const McpCatalog> fixtureCatalog() {
             {"requestedSchema",
              {{"type", "object"},
               {"properties",
-               {{"untitledSingle", {{"type", "string"}, {"description", "Untitled single-select"},
-                                    {"enum", {"option1", "option2", "option3"}}}},
-                {"titledSingle", {{"type", "string"}, {"description", "Titled single-select"},
-                                  {"oneOf", titled("value", "Option")}}},
-                {"legacyEnum", {{"type", "string"}, {"description", "Legacy titled enum"},
-                                {"enum", {"opt1", "opt2", "opt3"}},
-                                {"enumNames", {"Option One", "Option Two", "Option Three"}}}},
-                {"untitledMulti", {{"type", "array"}, {"description", "Untitled multi-select"},
-                                   {"items", {{"type", "string"}, {"enum", {"option1", "option2", "option3"}}}}}},
-                {"titledMulti", {{"type", "array"}, {"description", "Titled multi-select"},
-                                 {"items", {{"anyOf", titled("value", "Choice")}}}}}}},
+               {{"untitledSingle",
+                 {{"type", "string"},
+                  {"description", "Untitled single-select"},
+                  {"enum", {"option1", "option2", "option3"}}}},
+                {"titledSingle",
+                 {{"type", "string"},
+                  {"description", "Titled single-select"},
+                  {"oneOf", titled("value", "Option")}}},
+                {"legacyEnum",
+                 {{"type", "string"},
+                  {"description", "Legacy titled enum"},
+                  {"enum", {"opt1", "opt2", "opt3"}},
+                  {"enumNames", {"Option One", "Option Two", "Option Three"}}}},
+                {"untitledMulti",
+                 {{"type", "array"},
+                  {"description", "Untitled multi-select"},
+                  {"items", {{"type", "string"}, {"enum", {"option1", "option2", "option3"}}}}}},
+                {"titledMulti",
+                 {{"type", "array"},
+                  {"description", "Titled multi-select"},
+                  {"items", {{"anyOf", titled("value", "Choice")}}}}}}},
               {"required", json::array()}}}};
       },
       "Elicitation completed: "));
@@ -229,60 +259,76 @@ std::shared_ptr<const McpCatalog> fixtureCatalog() {
   c->listResources = [] {
     return std::vector<McpResource>{
         {"test://static-text", "static-text", "", "A static text resource", "text/plain"},
-        {"test://static-binary", "static-binary", "", "A static binary resource (PNG)", "image/png"},
-        {"test://watched-resource", "watched-resource", "", "A resource to subscribe to", "text/plain"},
+        {"test://static-binary", "static-binary", "", "A static binary resource (PNG)",
+         "image/png"},
+        {"test://watched-resource", "watched-resource", "", "A resource to subscribe to",
+         "text/plain"},
     };
   };
-  c->templates = {{"test://template/{id}/data", "template-data", "", "Data for an id", "application/json"}};
+  c->templates = {
+      {"test://template/{id}/data", "template-data", "", "Data for an id", "application/json"}};
   c->readResource = [](const std::string& uri) -> std::optional<json> {
     auto textResource = [&](const std::string& mime, const std::string& body) {
       return json::array({{{"uri", uri}, {"mimeType", mime}, {"text", body}}});
     };
-    if (uri == "test://static-text") return textResource("text/plain", "This is the content of the static text resource.");
-    if (uri == "test://watched-resource") return textResource("text/plain", "Watched resource content.");
+    if (uri == "test://static-text")
+      return textResource("text/plain", "This is the content of the static text resource.");
+    if (uri == "test://watched-resource")
+      return textResource("text/plain", "Watched resource content.");
     if (uri == "test://static-binary")
       return json::array({{{"uri", uri}, {"mimeType", "image/png"}, {"blob", kPng}}});
     const std::string prefix = "test://template/", suffix = "/data";
     if (uri.rfind(prefix, 0) == 0 && uri.size() > prefix.size() + suffix.size() &&
         uri.compare(uri.size() - suffix.size(), suffix.size(), suffix) == 0) {
       std::string id = uri.substr(prefix.size(), uri.size() - prefix.size() - suffix.size());
-      return textResource("application/json",
-                          json{{"id", id}, {"templateTest", true}, {"data", "Data for ID: " + id}}.dump());
+      return textResource(
+          "application/json",
+          json{{"id", id}, {"templateTest", true}, {"data", "Data for ID: " + id}}.dump());
     }
     return std::nullopt;
   };
 
-  auto message = [](json contentItem) { return json{{"role", "user"}, {"content", std::move(contentItem)}}; };
-  c->prompts.push_back({"test_simple_prompt", "", "A simple prompt without arguments", {}, [message](const json&) {
-                          return json{{"messages", {message(text("This is a simple prompt for testing."))}}};
-                        }});
-  c->prompts.push_back({"test_prompt_with_arguments",
-                        "",
-                        "A prompt with two arguments",
-                        {{"arg1", "First test argument", true}, {"arg2", "Second test argument", true}},
-                        [message](const json& args) {
-                          std::string a = args.at("arg1").get<std::string>(), b = args.at("arg2").get<std::string>();
-                          return json{{"messages",
-                                       {message(text("Prompt with arguments: arg1='" + a + "', arg2='" + b + "'"))}}};
-                        }});
-  c->prompts.push_back({"test_prompt_with_embedded_resource",
-                        "",
-                        "A prompt embedding a resource",
-                        {{"resourceUri", "URI of the resource to embed", true}},
-                        [message](const json& args) {
-                          json resource = {{"type", "resource"},
-                                           {"resource",
-                                            {{"uri", args.at("resourceUri")},
-                                             {"mimeType", "text/plain"},
-                                             {"text", "Embedded resource content for testing."}}}};
-                          return json{{"messages",
-                                       {message(resource), message(text("Please process the embedded resource above."))}}};
-                        }});
-  c->prompts.push_back({"test_prompt_with_image", "", "A prompt with an image", {}, [message](const json&) {
-                          json image = {{"type", "image"}, {"data", kPng}, {"mimeType", "image/png"}};
-                          return json{{"messages", {message(image), message(text("Please analyze the image above."))}}};
-                        }});
-  c->complete = [](const std::string&, const std::string&, const std::string&, const std::string& value) {
+  auto message = [](json contentItem) {
+    return json{{"role", "user"}, {"content", std::move(contentItem)}};
+  };
+  c->prompts.push_back(
+      {"test_simple_prompt", "", "A simple prompt without arguments", {}, [message](const json&) {
+         return json{{"messages", {message(text("This is a simple prompt for testing."))}}};
+       }});
+  c->prompts.push_back(
+      {"test_prompt_with_arguments",
+       "",
+       "A prompt with two arguments",
+       {{"arg1", "First test argument", true}, {"arg2", "Second test argument", true}},
+       [message](const json& args) {
+         std::string a = args.at("arg1").get<std::string>(), b = args.at("arg2").get<std::string>();
+         return json{
+             {"messages",
+              {message(text("Prompt with arguments: arg1='" + a + "', arg2='" + b + "'"))}}};
+       }});
+  c->prompts.push_back(
+      {"test_prompt_with_embedded_resource",
+       "",
+       "A prompt embedding a resource",
+       {{"resourceUri", "URI of the resource to embed", true}},
+       [message](const json& args) {
+         json resource = {{"type", "resource"},
+                          {"resource",
+                           {{"uri", args.at("resourceUri")},
+                            {"mimeType", "text/plain"},
+                            {"text", "Embedded resource content for testing."}}}};
+         return json{
+             {"messages",
+              {message(resource), message(text("Please process the embedded resource above."))}}};
+       }});
+  c->prompts.push_back(
+      {"test_prompt_with_image", "", "A prompt with an image", {}, [message](const json&) {
+         json image = {{"type", "image"}, {"data", kPng}, {"mimeType", "image/png"}};
+         return json{
+             {"messages", {message(image), message(text("Please analyze the image above."))}}};
+       }});
+  c->complete = [](const std::string&, const std::string&, const std::string&,
+                   const std::string& value) {
     std::vector<std::string> out;
     for (std::string v : {"paris", "park", "party", "test", "testing"})
       if (v.rfind(value, 0) == 0) out.push_back(v);
@@ -315,8 +361,8 @@ int main(int argc, char** argv) {
     HttpServer server(options, [&transport](HttpRequest req, std::shared_ptr<HttpExchange> ex) {
       transport.handle(std::move(req), std::move(ex));
     });
-    std::cerr << "mcp_fixture_server: MCP on http://" << server.host() << ":" << server.port() << "/mcp"
-              << std::endl;
+    std::cerr << "mcp_fixture_server: MCP on http://" << server.host() << ":" << server.port()
+              << "/mcp" << std::endl;
     server.run();
   } catch (const std::exception& e) {
     std::cerr << "mcp_fixture_server: " << e.what() << "\n";

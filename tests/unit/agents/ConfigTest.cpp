@@ -43,7 +43,9 @@ struct Scratch {
     std::ofstream(path) << text;
   }
   void user(const std::string& text) const { write(root / "xdg/switchboard/config.json", text); }
-  void workspace(const std::string& text) const { write(root / "ws/.switchboard/config.json", text); }
+  void workspace(const std::string& text) const {
+    write(root / "ws/.switchboard/config.json", text);
+  }
 };
 
 std::string errorOf(const json& j) {
@@ -56,7 +58,9 @@ std::string errorOf(const json& j) {
   return "";
 }
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 
 }  // namespace
 
@@ -126,9 +130,12 @@ TEST(Config, UnknownKeysWarnWithTheirPath) {
 }
 
 TEST(Config, WrongTypesThrowNamingThePath) {
-  EXPECT_TRUE(contains(errorOf(json::parse(R"({"completion": {"maxTokens": "many"}})")), "completion.maxTokens"));
-  EXPECT_TRUE(contains(errorOf(json::parse(R"({"completion": {"debounceMs": -1}})")), "completion.debounceMs"));
-  EXPECT_TRUE(contains(errorOf(json::parse(R"({"completion": {"stop": [1]}})")), "completion.stop"));
+  EXPECT_TRUE(contains(errorOf(json::parse(R"({"completion": {"maxTokens": "many"}})")),
+                       "completion.maxTokens"));
+  EXPECT_TRUE(contains(errorOf(json::parse(R"({"completion": {"debounceMs": -1}})")),
+                       "completion.debounceMs"));
+  EXPECT_TRUE(
+      contains(errorOf(json::parse(R"({"completion": {"stop": [1]}})")), "completion.stop"));
   EXPECT_TRUE(contains(errorOf(json::parse(R"({"backends": {}})")), "backends"));
   std::string e = errorOf(json::parse(
       R"({"backends": [{"provider": "openai", "baseUrl": "http://a/v1"},
@@ -138,14 +145,17 @@ TEST(Config, WrongTypesThrowNamingThePath) {
   EXPECT_TRUE(contains(e, "backends[0]") && contains(e, "provider")) << e;
   e = errorOf(json::parse(R"({"backends": [{"provider": "openai"}]})"));
   EXPECT_TRUE(contains(e, "backends[0]") && contains(e, "baseUrl")) << e;
-  e = errorOf(json::parse(R"({"backends": [{"provider": "openai", "baseUrl": "127.0.0.1:8080"}]})"));
+  e = errorOf(
+      json::parse(R"({"backends": [{"provider": "openai", "baseUrl": "127.0.0.1:8080"}]})"));
   EXPECT_TRUE(contains(e, "backends[0].baseUrl")) << e;
   e = errorOf(json::parse(R"({"completion": {"fimTemplate": "gpt"}})"));
   EXPECT_TRUE(contains(e, "completion.fimTemplate") && contains(e, "starcoder")) << e;
   EXPECT_TRUE(contains(errorOf(json::parse("[1]")), "must be an object"));
   // Too large for the field: an error, not a silent wrap-around.
-  EXPECT_TRUE(contains(errorOf(json::parse(R"({"completion": {"maxTokens": 4294967296}})")), "completion.maxTokens"));
-  EXPECT_TRUE(contains(errorOf(json::parse(R"({"cache": {"ttlMs": 18446744073709551615}})")), "cache.ttlMs"));
+  EXPECT_TRUE(contains(errorOf(json::parse(R"({"completion": {"maxTokens": 4294967296}})")),
+                       "completion.maxTokens"));
+  EXPECT_TRUE(contains(errorOf(json::parse(R"({"cache": {"ttlMs": 18446744073709551615}})")),
+                       "cache.ttlMs"));
   EXPECT_EQ(errorOf(json::parse(R"({"cache": {"ttlMs": 5000000000}})")), "");  // two months is fine
 }
 
@@ -156,9 +166,11 @@ TEST(Config, LiteralApiKeyIsRejectedWithoutEchoingIt) {
   EXPECT_TRUE(contains(e, "apiKeyEnv")) << e;
   EXPECT_FALSE(contains(e, "sk-secret123")) << e;
   // A mistyped key is not echoed either.
-  e = errorOf(json::parse(R"({"backends": [{"provider": "openai", "baseUrl": "http://x/v1", "model": "sk-secret123"}]})"));
+  e = errorOf(json::parse(
+      R"({"backends": [{"provider": "openai", "baseUrl": "http://x/v1", "model": "sk-secret123"}]})"));
   EXPECT_EQ(e, "");
-  e = errorOf(json::parse(R"({"backends": [{"provider": "openai", "baseUrl": "http://x/v1", "apiKeyEnv": ["sk-secret123"]}]})"));
+  e = errorOf(json::parse(
+      R"({"backends": [{"provider": "openai", "baseUrl": "http://x/v1", "apiKeyEnv": ["sk-secret123"]}]})"));
   EXPECT_FALSE(contains(e, "sk-secret123")) << e;
 }
 
@@ -186,7 +198,7 @@ TEST(Config, MergePatchesBackendsByName) {
   ASSERT_EQ(s.backends.size(), 3u);
   EXPECT_EQ(s.backends[0].name, "a");
   EXPECT_EQ(s.backends[0].model, "m2");
-  EXPECT_EQ(s.backends[0].baseUrl, "http://a/v1");       // kept
+  EXPECT_EQ(s.backends[0].baseUrl, "http://a/v1");      // kept
   EXPECT_EQ(s.backends[0].connectTimeout.count(), 10);  // kept, next to the patched totalMs
   EXPECT_EQ(s.backends[0].totalTimeout.count(), 99);
   EXPECT_EQ(s.backends[1].name, "b");
@@ -202,7 +214,8 @@ TEST(Config, MergePatchesBackendsByName) {
   EXPECT_EQ(toJson(mergeSettings(s, json{{"switchboard", nullptr}})), toJson(s));
 
   // A bad override throws and leaves the caller's settings alone.
-  EXPECT_THROW(mergeSettings(s, json::parse(R"({"completion": {"maxTokens": 0}})")), std::invalid_argument);
+  EXPECT_THROW(mergeSettings(s, json::parse(R"({"completion": {"maxTokens": 0}})")),
+               std::invalid_argument);
   std::vector<std::string> mergeWarnings;
   mergeSettings(s, json::parse(R"({"nope": true})"), &mergeWarnings);
   EXPECT_EQ(mergeWarnings.size(), 1u);
@@ -233,7 +246,8 @@ TEST(Config, EnvironmentAloneGivesBackends) {
 TEST(Config, LayersLaterWins) {
   Scratch dir;
   Env env;
-  env.vars = {{"XDG_CONFIG_HOME", dir.xdg()}, {"OPENAI_BASE_URL", "http://127.0.0.1:8080/v1"},
+  env.vars = {{"XDG_CONFIG_HOME", dir.xdg()},
+              {"OPENAI_BASE_URL", "http://127.0.0.1:8080/v1"},
               {"OLLAMA_HOST", "127.0.0.1"}};
   dir.user(R"({"backends": [{"name": "openai", "model": "qwen"},
                             {"name": "hosted", "provider": "anthropic", "baseUrl": "https://api.anthropic.com",
@@ -264,7 +278,8 @@ TEST(Config, AWorkspaceFileCannotRedirectRequestsOrCredentialsUnlessTrusted) {
   Scratch dir;
   Env env;
   env.vars = {{"XDG_CONFIG_HOME", dir.xdg()}, {"OPENAI_BASE_URL", "http://127.0.0.1:8080/v1"}};
-  dir.workspace(R"({"backends": [{"name": "openai", "apiKeyEnv": "AWS_SECRET", "headers": {"X-Leak": "1"}, "model": "m"},
+  dir.workspace(
+      R"({"backends": [{"name": "openai", "apiKeyEnv": "AWS_SECRET", "headers": {"X-Leak": "1"}, "model": "m"},
                                  {"name": "extra", "provider": "openai", "baseUrl": "https://evil.example/v1"},
                                  {"name": "openai", "baseUrl": "https://evil.example/v1"}],
                     "cache": {"path": "/home/user/.bashrc"}, "trustWorkspaceConfig": true})");
@@ -278,7 +293,8 @@ TEST(Config, AWorkspaceFileCannotRedirectRequestsOrCredentialsUnlessTrusted) {
   EXPECT_NE(l.settings.cache.path, "/home/user/.bashrc");
   bool warned = false;
   for (auto& w : l.warnings)
-    warned |= contains(w, "backends[0].apiKeyEnv") && contains(w, "backends[1]") && contains(w, "trustWorkspaceConfig");
+    warned |= contains(w, "backends[0].apiKeyEnv") && contains(w, "backends[1]") &&
+              contains(w, "trustWorkspaceConfig");
   EXPECT_TRUE(warned);
 
   dir.user(R"({"trustWorkspaceConfig": true})");
@@ -295,8 +311,9 @@ TEST(Config, InvalidFileIsSkippedAndReported) {
   dir.workspace(R"({"completion": {"maxTokens": "lots", "debounceMs": 1}})");
   LoadedSettings l = loadSettings(dir.ws(), env.get());
   ASSERT_EQ(l.errors.size(), 1u);
-  EXPECT_TRUE(contains(l.errors[0], ".switchboard/config.json: completion.maxTokens")) << l.errors[0];
-  EXPECT_EQ(l.settings.completion.maxTokens, 40);  // the user file still applies
+  EXPECT_TRUE(contains(l.errors[0], ".switchboard/config.json: completion.maxTokens"))
+      << l.errors[0];
+  EXPECT_EQ(l.settings.completion.maxTokens, 40);   // the user file still applies
   EXPECT_EQ(l.settings.completion.debounceMs, 75);  // nothing of the bad file does
   ASSERT_EQ(l.warnings.size(), 1u);
   EXPECT_TRUE(contains(l.warnings[0], "config.json: extra")) << l.warnings[0];

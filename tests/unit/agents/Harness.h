@@ -17,13 +17,17 @@ struct Completion {
   const LlmResult& result() const { return std::get<LlmResult>(outcome); }
   const LlmError& error() const { return std::get<LlmError>(outcome); }
   bool ok() const { return std::holds_alternative<LlmResult>(outcome); }
-  std::string describe() const { return ok() ? "ok: " + result().text : std::string(toString(error().kind)) + ": " + error().message; }
+  std::string describe() const {
+    return ok() ? "ok: " + result().text
+                : std::string(toString(error().kind)) + ": " + error().message;
+  }
 };
 
 // Starts a request; get() waits for it.
 class Pending {
  public:
-  Pending(LlmRouter& router, LlmRequest req, CancelToken cancel = {}) : state_(std::make_shared<State>()) {
+  Pending(LlmRouter& router, LlmRequest req, CancelToken cancel = {})
+      : state_(std::make_shared<State>()) {
     auto s = state_;
     router.complete(
         std::move(req),
@@ -36,7 +40,8 @@ class Pending {
   }
   Completion get(std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
     auto f = state_->done.get_future();
-    if (f.wait_for(timeout) != std::future_status::ready) throw std::runtime_error("request did not finish");
+    if (f.wait_for(timeout) != std::future_status::ready)
+      throw std::runtime_error("request did not finish");
     Completion r{{}, f.get()};
     std::lock_guard lock(state_->mu);
     r.deltas = state_->deltas;

@@ -44,7 +44,8 @@ TEST(SseParser, EventsSurviveAnyChunking) {
       "data: never terminated";
   std::mt19937 rng(42);
   for (int round = 0; round < 300; ++round) {
-    auto events = parseSse(round == 0 ? std::vector<std::string>{stream} : randomChunks(stream, rng));
+    auto events =
+        parseSse(round == 0 ? std::vector<std::string>{stream} : randomChunks(stream, rng));
     ASSERT_EQ(events.size(), 5u) << "round " << round;
     EXPECT_EQ(events[0].event, "content_block_delta");
     EXPECT_EQ(events[0].data, "{\"a\":1}");
@@ -63,7 +64,8 @@ TEST(SseParser, OversizedEventFails) {
 }
 
 TEST(NdjsonParser, ValuesSurviveAnyChunking) {
-  const std::string stream = "{\"response\":\"a\",\"done\":false}\n\r\n{\"response\":\"b\\n\"}\r\n  \n{\"done\":true}";
+  const std::string stream =
+      "{\"response\":\"a\",\"done\":false}\n\r\n{\"response\":\"b\\n\"}\r\n  \n{\"done\":true}";
   std::mt19937 rng(7);
   for (int round = 0; round < 300; ++round) {
     NdjsonParser p;

@@ -28,7 +28,8 @@ GetEnv fakeEnv(std::map<std::string, std::string> vars) {
 }
 
 std::string tempPath(const std::string& name) {
-  auto p = std::filesystem::temp_directory_path() / ("sb-agents-" + std::to_string(::getpid()) + "-" + name);
+  auto p = std::filesystem::temp_directory_path() /
+           ("sb-agents-" + std::to_string(::getpid()) + "-" + name);
   std::filesystem::remove(p);
   return p.string();
 }
@@ -51,12 +52,15 @@ TEST(BackendConfig, JsonRoundTrip) {
   BackendConfig again = backendFromJson(toJson(c));
   EXPECT_EQ(toJson(again), toJson(c));
 
-  EXPECT_THROW(backendFromJson(nlohmann::json{{"provider", "bard"}, {"baseUrl", "x"}}), std::invalid_argument);
+  EXPECT_THROW(backendFromJson(nlohmann::json{{"provider", "bard"}, {"baseUrl", "x"}}),
+               std::invalid_argument);
   EXPECT_THROW(backendFromJson(nlohmann::json{{"provider", "openai"}}), std::invalid_argument);
-  EXPECT_THROW(backendFromJson(nlohmann::json{{"provider", "openai"}, {"baseUrl", "x"}, {"maxConcurrent", "many"}}),
+  EXPECT_THROW(backendFromJson(nlohmann::json{
+                   {"provider", "openai"}, {"baseUrl", "x"}, {"maxConcurrent", "many"}}),
                std::invalid_argument);
 
-  CacheOptions cache = cacheOptionsFromJson(nlohmann::json{{"path", "/tmp/x.sqlite"}, {"ttlMs", 1000}});
+  CacheOptions cache =
+      cacheOptionsFromJson(nlohmann::json{{"path", "/tmp/x.sqlite"}, {"ttlMs", 1000}});
   EXPECT_EQ(cache.ttl, 1000ms);
   EXPECT_EQ(toJson(cacheOptionsFromJson(toJson(cache))), toJson(cache));
 }
@@ -90,7 +94,8 @@ TEST(BackendConfig, FromEnvironment) {
 
   auto ollama = backendsFromEnvironment(fakeEnv({{"OLLAMA_HOST", "https://gpu.lan:9000/"}}));
   EXPECT_EQ(ollama.at(0).baseUrl, "https://gpu.lan:9000");
-  EXPECT_EQ(backendsFromEnvironment(fakeEnv({{"OLLAMA_HOST", "box"}})).at(0).baseUrl, "http://box:11434");
+  EXPECT_EQ(backendsFromEnvironment(fakeEnv({{"OLLAMA_HOST", "box"}})).at(0).baseUrl,
+            "http://box:11434");
   // Serialised config never holds the key itself, only the variable's name.
   EXPECT_EQ(toJson(all[0]).dump().find("sk-1"), std::string::npos);
 }
@@ -129,7 +134,7 @@ TEST(CircuitBreaker, OpensThenProbesOnce) {
   EXPECT_EQ(b.admit(t0 + 50ms), CircuitBreaker::Admit::No);
   EXPECT_EQ(b.admit(t0 + 100ms), CircuitBreaker::Admit::Probe);
   EXPECT_EQ(b.admit(t0 + 101ms), CircuitBreaker::Admit::No);  // one probe at a time
-  b.onFailure(t0 + 110ms);                                   // probe failed: open again
+  b.onFailure(t0 + 110ms);                                    // probe failed: open again
   EXPECT_EQ(b.admit(t0 + 150ms), CircuitBreaker::Admit::No);
   EXPECT_EQ(b.admit(t0 + 210ms), CircuitBreaker::Admit::Probe);
   b.onSuccess();
@@ -142,11 +147,13 @@ TEST(Sha256, KnownVectors) {
   EXPECT_EQ(sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
-  EXPECT_EQ(sha256Hex(std::string(1000000, 'a')), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+  EXPECT_EQ(sha256Hex(std::string(1000000, 'a')),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
 TEST(Redact, RemovesEverySecret) {
-  EXPECT_EQ(redact("key sk-abc in sk-abcsk-abc", {"sk-abc", ""}), "key [redacted] in [redacted][redacted]");
+  EXPECT_EQ(redact("key sk-abc in sk-abcsk-abc", {"sk-abc", ""}),
+            "key [redacted] in [redacted][redacted]");
   EXPECT_EQ(redact("nothing", {}), "nothing");
 }
 

@@ -143,7 +143,8 @@ TEST(Providers, ModelOmittedWhenUnset) {
 TEST(Providers, APromptWithInvalidUtf8IsSentWithReplacementCharacters) {
   FakeBackend server;
   LlmRouter router({backend("llama", Provider::OpenAi, server.url() + "/v1")});
-  ASSERT_TRUE(run(router, chat("caf\xE9 (Latin-1) and \xFF")).ok()) << "the request is sent, not refused";
+  ASSERT_TRUE(run(router, chat("caf\xE9 (Latin-1) and \xFF")).ok())
+      << "the request is sent, not refused";
   std::string body = server.requests().at(0).json().dump();
   EXPECT_NE(body.find("caf\xEF\xBF\xBD (Latin-1)"), std::string::npos) << body;
 }
@@ -165,7 +166,9 @@ TEST(Providers, AnthropicStreamErrorEvent) {
   sb::fake::Reply reply;
   reply.contentType = "text/event-stream";
   reply.chunks = {"event: message_start\ndata: {\"type\":\"message_start\",\"message\":{}}\n\n",
-                  "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n"};
+                  "event: error\ndata: "
+                  "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":"
+                  "\"Overloaded\"}}\n\n"};
   server.enqueue(reply);
   LlmRouter router({backend("a", Provider::Anthropic, server.url())});
   Completion r = run(router, chat("x", true));

@@ -19,7 +19,8 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-Reply streamReply(const std::string& path, std::vector<std::string> pieces, std::chrono::milliseconds chunkDelay) {
+Reply streamReply(const std::string& path, std::vector<std::string> pieces,
+                  std::chrono::milliseconds chunkDelay) {
   Reply r;
   r.contentType = "text/event-stream";
   r.chunks = sb::fake::streamChunks(path, pieces);
@@ -28,7 +29,8 @@ Reply streamReply(const std::string& path, std::vector<std::string> pieces, std:
 }
 
 std::string tempPath(const std::string& name) {
-  auto p = std::filesystem::temp_directory_path() / ("sb-router-" + std::to_string(::getpid()) + "-" + name);
+  auto p = std::filesystem::temp_directory_path() /
+           ("sb-router-" + std::to_string(::getpid()) + "-" + name);
   std::filesystem::remove(p);
   return p.string();
 }
@@ -129,7 +131,8 @@ TEST(Router, CircuitBreakerOpensAndHalfOpens) {
   EXPECT_EQ(flaky.requestCount(), 2u);  // skipped while open
 
   std::this_thread::sleep_for(350ms);
-  Completion probe = run(router, chat("4"));  // half-open: one probe goes to flaky, which has recovered
+  Completion probe =
+      run(router, chat("4"));  // half-open: one probe goes to flaky, which has recovered
   EXPECT_EQ(probe.result().backend, "flaky");
   EXPECT_EQ(probe.result().text, "flaky is back");
   EXPECT_EQ(run(router, chat("5")).result().backend, "flaky");  // closed again
@@ -162,7 +165,8 @@ TEST(Router, CacheHitSkipsTheServerAndExpires) {
   ASSERT_TRUE(second.ok());
   EXPECT_TRUE(second.result().fromCache);
   EXPECT_EQ(second.result().text, first.result().text);
-  EXPECT_EQ(second.deltas, first.result().text);  // a streamed caller still gets the text as a delta
+  EXPECT_EQ(second.deltas,
+            first.result().text);  // a streamed caller still gets the text as a delta
   EXPECT_EQ(server.requestCount(), 1u);
 
   EXPECT_FALSE(run(router, chat("another prompt", true)).result().fromCache);
@@ -180,7 +184,8 @@ TEST(Router, CacheHitSkipsTheServerAndExpires) {
 
 TEST(Router, CancelMidStreamClosesTheConnection) {
   FakeBackend server;
-  server.enqueue(streamReply("/v1/chat/completions", {"one ", "two ", "three ", "four ", "five"}, 300ms));
+  server.enqueue(
+      streamReply("/v1/chat/completions", {"one ", "two ", "three ", "four ", "five"}, 300ms));
   LlmRouter router({backend("b", Provider::OpenAi, server.url() + "/v1")});
   sb::CancelSource cancel;
   Pending p(router, chat("x", true), cancel.token());
@@ -253,8 +258,8 @@ TEST(Router, MalformedJsonInStreamIsBadResponse) {
   FakeBackend server;
   Reply bad;
   bad.contentType = "text/event-stream";
-  bad.chunks = {"data: {\"choices\":[{\"delta\":{\"content\":\"ok\"}}]}\n\n", "data: {\"choices\":[{\"delta\":\n\n",
-                "data: [DONE]\n\n"};
+  bad.chunks = {"data: {\"choices\":[{\"delta\":{\"content\":\"ok\"}}]}\n\n",
+                "data: {\"choices\":[{\"delta\":\n\n", "data: [DONE]\n\n"};
   server.enqueue(bad);
   Reply badNd;
   badNd.contentType = "application/x-ndjson";
@@ -290,7 +295,8 @@ TEST(Router, ApiKeyNeverInLogsOrErrors) {
   const std::string key = "sk-live-SECRET-9f8e7d6c";
   std::ostringstream captured;
   auto previous = spdlog::default_logger();
-  auto logger = std::make_shared<spdlog::logger>("capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(captured));
+  auto logger = std::make_shared<spdlog::logger>(
+      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(captured));
   logger->set_level(spdlog::level::trace);
   spdlog::set_default_logger(logger);
 
@@ -304,7 +310,9 @@ TEST(Router, ApiKeyNeverInLogsOrErrors) {
     echo.contentType = "text/event-stream";
     echo.chunks = {"data: {broken " + key + "\n\n"};
     server.enqueue(echo);
-    auto env = [&](const char* n) -> const char* { return std::string(n) == "K" ? key.c_str() : nullptr; };
+    auto env = [&](const char* n) -> const char* {
+      return std::string(n) == "K" ? key.c_str() : nullptr;
+    };
     BackendConfig cfg = backend("b", Provider::OpenAi, server.url() + "/v1");
     cfg.apiKeyEnv = "K";
     cfg.maxRetries = 0;
@@ -319,7 +327,8 @@ TEST(Router, ApiKeyNeverInLogsOrErrors) {
     }
     Completion r = run(downRouter, chat("x"));
     messages.push_back(r.error().message);
-    EXPECT_EQ(server.requests().at(0).header("Authorization"), "Bearer " + key);  // it was sent, though
+    EXPECT_EQ(server.requests().at(0).header("Authorization"),
+              "Bearer " + key);  // it was sent, though
   }
   spdlog::set_default_logger(previous);
   for (auto& m : messages) EXPECT_EQ(m.find(key), std::string::npos) << m;

@@ -9,8 +9,9 @@ namespace sb {
 namespace {
 
 TEST(SyntaxDiagnostics, ValidCodeHasNone) {
-  for (const char* f : {"outline.c", "outline.cpp", "outline.py", "outline.js", "outline.ts", "outline.tsx",
-                        "outline.go", "outline.rs", "outline.java", "outline.json", "outline.sh"})
+  for (const char* f :
+       {"outline.c", "outline.cpp", "outline.py", "outline.js", "outline.ts", "outline.tsx",
+        "outline.go", "outline.rs", "outline.java", "outline.json", "outline.sh"})
     EXPECT_TRUE(syntaxDiagnostics(*test::parseFixture(f)).empty()) << f;
 }
 
@@ -47,7 +48,8 @@ TEST(SyntaxDiagnostics, MissingParenInJava) {
 }
 
 TEST(SyntaxDiagnostics, LongTokensAreTruncated) {
-  const std::string text = "fn main() {\n    let x = ;\n}\nfn g() { 1 2 abcdefghijklmnopqrstuvwxyz0123456789 }\n";
+  const std::string text =
+      "fn main() {\n    let x = ;\n}\nfn g() { 1 2 abcdefghijklmnopqrstuvwxyz0123456789 }\n";
   const auto d = syntaxDiagnostics(*test::parse("x.rs", text));
   ASSERT_FALSE(d.empty());
   EXPECT_EQ(d[0].message, "Syntax error: unexpected `=` in let declaration");

@@ -66,7 +66,8 @@ TEST(Document, TextOverTheLimitIsNotParsed) {
   limits.maxParseBytes = 100;
   Document doc("file:///a/x.py", "python", 1, std::string(150, '#'), limits);
   EXPECT_FALSE(doc.snapshot()->hasTree());
-  EXPECT_EQ(doc.snapshot()->parseSkippedReason(), "file is 150 bytes, over the 100 bytes parse limit");
+  EXPECT_EQ(doc.snapshot()->parseSkippedReason(),
+            "file is 150 bytes, over the 100 bytes parse limit");
 
   // Shrinking it under the limit parses again, from scratch.
   const TextChange shrink{Range{{0, 10}, {0, 150}}, ""};
@@ -87,7 +88,8 @@ TEST(Document, ParseTimeoutLeavesNoTreeAndSaysWhy) {
   ParseLimits limits;
   limits.parseTimeoutMicros = 1;
   std::string text;
-  for (int i = 0; i < 20000; ++i) text += "int f" + std::to_string(i) + "(int a) { return a * 2 + 1; }\n";
+  for (int i = 0; i < 20000; ++i)
+    text += "int f" + std::to_string(i) + "(int a) { return a * 2 + 1; }\n";
   Document doc("file:///a/slow.c", "c", 1, text, limits);
   EXPECT_FALSE(doc.snapshot()->hasTree());
   EXPECT_NE(doc.snapshot()->parseSkippedReason().find("abandoned"), std::string_view::npos);
@@ -120,9 +122,9 @@ TEST(Document, WholeTextReplacementDoesAFullParse) {
 TEST(Document, ChangesApplyInOrderEachRelativeToThePrevious) {
   Document doc("file:///a/x.py", "python", 1, "a = 1\nb = 2\n");
   const std::vector<TextChange> changes = {
-      {Range{{0, 0}, {0, 0}}, "# top\n"},   // now "# top\na = 1\nb = 2\n"
+      {Range{{0, 0}, {0, 0}}, "# top\n"},           // now "# top\na = 1\nb = 2\n"
       {Range{{2, 4}, {2, 5}}, "\xF0\x9F\x98\x80"},  // line 2 is "b = 2"
-      {Range{{2, 6}, {2, 6}}, "!"},         // after the emoji (2 UTF-16 units)
+      {Range{{2, 6}, {2, 6}}, "!"},                 // after the emoji (2 UTF-16 units)
   };
   const EditStats stats = doc.apply(changes, 2, PositionEncoding::Utf16);
   EXPECT_TRUE(stats.incremental);

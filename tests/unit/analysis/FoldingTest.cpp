@@ -22,24 +22,24 @@ void expectSortedUnique(const Regions& regions) {
 
 TEST(Folding, CBlocksCommentsAndIncludes) {
   const auto snap = test::parse("f.c",
-                                "#include <stdio.h>\n"    // 0
-                                "#include <stdlib.h>\n"   // 1
-                                "\n"                      // 2
-                                "/*\n"                    // 3
-                                " * Block comment.\n"     // 4
-                                " */\n"                   // 5
-                                "int main(void)\n"        // 6
-                                "{\n"                     // 7
-                                "  int a[] = {\n"         // 8
-                                "    1, 2,\n"             // 9
-                                "  };\n"                  // 10
-                                "  if (a[0]) {\n"         // 11
-                                "    return 1;\n"         // 12
-                                "  }\n"                   // 13
-                                "  return 0;\n"           // 14
-                                "}\n"                     // 15
-                                "// one\n"                // 16
-                                "// two\n");              // 17
+                                "#include <stdio.h>\n"   // 0
+                                "#include <stdlib.h>\n"  // 1
+                                "\n"                     // 2
+                                "/*\n"                   // 3
+                                " * Block comment.\n"    // 4
+                                " */\n"                  // 5
+                                "int main(void)\n"       // 6
+                                "{\n"                    // 7
+                                "  int a[] = {\n"        // 8
+                                "    1, 2,\n"            // 9
+                                "  };\n"                 // 10
+                                "  if (a[0]) {\n"        // 11
+                                "    return 1;\n"        // 12
+                                "  }\n"                  // 13
+                                "  return 0;\n"          // 14
+                                "}\n"                    // 15
+                                "// one\n"               // 16
+                                "// two\n");             // 17
   const Regions r = foldingRegions(*snap);
   expectSortedUnique(r);
   EXPECT_EQ(r, (Regions{{0, 1, FoldKind::Imports},
@@ -52,42 +52,43 @@ TEST(Folding, CBlocksCommentsAndIncludes) {
 
 TEST(Folding, PythonBlocksFoldFromTheirHeaderLine) {
   const auto snap = test::parse("f.py",
-                                "import os\n"            // 0
-                                "import sys\n"           // 1
-                                "\n"                     // 2
-                                "# one\n"                // 3
-                                "# two\n"                // 4
-                                "x = 1  # trailing\n"    // 5
-                                "# lone\n"               // 6
-                                "\n"                     // 7
-                                "class A:\n"             // 8
-                                "    def f(self, a,\n"   // 9
-                                "          b):\n"        // 10
-                                "        if a:\n"        // 11
+                                "import os\n"             // 0
+                                "import sys\n"            // 1
+                                "\n"                      // 2
+                                "# one\n"                 // 3
+                                "# two\n"                 // 4
+                                "x = 1  # trailing\n"     // 5
+                                "# lone\n"                // 6
+                                "\n"                      // 7
+                                "class A:\n"              // 8
+                                "    def f(self, a,\n"    // 9
+                                "          b):\n"         // 10
+                                "        if a:\n"         // 11
                                 "            return [\n"  // 12
-                                "                1,\n"   // 13
-                                "            ]\n"        // 14
-                                "        return b\n");   // 15
+                                "                1,\n"    // 13
+                                "            ]\n"         // 14
+                                "        return b\n");    // 15
   const Regions r = foldingRegions(*snap);
   expectSortedUnique(r);
-  EXPECT_EQ(r, (Regions{{0, 1, FoldKind::Imports},
-                        {3, 4, FoldKind::Comment},
-                        {8, 15, FoldKind::Region},
-                        {9, 15, FoldKind::Region},  // longer than the parameter list on the same line
-                        {11, 14, FoldKind::Region},
-                        {12, 13, FoldKind::Region}}));
+  EXPECT_EQ(r,
+            (Regions{{0, 1, FoldKind::Imports},
+                     {3, 4, FoldKind::Comment},
+                     {8, 15, FoldKind::Region},
+                     {9, 15, FoldKind::Region},  // longer than the parameter list on the same line
+                     {11, 14, FoldKind::Region},
+                     {12, 13, FoldKind::Region}}));
 }
 
 TEST(Folding, GoImportBlockIsOneImportsRegion) {
   const auto snap = test::parse("f.go",
                                 "package main\n"
                                 "\n"
-                                "import (\n"         // 2
+                                "import (\n"  // 2
                                 "\t\"fmt\"\n"
                                 "\t\"os\"\n"
-                                ")\n"                // 5
+                                ")\n"  // 5
                                 "\n"
-                                "func main() {\n"    // 7
+                                "func main() {\n"  // 7
                                 "\tfmt.Println(os.Args)\n"
                                 "}\n");
   EXPECT_EQ(foldingRegions(*snap), (Regions{{2, 4, FoldKind::Imports}, {7, 8, FoldKind::Region}}));
@@ -117,8 +118,9 @@ TEST(Folding, CrLfAndLoneCrLinesCount) {
 }
 
 TEST(Folding, EveryFixtureGivesSortedValidRegions) {
-  for (const char* f : {"outline.c", "outline.cpp", "outline.py", "outline.js", "outline.ts", "outline.tsx",
-                        "outline.go", "outline.rs", "outline.java", "outline.json", "outline.sh"}) {
+  for (const char* f :
+       {"outline.c", "outline.cpp", "outline.py", "outline.js", "outline.ts", "outline.tsx",
+        "outline.go", "outline.rs", "outline.java", "outline.json", "outline.sh"}) {
     SCOPED_TRACE(f);
     const auto snap = test::parseFixture(f);
     const Regions r = foldingRegions(*snap);

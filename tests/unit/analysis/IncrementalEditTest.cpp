@@ -26,8 +26,10 @@ std::vector<uint32_t> boundaries(const std::string& s) {
   for (uint32_t i = 0; i < s.size();) {
     out.push_back(i);
     const auto b = static_cast<unsigned char>(s[i]);
-    if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n') i += 2;
-    else i += b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n')
+      i += 2;
+    else
+      i += b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
   }
   out.push_back(static_cast<uint32_t>(s.size()));
   return out;
@@ -44,7 +46,9 @@ Position naivePosition(const std::string& s, uint32_t offset, PositionEncoding e
       continue;
     }
     const uint32_t len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-    p.character += enc == PositionEncoding::Utf8 ? len : enc == PositionEncoding::Utf16 ? (len == 4 ? 2 : 1) : 1;
+    p.character += enc == PositionEncoding::Utf8    ? len
+                   : enc == PositionEncoding::Utf16 ? (len == 4 ? 2 : 1)
+                                                    : 1;
     i += len;
   }
   return p;
@@ -63,13 +67,14 @@ std::string firstDifference(TSNode a, TSNode b) {
     const TSNode x = ts_tree_cursor_current_node(&ca), y = ts_tree_cursor_current_node(&cb);
     const TSPoint xs = ts_node_start_point(x), ys = ts_node_start_point(y);
     const TSPoint xe = ts_node_end_point(x), ye = ts_node_end_point(y);
-    if (std::string_view(ts_node_type(x)) != ts_node_type(y) || ts_node_start_byte(x) != ts_node_start_byte(y) ||
+    if (std::string_view(ts_node_type(x)) != ts_node_type(y) ||
+        ts_node_start_byte(x) != ts_node_start_byte(y) ||
         ts_node_end_byte(x) != ts_node_end_byte(y) || xs.row != ys.row || xs.column != ys.column ||
         xe.row != ye.row || xe.column != ye.column) {
-      diff = std::string(ts_node_type(x)) + " at byte " + std::to_string(ts_node_start_byte(x)) + " point " +
-             std::to_string(xs.row) + ":" + std::to_string(xs.column) + " vs " + ts_node_type(y) + " at byte " +
-             std::to_string(ts_node_start_byte(y)) + " point " + std::to_string(ys.row) + ":" +
-             std::to_string(ys.column);
+      diff = std::string(ts_node_type(x)) + " at byte " + std::to_string(ts_node_start_byte(x)) +
+             " point " + std::to_string(xs.row) + ":" + std::to_string(xs.column) + " vs " +
+             ts_node_type(y) + " at byte " + std::to_string(ts_node_start_byte(y)) + " point " +
+             std::to_string(ys.row) + ":" + std::to_string(ys.column);
       break;
     }
     const bool da = ts_tree_cursor_goto_first_child(&ca), db = ts_tree_cursor_goto_first_child(&cb);
@@ -80,7 +85,8 @@ std::string firstDifference(TSNode a, TSNode b) {
     if (da) continue;
     bool done = false;
     for (;;) {
-      const bool sa = ts_tree_cursor_goto_next_sibling(&ca), sb = ts_tree_cursor_goto_next_sibling(&cb);
+      const bool sa = ts_tree_cursor_goto_next_sibling(&ca),
+                 sb = ts_tree_cursor_goto_next_sibling(&cb);
       if (sa != sb) {
         diff = "sibling count differs";
         done = true;
@@ -104,13 +110,17 @@ std::string firstDifference(TSNode a, TSNode b) {
 TSPoint naivePoint(const std::string& s, uint32_t offset) {
   TSPoint p{0, 0};
   for (uint32_t i = 0; i < offset; ++i) {
-    if (s[i] == '\n') p = {p.row + 1, 0};
-    else ++p.column;
+    if (s[i] == '\n')
+      p = {p.row + 1, 0};
+    else
+      ++p.column;
   }
   return p;
 }
 
-bool samePoint(TSPoint a, TSPoint b) { return a.row == b.row && a.column == b.column; }
+bool samePoint(TSPoint a, TSPoint b) {
+  return a.row == b.row && a.column == b.column;
+}
 
 // Every node's points agree with its bytes (what a wrong TSInputEdit point breaks).
 std::string inconsistentPoint(TSNode root, const std::string& text) {
@@ -157,8 +167,8 @@ class IncrementalEdits : public ::testing::TestWithParam<Case> {
   }
 
   TreeHandle parseFresh(const TSTree* old = nullptr) {
-    return TreeHandle(
-        ts_parser_parse_string(parser_.get(), old, reference_.data(), static_cast<uint32_t>(reference_.size())));
+    return TreeHandle(ts_parser_parse_string(parser_.get(), old, reference_.data(),
+                                             static_cast<uint32_t>(reference_.size())));
   }
 
   // Sends the edits as one didChange; edits the reference text and a test-owned
@@ -169,16 +179,19 @@ class IncrementalEdits : public ::testing::TestWithParam<Case> {
     for (ByteEdit e : edits) {
       // LSP positions cannot point between \r and \n (an undo can need to):
       // widen the edit over the pair, as a client would.
-      if (e.begin > 0 && e.begin < reference_.size() && reference_[e.begin - 1] == '\r' && reference_[e.begin] == '\n') {
+      if (e.begin > 0 && e.begin < reference_.size() && reference_[e.begin - 1] == '\r' &&
+          reference_[e.begin] == '\n') {
         --e.begin;
         e.insert.insert(0, "\r");
       }
-      if (e.end > 0 && e.end < reference_.size() && reference_[e.end - 1] == '\r' && reference_[e.end] == '\n') {
+      if (e.end > 0 && e.end < reference_.size() && reference_[e.end - 1] == '\r' &&
+          reference_[e.end] == '\n') {
         ++e.end;
         e.insert += '\n';
       }
-      changes.push_back({Range{naivePosition(reference_, e.begin, enc), naivePosition(reference_, e.end, enc)},
-                         e.insert});
+      changes.push_back(
+          {Range{naivePosition(reference_, e.begin, enc), naivePosition(reference_, e.end, enc)},
+           e.insert});
       TSInputEdit te{};
       te.start_byte = e.begin;
       te.old_end_byte = e.end;
@@ -209,7 +222,8 @@ class IncrementalEdits : public ::testing::TestWithParam<Case> {
     // text), so a fresh parse is the oracle whenever it has no errors.
     if (!ts_node_has_error(full.root())) {
       ++validChecks_;
-      ASSERT_EQ(sexp(tree.root()), sexp(full.root())) << "version " << version_ << "\n" << reference_;
+      ASSERT_EQ(sexp(tree.root()), sexp(full.root())) << "version " << version_ << "\n"
+                                                      << reference_;
       ASSERT_EQ(firstDifference(tree.root(), full.root()), "") << "version " << version_;
     }
   }
@@ -224,15 +238,43 @@ class IncrementalEdits : public ::testing::TestWithParam<Case> {
 
 const std::vector<std::string>& pieces() {
   static const std::vector<std::string> p = {
-      "", "x", "foo", "(", ")", "{", "}", "[", "]", ";", ",", " ", "\t", "\n", "\r\n", "\r", "\n\n",
-      "\xE4\xB8\xAD",                       // 中
-      "\xF0\x9F\x98\x80",                   // 😀
-      "e\xCC\x81",                          // e + combining acute
-      "\"", "'", "#", "//", "/*", "*/", ":", "=", "->",
-      "if (a) {\n  b();\n}\n", "def g(x):\n    return x\n", "int y = 1;\n", "class K {\n}\n",
-      "\"\xE2\x82\xAC str\"",              // "€ str"
-      "  # \xE4\xB8\xAD\n",                  // whitespace and comments keep most texts valid
-      " /* \xF0\x9F\x98\x80 */ ", "\n    \n",
+      "",
+      "x",
+      "foo",
+      "(",
+      ")",
+      "{",
+      "}",
+      "[",
+      "]",
+      ";",
+      ",",
+      " ",
+      "\t",
+      "\n",
+      "\r\n",
+      "\r",
+      "\n\n",
+      "\xE4\xB8\xAD",      // 中
+      "\xF0\x9F\x98\x80",  // 😀
+      "e\xCC\x81",         // e + combining acute
+      "\"",
+      "'",
+      "#",
+      "//",
+      "/*",
+      "*/",
+      ":",
+      "=",
+      "->",
+      "if (a) {\n  b();\n}\n",
+      "def g(x):\n    return x\n",
+      "int y = 1;\n",
+      "class K {\n}\n",
+      "\"\xE2\x82\xAC str\"",  // "€ str"
+      "  # \xE4\xB8\xAD\n",    // whitespace and comments keep most texts valid
+      " /* \xF0\x9F\x98\x80 */ ",
+      "\n    \n",
   };
   return p;
 }
@@ -242,7 +284,8 @@ const std::vector<std::string>& pieces() {
 // after each undo the text is the valid fixture again, so the incremental
 // tree must equal a fresh parse.
 TEST_P(IncrementalEdits, MatchReferenceTextAndFullReparse) {
-  std::mt19937 rng(0xC0FFEE ^ static_cast<unsigned>(GetParam().enc) ^ std::hash<std::string>{}(GetParam().fixture));
+  std::mt19937 rng(0xC0FFEE ^ static_cast<unsigned>(GetParam().enc) ^
+                   std::hash<std::string>{}(GetParam().fixture));
   auto pick = [&](size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng); };
 
   constexpr int kRounds = 120;
@@ -260,7 +303,8 @@ TEST_P(IncrementalEdits, MatchReferenceTextAndFullReparse) {
         const size_t span = pick(3) == 0 ? pick(12) : 0;
         const size_t ei = std::min(b.size() - 1, si + span);
         const ByteEdit e{b[si], b[ei], pieces()[pick(pieces().size())]};
-        undo.push_back({e.begin, e.begin + static_cast<uint32_t>(e.insert.size()), text.substr(e.begin, e.end - e.begin)});
+        undo.push_back({e.begin, e.begin + static_cast<uint32_t>(e.insert.size()),
+                        text.substr(e.begin, e.end - e.begin)});
         text.replace(e.begin, e.end - e.begin, e.insert);
         batch.push_back(e);
       }
@@ -286,15 +330,19 @@ std::string caseName(const ::testing::TestParamInfo<Case>& info) {
   return name + "_" + encs[static_cast<int>(info.param.enc)];
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Languages, IncrementalEdits,
-    ::testing::Values(Case{"outline.cpp", PositionEncoding::Utf8}, Case{"outline.cpp", PositionEncoding::Utf16},
-                      Case{"outline.cpp", PositionEncoding::Utf32}, Case{"outline.py", PositionEncoding::Utf8},
-                      Case{"outline.py", PositionEncoding::Utf16}, Case{"outline.py", PositionEncoding::Utf32},
-                      Case{"outline.ts", PositionEncoding::Utf8}, Case{"outline.ts", PositionEncoding::Utf16},
-                      Case{"outline.ts", PositionEncoding::Utf32}, Case{"outline.go", PositionEncoding::Utf16},
-                      Case{"outline.json", PositionEncoding::Utf16}),
-    caseName);
+INSTANTIATE_TEST_SUITE_P(Languages, IncrementalEdits,
+                         ::testing::Values(Case{"outline.cpp", PositionEncoding::Utf8},
+                                           Case{"outline.cpp", PositionEncoding::Utf16},
+                                           Case{"outline.cpp", PositionEncoding::Utf32},
+                                           Case{"outline.py", PositionEncoding::Utf8},
+                                           Case{"outline.py", PositionEncoding::Utf16},
+                                           Case{"outline.py", PositionEncoding::Utf32},
+                                           Case{"outline.ts", PositionEncoding::Utf8},
+                                           Case{"outline.ts", PositionEncoding::Utf16},
+                                           Case{"outline.ts", PositionEncoding::Utf32},
+                                           Case{"outline.go", PositionEncoding::Utf16},
+                                           Case{"outline.json", PositionEncoding::Utf16}),
+                         caseName);
 
 }  // namespace
 }  // namespace sb

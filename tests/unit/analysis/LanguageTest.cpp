@@ -56,11 +56,21 @@ TEST(Language, EveryLanguageParsesASampleWithoutErrors) {
 
 TEST(Language, LooksUpLspIds) {
   const std::pair<std::string_view, std::string_view> cases[] = {
-      {"c", "c"},           {"cpp", "cpp"},          {"python", "python"},
-      {"javascript", "javascript"}, {"javascriptreact", "javascript"}, {"typescript", "typescript"},
-      {"typescriptreact", "tsx"},   {"go", "go"},    {"rust", "rust"},
-      {"java", "java"},     {"json", "json"},        {"jsonc", "json"},
-      {"shellscript", "bash"}, {"sh", "bash"},       {"bash", "bash"},
+      {"c", "c"},
+      {"cpp", "cpp"},
+      {"python", "python"},
+      {"javascript", "javascript"},
+      {"javascriptreact", "javascript"},
+      {"typescript", "typescript"},
+      {"typescriptreact", "tsx"},
+      {"go", "go"},
+      {"rust", "rust"},
+      {"java", "java"},
+      {"json", "json"},
+      {"jsonc", "json"},
+      {"shellscript", "bash"},
+      {"sh", "bash"},
+      {"bash", "bash"},
   };
   for (auto [id, name] : cases) {
     const Language* lang = languageForLspId(id);
@@ -74,12 +84,32 @@ TEST(Language, LooksUpLspIds) {
 
 TEST(Language, LooksUpPathsByExtension) {
   const std::pair<std::string_view, std::string_view> cases[] = {
-      {"a.c", "c"},       {"a.h", "cpp"},    {"a.cc", "cpp"},   {"a.cpp", "cpp"},   {"a.cxx", "cpp"},
-      {"a.hpp", "cpp"},   {"a.hh", "cpp"},   {"a.hxx", "cpp"},  {"a.py", "python"}, {"a.pyi", "python"},
-      {"a.js", "javascript"}, {"a.mjs", "javascript"}, {"a.cjs", "javascript"}, {"a.jsx", "javascript"},
-      {"a.ts", "typescript"}, {"a.mts", "typescript"}, {"a.cts", "typescript"}, {"a.tsx", "tsx"},
-      {"a.go", "go"},     {"a.rs", "rust"},  {"a.java", "java"}, {"a.json", "json"}, {"a.sh", "bash"},
-      {"a.bash", "bash"}, {"/x/y.z/main.CPP", "cpp"}, {"file:///home/u/src/lib.rs", "rust"},
+      {"a.c", "c"},
+      {"a.h", "cpp"},
+      {"a.cc", "cpp"},
+      {"a.cpp", "cpp"},
+      {"a.cxx", "cpp"},
+      {"a.hpp", "cpp"},
+      {"a.hh", "cpp"},
+      {"a.hxx", "cpp"},
+      {"a.py", "python"},
+      {"a.pyi", "python"},
+      {"a.js", "javascript"},
+      {"a.mjs", "javascript"},
+      {"a.cjs", "javascript"},
+      {"a.jsx", "javascript"},
+      {"a.ts", "typescript"},
+      {"a.mts", "typescript"},
+      {"a.cts", "typescript"},
+      {"a.tsx", "tsx"},
+      {"a.go", "go"},
+      {"a.rs", "rust"},
+      {"a.java", "java"},
+      {"a.json", "json"},
+      {"a.sh", "bash"},
+      {"a.bash", "bash"},
+      {"/x/y.z/main.CPP", "cpp"},
+      {"file:///home/u/src/lib.rs", "rust"},
       {"file:///w/a.py?x=1#frag", "python"},
   };
   for (auto [path, name] : cases) {

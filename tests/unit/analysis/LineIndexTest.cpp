@@ -8,7 +8,8 @@
 namespace sb {
 namespace {
 
-constexpr PositionEncoding kAll[] = {PositionEncoding::Utf8, PositionEncoding::Utf16, PositionEncoding::Utf32};
+constexpr PositionEncoding kAll[] = {PositionEncoding::Utf8, PositionEncoding::Utf16,
+                                     PositionEncoding::Utf32};
 
 TEST(LineIndex, CountsLinesForEachLineEnding) {
   EXPECT_EQ(LineIndex("").lineCount(), 1u);
@@ -126,11 +127,12 @@ TEST(LineIndex, ClampsPastLineEndAndPastEof) {
 TEST(LineIndex, InvalidUtf8BytesAreOneUnitEach) {
   // A lone continuation byte, a truncated 3-byte sequence, an overlong
   // encoding, a surrogate encoded in UTF-8, then valid text.
-  const std::string text = "a\x80"
-                           "b\xE4\xB8"
-                           "c\xC0\xAF"
-                           "d\xED\xA0\x80"
-                           "e";
+  const std::string text =
+      "a\x80"
+      "b\xE4\xB8"
+      "c\xC0\xAF"
+      "d\xED\xA0\x80"
+      "e";
   const LineIndex idx(text);
   for (auto enc : kAll) {
     uint32_t unit = 0;
@@ -168,7 +170,9 @@ TEST(LineIndex, RoundTripsEveryCharacterBoundaryInAllEncodings) {
       }
       prev = p;
       if (off == text.size()) break;
-      off += text[off] == '\r' && off + 1 < text.size() && text[off + 1] == '\n' ? 2 : utf8::sequenceLength(text, off);
+      off += text[off] == '\r' && off + 1 < text.size() && text[off + 1] == '\n'
+                 ? 2
+                 : utf8::sequenceLength(text, off);
     }
   }
 }

@@ -30,7 +30,8 @@ std::vector<std::string> names(const std::vector<OutlineSymbol>& symbols) {
 }
 
 // Every symbol: non-empty name, selection inside range, children inside the parent.
-void expectWellFormed(const std::vector<OutlineSymbol>& symbols, std::string_view text, const OutlineSymbol* parent) {
+void expectWellFormed(const std::vector<OutlineSymbol>& symbols, std::string_view text,
+                      const OutlineSymbol* parent) {
   for (const OutlineSymbol& s : symbols) {
     EXPECT_FALSE(s.name.empty());
     EXPECT_LE(s.range.begin, s.selectionRange.begin) << s.name;
@@ -48,7 +49,8 @@ struct Outline {
   std::shared_ptr<const DocumentSnapshot> snap;
   std::vector<OutlineSymbol> symbols;
   std::string_view selected(const OutlineSymbol& s) const {
-    return snap->text().substr(s.selectionRange.begin, s.selectionRange.end - s.selectionRange.begin);
+    return snap->text().substr(s.selectionRange.begin,
+                               s.selectionRange.end - s.selectionRange.begin);
   }
 };
 
@@ -60,27 +62,30 @@ Outline outlineOf(const std::string& fixture) {
   return o;
 }
 
-#define EXPECT_SYMBOL(outline, path, expectedKind)                           \
-  do {                                                                       \
-    const OutlineSymbol* s_ = find((outline).symbols, path);                 \
-    ASSERT_NE(s_, nullptr) << "no symbol " << (path);                         \
-    EXPECT_EQ(s_->kind, expectedKind) << (path);                              \
+#define EXPECT_SYMBOL(outline, path, expectedKind)           \
+  do {                                                       \
+    const OutlineSymbol* s_ = find((outline).symbols, path); \
+    ASSERT_NE(s_, nullptr) << "no symbol " << (path);        \
+    EXPECT_EQ(s_->kind, expectedKind) << (path);             \
   } while (0)
 
 TEST(Outline, C) {
   const Outline o = outlineOf("outline.c");
-  EXPECT_EQ(names(o.symbols), (std::vector<std::string>{"MAX_ITEMS", "point", "complex_t", "value", "color",
-                                                         "counter", "add", "add", "make_buffer"}));
+  EXPECT_EQ(names(o.symbols),
+            (std::vector<std::string>{"MAX_ITEMS", "point", "complex_t", "value", "color",
+                                      "counter", "add", "add", "make_buffer"}));
   EXPECT_SYMBOL(o, "MAX_ITEMS", K::Constant);
   EXPECT_SYMBOL(o, "point", K::Struct);
   EXPECT_SYMBOL(o, "point/x", K::Field);
   EXPECT_SYMBOL(o, "point/y", K::Field);
-  EXPECT_SYMBOL(o, "complex_t", K::Struct);  // typedef of an anonymous struct: the fields nest under it
+  EXPECT_SYMBOL(o, "complex_t",
+                K::Struct);  // typedef of an anonymous struct: the fields nest under it
   EXPECT_SYMBOL(o, "complex_t/re", K::Field);
   EXPECT_SYMBOL(o, "value", K::Struct);
   EXPECT_SYMBOL(o, "value/f", K::Field);
   EXPECT_SYMBOL(o, "color", K::Enum);
-  EXPECT_EQ(names(find(o.symbols, "color")->children), (std::vector<std::string>{"RED", "GREEN", "BLUE"}));
+  EXPECT_EQ(names(find(o.symbols, "color")->children),
+            (std::vector<std::string>{"RED", "GREEN", "BLUE"}));
   EXPECT_SYMBOL(o, "color/GREEN", K::EnumMember);
   EXPECT_SYMBOL(o, "counter", K::Variable);
   EXPECT_SYMBOL(o, "make_buffer", K::Function);
@@ -93,8 +98,9 @@ TEST(Outline, C) {
 
 TEST(Outline, Cpp) {
   const Outline o = outlineOf("outline.cpp");
-  EXPECT_EQ(names(o.symbols), (std::vector<std::string>{"geo", "geo::Shape::Shape", "geo::Shape::area",
-                                                         "(anonymous namespace)", "main"}));
+  EXPECT_EQ(names(o.symbols),
+            (std::vector<std::string>{"geo", "geo::Shape::Shape", "geo::Shape::area",
+                                      "(anonymous namespace)", "main"}));
   EXPECT_SYMBOL(o, "geo", K::Namespace);
   EXPECT_SYMBOL(o, "geo/Shape", K::Class);
   EXPECT_EQ(names(find(o.symbols, "geo/Shape")->children),
@@ -148,8 +154,8 @@ TEST(Outline, Python) {
 
 TEST(Outline, JavaScript) {
   const Outline o = outlineOf("outline.js");
-  EXPECT_EQ(names(o.symbols),
-            (std::vector<std::string>{"VERSION", "counter", "legacy", "greet", "Greeter", "add", "ids"}));
+  EXPECT_EQ(names(o.symbols), (std::vector<std::string>{"VERSION", "counter", "legacy", "greet",
+                                                        "Greeter", "add", "ids"}));
   EXPECT_SYMBOL(o, "VERSION", K::Constant);
   EXPECT_SYMBOL(o, "counter", K::Variable);
   EXPECT_SYMBOL(o, "legacy", K::Variable);
@@ -163,19 +169,21 @@ TEST(Outline, JavaScript) {
   EXPECT_SYMBOL(o, "Greeter/greet", K::Method);
   EXPECT_SYMBOL(o, "add", K::Function);  // arrow function assigned to const
   EXPECT_SYMBOL(o, "ids", K::Function);
-  EXPECT_TRUE(o.snap->text().substr(find(o.symbols, "greet")->range.begin).starts_with("export function"));
+  EXPECT_TRUE(
+      o.snap->text().substr(find(o.symbols, "greet")->range.begin).starts_with("export function"));
 }
 
 TEST(Outline, TypeScript) {
   const Outline o = outlineOf("outline.ts");
-  EXPECT_EQ(names(o.symbols),
-            (std::vector<std::string>{"Shape", "Id", "Direction", "Base", "square", "Util", "main"}));
+  EXPECT_EQ(names(o.symbols), (std::vector<std::string>{"Shape", "Id", "Direction", "Base",
+                                                        "square", "Util", "main"}));
   EXPECT_SYMBOL(o, "Shape", K::Interface);
   EXPECT_SYMBOL(o, "Shape/name", K::Property);
   EXPECT_SYMBOL(o, "Shape/area", K::Method);
   EXPECT_SYMBOL(o, "Id", K::TypeParameter);
   EXPECT_SYMBOL(o, "Direction", K::Enum);
-  EXPECT_EQ(names(find(o.symbols, "Direction")->children), (std::vector<std::string>{"Up", "Down"}));
+  EXPECT_EQ(names(find(o.symbols, "Direction")->children),
+            (std::vector<std::string>{"Up", "Down"}));
   EXPECT_SYMBOL(o, "Direction/Up", K::EnumMember);
   EXPECT_SYMBOL(o, "Direction/Down", K::EnumMember);
   EXPECT_SYMBOL(o, "Base", K::Class);
@@ -205,8 +213,9 @@ TEST(Outline, Tsx) {
 
 TEST(Outline, Go) {
   const Outline o = outlineOf("outline.go");
-  EXPECT_EQ(names(o.symbols), (std::vector<std::string>{"MaxSize", "verbose", "Server", "Handler", "ID", "NewServer",
-                                                         "(*Server).Start", "(Server).Port", "main"}));
+  EXPECT_EQ(names(o.symbols),
+            (std::vector<std::string>{"MaxSize", "verbose", "Server", "Handler", "ID", "NewServer",
+                                      "(*Server).Start", "(Server).Port", "main"}));
   EXPECT_SYMBOL(o, "MaxSize", K::Constant);
   EXPECT_SYMBOL(o, "verbose", K::Variable);
   EXPECT_SYMBOL(o, "Server", K::Struct);
@@ -251,8 +260,9 @@ TEST(Outline, Java) {
   const Outline o = outlineOf("outline.java");
   EXPECT_EQ(names(o.symbols), (std::vector<std::string>{"Library"}));
   EXPECT_SYMBOL(o, "Library", K::Class);
-  EXPECT_EQ(names(o.symbols[0].children),
-            (std::vector<std::string>{"books", "LIMIT", "Library", "add", "Listener", "State", "Entry"}));
+  EXPECT_EQ(
+      names(o.symbols[0].children),
+      (std::vector<std::string>{"books", "LIMIT", "Library", "add", "Listener", "State", "Entry"}));
   EXPECT_SYMBOL(o, "Library/books", K::Field);
   EXPECT_EQ(find(o.symbols, "Library/books")->detail, "List<String>");
   EXPECT_SYMBOL(o, "Library/Library", K::Constructor);
@@ -291,7 +301,8 @@ TEST(Outline, DocumentWithoutTreeHasNoSymbols) {
 }
 
 TEST(Outline, BrokenCodeStillGivesTheIntactSymbols) {
-  const auto snap = test::parse("x.py", "def ok():\n    pass\n\ndef broken(:\n\nclass C:\n    def m(self): pass\n");
+  const auto snap = test::parse(
+      "x.py", "def ok():\n    pass\n\ndef broken(:\n\nclass C:\n    def m(self): pass\n");
   const auto symbols = documentOutline(*snap);
   expectWellFormed(symbols, snap->text(), nullptr);
   ASSERT_NE(find(symbols, "ok"), nullptr);

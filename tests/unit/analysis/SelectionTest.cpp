@@ -31,9 +31,9 @@ TEST(SelectionChain, GrowsFromTheIdentifierToTheDocument) {
   const uint32_t at = static_cast<uint32_t>(text.find("a + 1"));
   const auto chain = selectionChain(*snap, at);
   expectStrictlyGrowing(chain, text.size());
-  EXPECT_EQ(texts(*snap, chain), (std::vector<std::string>{"a", "a + 1", "return a + 1;",
-                                                           "{\n  return a + 1;\n}",
-                                                           "int f(int a) {\n  return a + 1;\n}", text}));
+  EXPECT_EQ(texts(*snap, chain),
+            (std::vector<std::string>{"a", "a + 1", "return a + 1;", "{\n  return a + 1;\n}",
+                                      "int f(int a) {\n  return a + 1;\n}", text}));
 }
 
 TEST(SelectionChain, PythonCall) {

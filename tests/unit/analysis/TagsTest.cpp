@@ -32,7 +32,8 @@ struct Indexed {
     return none;
   }
   bool hasDef(std::string_view name) const {
-    return std::any_of(tags.definitions.begin(), tags.definitions.end(), [&](const Tag& t) { return t.name == name; });
+    return std::any_of(tags.definitions.begin(), tags.definitions.end(),
+                       [&](const Tag& t) { return t.name == name; });
   }
   bool hasRef(std::string_view name, K kind, std::string_view container) const {
     return std::any_of(tags.references.begin(), tags.references.end(), [&](const Tag& t) {
@@ -40,7 +41,8 @@ struct Indexed {
     });
   }
   bool hasRefNamed(std::string_view name) const {
-    return std::any_of(tags.references.begin(), tags.references.end(), [&](const Tag& t) { return t.name == name; });
+    return std::any_of(tags.references.begin(), tags.references.end(),
+                       [&](const Tag& t) { return t.name == name; });
   }
   std::vector<std::string> imports() const {
     std::vector<std::string> out;
@@ -80,7 +82,8 @@ void expectWellFormed(const Indexed& f) {
     if (i > 0) {
       EXPECT_LT(f.tags.references[i - 1].range.begin, r.range.begin) << "sorted, one per range";
     }
-    for (const Tag& d : f.tags.definitions) EXPECT_NE(d.nameRange, r.nameRange) << "a definition's own name";
+    for (const Tag& d : f.tags.definitions)
+      EXPECT_NE(d.nameRange, r.nameRange) << "a definition's own name";
   }
 }
 
@@ -122,7 +125,8 @@ TEST(TagsTest, BadQueryReportsWhereAndWhy) {
     EXPECT_NE(what.find("line 2, column 2"), std::string::npos) << what;
   }
   EXPECT_THROW(tags::TagQuery(c, "(comment) @definition.gadget"), TagQueryError);  // unknown kind
-  EXPECT_THROW(tags::TagQuery(c, "((comment) @comment (#set! foo))"), TagQueryError);  // unsupported predicate
+  EXPECT_THROW(tags::TagQuery(c, "((comment) @comment (#set! foo))"),
+               TagQueryError);  // unsupported predicate
 }
 
 TEST(TagsTest, InheritedQueriesComeFirst) {
@@ -162,7 +166,9 @@ TEST(TagsTest, C) {
   const Tag& push = h.def("", "vec_push");
   EXPECT_EQ(push.kind, K::Function);
   EXPECT_EQ(push.signature, "int vec_push(Vec *v, int value)");
-  EXPECT_EQ(push.doc, "Appends `value` to `v`, growing it when full.\nReturns 0 on success, -1 when out of memory.");
+  EXPECT_EQ(push.doc,
+            "Appends `value` to `v`, growing it when full.\nReturns 0 on success, -1 when out of "
+            "memory.");
   EXPECT_EQ(h.def("", "vec_sum").doc, "Sum of all elements.");
   EXPECT_EQ(h.imports(), (Paths{"stddef.h"}));
 
@@ -204,8 +210,10 @@ TEST(TagsTest, Cpp) {
   EXPECT_EQ(field.doc, "") << "a trailing comment documents nothing below it";
   const Tag& clamp = h.def("ui", "clamp_scale");
   EXPECT_EQ(clamp.kind, K::Function);
-  EXPECT_EQ(clamp.signature, "template <typename T> T clamp_scale(T value, double factor, T lo, T hi)");
-  EXPECT_EQ(h.text(clamp.range).substr(0, 8), "template") << "the template header is part of the range";
+  EXPECT_EQ(clamp.signature,
+            "template <typename T> T clamp_scale(T value, double factor, T lo, T hi)");
+  EXPECT_EQ(h.text(clamp.range).substr(0, 8), "template")
+      << "the template header is part of the range";
   EXPECT_EQ(clamp.doc, "Scales `value` by `factor`, clamped to [lo, hi].");
   const Tag& alias = h.def("ui", "WidgetList");
   EXPECT_EQ(alias.kind, K::TypeParameter);
@@ -251,7 +259,8 @@ TEST(TagsTest, Python) {
   EXPECT_EQ(total.doc, "Price times quantity.");
   const Tag& withVat = p.def("", "with_vat");
   EXPECT_EQ(withVat.kind, K::Function);
-  EXPECT_EQ(withVat.signature, "def with_vat(amount: Decimal, rate: Decimal = VAT_RATE) -> Decimal");
+  EXPECT_EQ(withVat.signature,
+            "def with_vat(amount: Decimal, rate: Decimal = VAT_RATE) -> Decimal");
   EXPECT_EQ(withVat.doc, "Adds VAT to `amount`.\n\nThe rate defaults to VAT_RATE.");
   EXPECT_EQ(p.imports(), (Paths{"dataclasses", "decimal"}));
 
@@ -263,7 +272,8 @@ TEST(TagsTest, Python) {
   EXPECT_EQ(b.def("Basket", "__init__").kind, K::Constructor);
   EXPECT_EQ(b.def("Basket", "add").signature, "def add(self, item: Item) -> None");
   EXPECT_EQ(b.def("Basket", "checkout").signature, "def checkout(self)");
-  EXPECT_EQ(b.def("load", "parse").kind, K::Function) << "nested functions are named inside their function";
+  EXPECT_EQ(b.def("load", "parse").kind, K::Function)
+      << "nested functions are named inside their function";
   EXPECT_FALSE(b.hasDef("subtotal"));
   EXPECT_TRUE(b.hasRef("with_vat", K::Function, "Basket.checkout")) << "a call into pricing.py";
   EXPECT_TRUE(b.hasRef("Item", K::Class, "Basket.add"));
@@ -344,7 +354,8 @@ TEST(TagsTest, TypeScript) {
   const Tag& find = s.def("UserService", "find");
   EXPECT_EQ(find.signature, "async find(id: number): Promise<User | undefined>");
   EXPECT_EQ(find.doc, "Finds a user by id.");
-  EXPECT_TRUE(s.hasRef("Repository", K::Interface, "UserService")) << "implements a class of models.ts";
+  EXPECT_TRUE(s.hasRef("Repository", K::Interface, "UserService"))
+      << "implements a class of models.ts";
   EXPECT_TRUE(s.hasRef("User", K::Class, "UserService.isAdmin"));
   EXPECT_TRUE(s.hasRef("log", K::Function, "UserService.find"));
 }
@@ -476,7 +487,8 @@ TEST(TagsTest, Java) {
 }
 
 TEST(TagsTest, BashFunctionsOnly) {
-  const Indexed b = indexText("run.sh", "# Prints a greeting.\ngreet() {\n  echo \"hi $1\"\n}\ngreet world\n");
+  const Indexed b =
+      indexText("run.sh", "# Prints a greeting.\ngreet() {\n  echo \"hi $1\"\n}\ngreet world\n");
   ASSERT_EQ(b.tags.definitions.size(), 1u);
   EXPECT_EQ(b.def("", "greet").kind, K::Function);
   EXPECT_EQ(b.def("", "greet").doc, "Prints a greeting.");
@@ -508,7 +520,8 @@ TEST(TagsTest, SignatureAndDocAreCapped) {
   std::string params;
   for (int i = 0; i < 40; ++i) params += (i ? ", int p" : "int p") + std::to_string(i);
   std::string comment;
-  for (int i = 0; i < 100; ++i) comment += "// a long line of documentation text, line " + std::to_string(i) + "\n";
+  for (int i = 0; i < 100; ++i)
+    comment += "// a long line of documentation text, line " + std::to_string(i) + "\n";
   const Indexed f = indexText("cap.c", comment + "int wide(" + params + ") { return 0; }\n");
   const Tag& wide = f.def("", "wide");
   EXPECT_LE(wide.signature.size(), 200u);

@@ -9,8 +9,8 @@
 namespace sb {
 namespace {
 
-using agents::CompletionSurroundings;
 using agents::cleanCompletion;
+using agents::CompletionSurroundings;
 
 TEST(CompletionContext, SplitsAtTheCursorAndFindsTheWordPrefix) {
   Document doc("file:///a.py", "python", 1, "def f(x):\n    return x.val\n\nprint(f(1))\n");
@@ -27,7 +27,8 @@ TEST(CompletionContext, SplitsAtTheCursorAndFindsTheWordPrefix) {
 
 TEST(CompletionContext, BudgetsCutAtTopLevelBoundaries) {
   std::string text;
-  for (int i = 0; i < 200; ++i) text += "def f" + std::to_string(i) + "():\n    return " + std::to_string(i) + "\n\n";
+  for (int i = 0; i < 200; ++i)
+    text += "def f" + std::to_string(i) + "():\n    return " + std::to_string(i) + "\n\n";
   Document doc("file:///b.py", "python", 1, text);
   auto snap = doc.snapshot();
   uint32_t offset = static_cast<uint32_t>(text.size() / 2);
@@ -52,7 +53,8 @@ TEST(FimPrompt, AutoSendsPrefixAndSuffixForTheServerToTemplate) {
   agents::LlmRequest r = agents::buildFimRequest(ctx, {});
   EXPECT_EQ(r.kind, agents::LlmRequest::Kind::Fim);
   EXPECT_EQ(r.suffix, "\n}\n");
-  EXPECT_NE(r.prefix.find("// From src/util.h:\n// int helper(int x)\n"), std::string::npos) << r.prefix;
+  EXPECT_NE(r.prefix.find("// From src/util.h:\n// int helper(int x)\n"), std::string::npos)
+      << r.prefix;
   EXPECT_NE(r.prefix.find("// File: src/a.cpp\nint main() {"), std::string::npos) << r.prefix;
 }
 
@@ -63,13 +65,15 @@ TEST(FimPrompt, ModelFamilyTemplatesRenderTheirTokens) {
   ctx.suffix = "SUF";
   agents::FimOptions o;
   o.fimTemplate = "qwen";
-  EXPECT_EQ(agents::buildFimRequest(ctx, o).prefix, "<|fim_prefix|>PRE<|fim_suffix|>SUF<|fim_middle|>");
+  EXPECT_EQ(agents::buildFimRequest(ctx, o).prefix,
+            "<|fim_prefix|>PRE<|fim_suffix|>SUF<|fim_middle|>");
   o.fimTemplate = "starcoder";
   EXPECT_EQ(agents::buildFimRequest(ctx, o).prefix, "<fim_prefix>PRE<fim_suffix>SUF<fim_middle>");
   o.fimTemplate = "codellama";
   EXPECT_EQ(agents::buildFimRequest(ctx, o).prefix, "<PRE> PRE <SUF>SUF <MID>");
   o.fimTemplate = "deepseek";
-  EXPECT_EQ(agents::buildFimRequest(ctx, o).prefix, "<｜fim▁begin｜>PRE<｜fim▁hole｜>SUF<｜fim▁end｜>");
+  EXPECT_EQ(agents::buildFimRequest(ctx, o).prefix,
+            "<｜fim▁begin｜>PRE<｜fim▁hole｜>SUF<｜fim▁end｜>");
   EXPECT_TRUE(agents::buildFimRequest(ctx, o).suffix.empty());
   o.fimTemplate = "nonsense";
   EXPECT_THROW(agents::buildFimRequest(ctx, o), std::invalid_argument);

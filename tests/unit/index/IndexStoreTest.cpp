@@ -24,7 +24,8 @@ IndexedSymbol symbol(std::string name, SymbolKind kind, uint32_t line, std::stri
   s.start = {line, 0, 0};
   s.end = {line + 2, 1, 1};
   s.nameStart = {line, 4, 3};  // a UTF-16 column differing from the UTF-8 one survives
-  s.nameEnd = {line, 4 + static_cast<uint32_t>(s.name.size()), 3 + static_cast<uint32_t>(s.name.size())};
+  s.nameEnd = {line, 4 + static_cast<uint32_t>(s.name.size()),
+               3 + static_cast<uint32_t>(s.name.size())};
   return s;
 }
 
@@ -33,7 +34,8 @@ IndexedRef ref(std::string name, uint32_t line, uint32_t col) {
   r.name = std::move(name);
   r.kind = SymbolKind::Function;
   r.start = {line, col, col};
-  r.end = {line, col + static_cast<uint32_t>(r.name.size()), col + static_cast<uint32_t>(r.name.size())};
+  r.end = {line, col + static_cast<uint32_t>(r.name.size()),
+           col + static_cast<uint32_t>(r.name.size())};
   return r;
 }
 
@@ -45,7 +47,8 @@ std::vector<IndexedFile> sampleFiles() {
   a.mtimeNs = 1'700'000'000'000'000'001;
   a.hash = contentHash("a");
   a.lines = 10;
-  a.symbols = {symbol("Widget", SymbolKind::Class, 0), symbol("draw", SymbolKind::Method, 3, "Widget")};
+  a.symbols = {symbol("Widget", SymbolKind::Class, 0),
+               symbol("draw", SymbolKind::Method, 3, "Widget")};
   a.refs = {ref("helper", 5, 8)};
   a.imports = {{"lib.util", 0}, {"os", 1}};
   IndexedFile b;
@@ -197,7 +200,8 @@ void expectRecovered(const std::string& path, const std::string& badBytes, std::
   EXPECT_EQ(store->symbolsNamed("Widget", 10).size(), 1u);
   store.reset();
   IndexStore reopened(path, "/ws");
-  EXPECT_TRUE(reopened.recovered().empty()) << "the rebuilt index is healthy: " << reopened.recovered();
+  EXPECT_TRUE(reopened.recovered().empty())
+      << "the rebuilt index is healthy: " << reopened.recovered();
   EXPECT_EQ(reopened.stats().files, 2u);
 }
 
@@ -229,7 +233,8 @@ TEST(IndexStoreTest, TruncatedFileIsMovedAsideAndRebuilt) {
     for (int i = 0; i < 50; ++i) {
       IndexedFile f = sampleFiles()[0];
       f.relPath = "f" + std::to_string(i) + ".py";
-      for (int k = 0; k < 40; ++k) f.symbols.push_back(symbol("sym_" + std::to_string(i * 100 + k), SymbolKind::Function, k));
+      for (int k = 0; k < 40; ++k)
+        f.symbols.push_back(symbol("sym_" + std::to_string(i * 100 + k), SymbolKind::Function, k));
       files.push_back(std::move(f));
     }
     store.write(files, {});
@@ -247,7 +252,9 @@ TEST(IndexStoreTest, ForeignSqliteDatabaseIsMovedAsideAndRebuilt) {
   std::string path = dir / "index.sqlite";
   {
     sql::Database db(path, false);
-    db.exec("CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes(body) VALUES ('mine');");
+    db.exec(
+        "CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes(body) VALUES "
+        "('mine');");
   }
   expectRecovered(path, test::readFile(path), "another application");
 }

@@ -2,8 +2,8 @@
 // Shared helpers for the workspace index tests: scratch folders under the
 // build tree, file writing, and fixture copies.
 
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -64,7 +64,9 @@ inline std::string indexFixtureDir(const std::string& rel = "") {
   return std::string(SB_TEST_DATA_DIR) + "/index" + (rel.empty() ? "" : "/" + rel);
 }
 
-inline std::string workspaceFixtureDir() { return std::string(SB_TEST_DATA_DIR) + "/workspace"; }
+inline std::string workspaceFixtureDir() {
+  return std::string(SB_TEST_DATA_DIR) + "/workspace";
+}
 
 // Copies a fixture folder's contents into `to`.
 inline void copyTree(const std::string& from, const std::string& to) {

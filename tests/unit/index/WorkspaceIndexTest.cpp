@@ -26,7 +26,8 @@ std::vector<std::string> paths(const std::vector<SymbolHit>& hits) {
   return out;
 }
 
-const SymbolHit* find(const std::vector<SymbolHit>& hits, std::string_view relPath, std::string_view container) {
+const SymbolHit* find(const std::vector<SymbolHit>& hits, std::string_view relPath,
+                      std::string_view container) {
   for (const auto& h : hits)
     if (h.relPath == relPath && h.symbol.container == container) return &h;
   return nullptr;
@@ -71,7 +72,8 @@ TEST_F(FixtureIndexTest, PythonDefinitionsWithKindsContainersSignaturesDocs) {
   EXPECT_EQ(withVat[0].relPath, "python/shop/pricing.py");
   EXPECT_EQ(withVat[0].symbol.kind, SymbolKind::Function);
   EXPECT_EQ(withVat[0].symbol.container, "");
-  EXPECT_EQ(withVat[0].symbol.signature, "def with_vat(amount: Decimal, rate: Decimal = VAT_RATE) -> Decimal");
+  EXPECT_EQ(withVat[0].symbol.signature,
+            "def with_vat(amount: Decimal, rate: Decimal = VAT_RATE) -> Decimal");
   EXPECT_EQ(withVat[0].symbol.doc, "Adds VAT to `amount`.\n\nThe rate defaults to VAT_RATE.");
   EXPECT_EQ(withVat[0].symbol.nameStart.line, 23u);
   EXPECT_EQ(withVat[0].symbol.nameStart.col8, 4u);
@@ -94,7 +96,9 @@ TEST_F(FixtureIndexTest, CDefinitionsWithDocs) {
   ASSERT_NE(decl, nullptr) << ::testing::PrintToString(paths(push));
   EXPECT_EQ(decl->symbol.kind, SymbolKind::Function);
   EXPECT_EQ(decl->symbol.signature, "int vec_push(Vec *v, int value)");
-  EXPECT_EQ(decl->symbol.doc, "Appends `value` to `v`, growing it when full.\nReturns 0 on success, -1 when out of memory.");
+  EXPECT_EQ(decl->symbol.doc,
+            "Appends `value` to `v`, growing it when full.\nReturns 0 on success, -1 when out of "
+            "memory.");
 }
 
 TEST_F(FixtureIndexTest, TypeScriptMethodsHaveTheirClassAsContainer) {
@@ -137,7 +141,8 @@ TEST_F(FixtureIndexTest, ReferencesAcrossFiles) {
   });
   EXPECT_TRUE(callInBasket) << "the call in Basket.checkout";
   auto sum = index_->references("vec_sum");
-  EXPECT_TRUE(std::any_of(sum.begin(), sum.end(), [](const RefHit& r) { return r.relPath == "c/main.c"; }));
+  EXPECT_TRUE(
+      std::any_of(sum.begin(), sum.end(), [](const RefHit& r) { return r.relPath == "c/main.c"; }));
   EXPECT_TRUE(index_->references("no_such_name_anywhere").empty());
 }
 
@@ -165,17 +170,21 @@ class ScratchIndexTest : public ::testing::Test {
 
 TEST_F(ScratchIndexTest, SearchRanksExactThenPrefixThenSubstringThenFuzzy) {
   writeFile(ws_ / "a.py", "def post_and_reset():\n    pass\n\n\ndef parse_args():\n    pass\n");
-  writeFile(ws_ / "b.py", "def reparse():\n    pass\n\n\nclass Parser:\n    pass\n\n\ndef parse():\n    pass\n");
+  writeFile(ws_ / "b.py",
+            "def reparse():\n    pass\n\n\nclass Parser:\n    pass\n\n\ndef parse():\n    pass\n");
   writeFile(ws_ / "c.py", "def unrelated():\n    pass\n");
   auto& index = build();
-  EXPECT_EQ(names(index.searchSymbols("parse", 10)),
-            (std::vector<std::string>{"parse", "parse_args", "Parser", "reparse", "post_and_reset"}));
-  EXPECT_EQ(names(index.searchSymbols("parse", 2)), (std::vector<std::string>{"parse", "parse_args"}))
+  EXPECT_EQ(
+      names(index.searchSymbols("parse", 10)),
+      (std::vector<std::string>{"parse", "parse_args", "Parser", "reparse", "post_and_reset"}));
+  EXPECT_EQ(names(index.searchSymbols("parse", 2)),
+            (std::vector<std::string>{"parse", "parse_args"}))
       << "the limit keeps the best";
   EXPECT_EQ(names(index.searchSymbols("Parser", 10)).front(), "Parser");
   EXPECT_EQ(names(index.searchSymbols("PARSE", 10)).front(), "parse") << "case-insensitive";
-  EXPECT_EQ(names(index.searchSymbols("par", 10)),
-            (std::vector<std::string>{"parse", "parse_args", "Parser", "reparse", "post_and_reset"}));
+  EXPECT_EQ(
+      names(index.searchSymbols("par", 10)),
+      (std::vector<std::string>{"parse", "parse_args", "Parser", "reparse", "post_and_reset"}));
 }
 
 TEST_F(ScratchIndexTest, OpenFileAndNearbyHintsRankFirst) {
@@ -207,9 +216,11 @@ TEST_F(ScratchIndexTest, DefinitionsPreferSameFileThenImportedThenSameDirectory)
   writeFile(ws_ / "lib/tools.py", "def helper():\n    pass\n");
   writeFile(ws_ / "other/far.py", "def helper():\n    pass\n");
   auto& index = build();
-  EXPECT_EQ(paths(index.definitions("helper", "pkg/own.py")), std::vector<std::string>{"pkg/own.py"})
+  EXPECT_EQ(paths(index.definitions("helper", "pkg/own.py")),
+            std::vector<std::string>{"pkg/own.py"})
       << "same file only";
-  EXPECT_EQ(paths(index.definitions("helper", "pkg/main.py")), std::vector<std::string>{"lib/tools.py"})
+  EXPECT_EQ(paths(index.definitions("helper", "pkg/main.py")),
+            std::vector<std::string>{"lib/tools.py"})
       << "the imported module only";
   auto fromPlain = paths(index.definitions("helper", "pkg/plain.py"));
   ASSERT_EQ(fromPlain.size(), 4u) << ::testing::PrintToString(fromPlain);
@@ -235,7 +246,8 @@ TEST_F(ScratchIndexTest, DefinitionsOfEachMatchesOneLookupPerNameAcrossManyNames
   writeFile(ws_ / "other/many.py", many);
   auto& index = build();
   std::vector<std::string> names = {"helper", "nothing_like_this"};
-  for (int i = 149; i >= 0; --i) names.push_back("fn_" + std::to_string(i));  // over two rounds of 64
+  for (int i = 149; i >= 0; --i)
+    names.push_back("fn_" + std::to_string(i));  // over two rounds of 64
   auto each = index.definitionsOfEach(names, "pkg/main.py", 2);
   EXPECT_FALSE(each.contains("nothing_like_this"));
   EXPECT_EQ(each.size(), 151u);
@@ -243,7 +255,8 @@ TEST_F(ScratchIndexTest, DefinitionsOfEachMatchesOneLookupPerNameAcrossManyNames
     auto one = index.definitions(name, "pkg/main.py", 2);
     EXPECT_EQ(paths(each[name]), paths(one)) << name;
   }
-  EXPECT_EQ(paths(each["helper"]), std::vector<std::string>{"lib/tools.py"}) << "ranked as definitions()";
+  EXPECT_EQ(paths(each["helper"]), std::vector<std::string>{"lib/tools.py"})
+      << "ranked as definitions()";
 }
 
 TEST_F(ScratchIndexTest, RepoMapListsMostReferencedFirstWithinBudget) {
@@ -251,8 +264,10 @@ TEST_F(ScratchIndexTest, RepoMapListsMostReferencedFirstWithinBudget) {
   writeFile(ws_ / "rare.py", "def rarely_used_function(y):\n    return y\n");
   for (int i = 0; i < 5; ++i)
     writeFile(ws_ / ("user" + std::to_string(i) + ".py"),
-              "import core\n\n\ndef f" + std::to_string(i) + "():\n    return core.compute_everything_important(1)\n");
-  writeFile(ws_ / "lonely.py", "import rare\n\n\ndef g():\n    return rare.rarely_used_function(2)\n");
+              "import core\n\n\ndef f" + std::to_string(i) +
+                  "():\n    return core.compute_everything_important(1)\n");
+  writeFile(ws_ / "lonely.py",
+            "import rare\n\n\ndef g():\n    return rare.rarely_used_function(2)\n");
   auto& index = build();
   std::string full = index.repoMap({});
   size_t core = full.find("core.py:\n  1: def compute_everything_important(x)\n");
@@ -260,7 +275,8 @@ TEST_F(ScratchIndexTest, RepoMapListsMostReferencedFirstWithinBudget) {
   ASSERT_NE(core, std::string::npos) << full;
   ASSERT_NE(rare, std::string::npos) << full;
   EXPECT_LT(core, rare) << "referenced from five files beats one\n" << full;
-  EXPECT_EQ(full.find("def f0"), std::string::npos) << "unreferenced definitions stay out\n" << full;
+  EXPECT_EQ(full.find("def f0"), std::string::npos) << "unreferenced definitions stay out\n"
+                                                    << full;
 
   RepoMapOptions tight;
   tight.tokenBudget = 20;  // 80 characters: room for one entry
@@ -276,15 +292,18 @@ TEST_F(ScratchIndexTest, RepoMapNeverExceedsItsBudget) {
   // Definitions far down a file (three-digit line numbers) and many users.
   std::string lib(150, '\n');
   for (int i = 0; i < 12; ++i)
-    lib += "def library_function_" + std::to_string(i) + "(argument_one, argument_two):\n    return 1\n\n";
+    lib += "def library_function_" + std::to_string(i) +
+           "(argument_one, argument_two):\n    return 1\n\n";
   writeFile(ws_ / "pkg/library_module.py", lib);
   for (int u = 0; u < 4; ++u) {
     std::string user = "import library_module\n\n\ndef use" + std::to_string(u) + "():\n";
-    for (int i = 0; i < 12; ++i) user += "    library_module.library_function_" + std::to_string(i) + "(1, 2)\n";
+    for (int i = 0; i < 12; ++i)
+      user += "    library_module.library_function_" + std::to_string(i) + "(1, 2)\n";
     writeFile(ws_ / ("pkg/user" + std::to_string(u) + ".py"), user);
   }
   auto& index = build();
-  ASSERT_NE(index.repoMap({}).find("  151: def library_function_0"), std::string::npos) << index.repoMap({});
+  ASSERT_NE(index.repoMap({}).find("  151: def library_function_0"), std::string::npos)
+      << index.repoMap({});
   for (size_t tokens = 1; tokens <= 200; ++tokens) {
     RepoMapOptions o;
     o.tokenBudget = tokens;
@@ -314,8 +333,10 @@ TEST(DefaultIndexPathTest, UsesXdgCacheHomeAndIsStablePerRoot) {
   EXPECT_EQ(a.substr(a.size() - 7), ".sqlite");
   EXPECT_EQ(defaultIndexPath("/home/u/proj"), a);
   EXPECT_NE(defaultIndexPath("/home/v/proj"), a) << "same name, other root";
-  if (old) ::setenv("XDG_CACHE_HOME", saved.c_str(), 1);
-  else ::unsetenv("XDG_CACHE_HOME");
+  if (old)
+    ::setenv("XDG_CACHE_HOME", saved.c_str(), 1);
+  else
+    ::unsetenv("XDG_CACHE_HOME");
 }
 
 }  // namespace

@@ -77,7 +77,8 @@ TEST(WorkspaceScannerTest, ExcludeListSkipsNodeModulesGitAndMinified) {
   ScanOptions custom;
   custom.exclude = {"web/"};
   auto paths = relPaths(scanWorkspace(dir.path(), custom));
-  EXPECT_TRUE(contains(paths, "node_modules/pkg/index.js")) << "only the given exclude list applies";
+  EXPECT_TRUE(contains(paths, "node_modules/pkg/index.js"))
+      << "only the given exclude list applies";
   EXPECT_FALSE(contains(paths, "web/node_modules/x.js"));
 }
 
@@ -120,7 +121,8 @@ TEST(WorkspaceScannerTest, RefusesSymlinksLeadingOutside) {
   writeFile(dir / "main.py", "x = 1\n");
   std::filesystem::create_symlink(outside / "lib", dir / "vendor");
   std::filesystem::create_symlink(outside / "secret.py", dir / "secret.py");
-  std::filesystem::create_symlink("../../etc/passwd.py", dir / "relative.py");  // dangling: noted apart
+  std::filesystem::create_symlink("../../etc/passwd.py",
+                                  dir / "relative.py");  // dangling: noted apart
   ScanResult r = scanWorkspace(dir.path(), {});
   EXPECT_EQ(relPaths(r), std::vector<std::string>{"main.py"});
   EXPECT_EQ(r.escapingLinks, 2u);
@@ -150,8 +152,8 @@ TEST(WorkspaceScannerTest, SurvivesSymlinkLoops) {
 
 TEST(WorkspaceScannerTest, ReturnsOnlyKnownLanguages) {
   TempDir dir;
-  for (const char* name : {"a.c", "b.cpp", "c.py", "d.js", "e.ts", "f.tsx", "g.go", "h.rs", "i.java",
-                           "j.sh"})
+  for (const char* name :
+       {"a.c", "b.cpp", "c.py", "d.js", "e.ts", "f.tsx", "g.go", "h.rs", "i.java", "j.sh"})
     writeFile(dir / name, "\n");
   for (const char* name : {"README.md", "Makefile", "image.png", "notes.txt", "noext"})
     writeFile(dir / name, "\n");
@@ -171,7 +173,8 @@ TEST(WorkspaceScannerTest, ResultsAreSortedAndDeterministic) {
     writeFile(dir / name, "x = 1\n");
   ScanResult first = scanWorkspace(dir.path(), {});
   // Depth first, each directory's entries sorted by name (bytewise).
-  EXPECT_EQ(relPaths(first), (std::vector<std::string>{"B.py", "a.py", "b/z.py", "m/a.py", "m/b.py", "z.py"}));
+  EXPECT_EQ(relPaths(first),
+            (std::vector<std::string>{"B.py", "a.py", "b/z.py", "m/a.py", "m/b.py", "z.py"}));
   for (int i = 0; i < 3; ++i) EXPECT_EQ(relPaths(scanWorkspace(dir.path(), {})), relPaths(first));
 }
 
@@ -203,7 +206,10 @@ TEST(WorkspaceScannerTest, ResolveInsideConfinesPaths) {
   EXPECT_EQ(resolveInside(dir.path(), dir / "a.py"), dir / "a.py");
   EXPECT_EQ(resolveInside(dir.path(), dir / "sub/../a.py"), "") << "sub/ does not exist";
   EXPECT_EQ(resolveInside(dir.path(), dir / "link.py"), "");
-  EXPECT_EQ(resolveInside(dir.path(), dir / "../" + std::filesystem::path(outside.path()).filename().string() + "/b.py"), "");
+  EXPECT_EQ(resolveInside(
+                dir.path(),
+                dir / "../" + std::filesystem::path(outside.path()).filename().string() + "/b.py"),
+            "");
   EXPECT_EQ(resolveInside(dir.path(), dir / "missing.py"), "");
 }
 

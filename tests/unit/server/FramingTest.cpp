@@ -16,7 +16,9 @@ struct Collected {
   }
 };
 
-std::string frame(std::string_view body) { return ContentLengthEncoder().encode(body); }
+std::string frame(std::string_view body) {
+  return ContentLengthEncoder().encode(body);
+}
 
 TEST(ContentLengthDecoder, DecodesOneMessage) {
   Collected c;
@@ -99,8 +101,9 @@ TEST(ContentLengthDecoder, ShortLengthLeftoversDoNotSwallowTheNextMessage) {
   Collected c;
   ContentLengthDecoder d(1024);
   // Length 10 leaves the rest of the body glued to the next header line.
-  d.feed("Content-Length: 10\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":2}" + frame("three") + frame("four"),
-         c.sink());
+  d.feed(
+      "Content-Length: 10\r\n\r\n{\"jsonrpc\":\"2.0\",\"id\":2}" + frame("three") + frame("four"),
+      c.sink());
   EXPECT_EQ(c.errors.size(), 1u);
   EXPECT_EQ(c.messages, (std::vector<std::string>{"{\"jsonrpc\"", "three", "four"}));
 }

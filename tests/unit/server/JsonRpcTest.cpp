@@ -98,8 +98,7 @@ TEST(RpcEndpoint, RepliesFromOtherThreadsInAnyOrder) {
   for (int i = 0; i < 20; ++i)
     h.ep->receive(json({{"jsonrpc", "2.0"}, {"id", i}, {"method", "m"}}).dump());
   std::vector<std::thread> threads;
-  for (int i = 19; i >= 0; --i)
-    threads.emplace_back([&h, i] { h.requests[i].reply.result(i); });
+  for (int i = 19; i >= 0; --i) threads.emplace_back([&h, i] { h.requests[i].reply.result(i); });
   for (auto& t : threads) t.join();
   ASSERT_EQ(h.sent.size(), 20u);
   for (const auto& m : h.sent) EXPECT_EQ(m["id"], m["result"]);
@@ -217,7 +216,8 @@ TEST(RpcEndpoint, ResponseToUnknownIdIsDroppedQuietly) {
 }
 
 TEST(ToWire, ReplacesInvalidUtf8InsteadOfThrowing) {
-  json j = {{"s", std::string("a\xff" "b")}};
+  json j = {{"s", std::string("a\xff"
+                              "b")}};
   std::string out;
   EXPECT_NO_THROW(out = toWire(j));
   EXPECT_NE(out.find("\xEF\xBF\xBD"), std::string::npos);

@@ -11,16 +11,20 @@ namespace {
 
 using nlohmann::json;
 
-std::string reference(const json& v) { return v.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string reference(const json& v) {
+  return v.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 TEST(JsonWriter, MatchesNlohmannOnEveryKindOfValue) {
-  json v = {{"null", nullptr},
-            {"bools", {true, false}},
-            {"ints", {0, -1, 42, std::numeric_limits<int64_t>::min(), std::numeric_limits<uint64_t>::max()}},
-            {"floats", {0.5, -1e300, 3.141592653589793, 1e-7, 100.0}},
-            {"nan", std::numeric_limits<double>::quiet_NaN()},
-            {"empty", {{"o", json::object()}, {"a", json::array()}, {"s", ""}}},
-            {"nested", {{"b", {1, {{"c", "d"}}}}, {"a", json::array({json::array()})}}}};
+  json v = {
+      {"null", nullptr},
+      {"bools", {true, false}},
+      {"ints",
+       {0, -1, 42, std::numeric_limits<int64_t>::min(), std::numeric_limits<uint64_t>::max()}},
+      {"floats", {0.5, -1e300, 3.141592653589793, 1e-7, 100.0}},
+      {"nan", std::numeric_limits<double>::quiet_NaN()},
+      {"empty", {{"o", json::object()}, {"a", json::array()}, {"s", ""}}},
+      {"nested", {{"b", {1, {{"c", "d"}}}}, {"a", json::array({json::array()})}}}};
   EXPECT_EQ(jsonText(v), reference(v));
 }
 
@@ -29,7 +33,8 @@ TEST(JsonWriter, EscapesQuotesBackslashesAndEveryControlCharacter) {
   for (int c = 0; c < 0x20; ++c) s += static_cast<char>(c);
   json v = {{"k\"ey\n", s}};
   EXPECT_EQ(jsonText(v), reference(v));
-  EXPECT_NE(jsonText(v).find("\\u001f"), std::string::npos) << "lower-case hex, as nlohmann writes it";
+  EXPECT_NE(jsonText(v).find("\\u001f"), std::string::npos)
+      << "lower-case hex, as nlohmann writes it";
   EXPECT_EQ(json::parse(jsonText(v)), v);
 }
 
@@ -39,8 +44,8 @@ TEST(JsonWriter, KeepsValidMultiByteUtf8AsIs) {
 }
 
 TEST(JsonWriter, ReplacesInvalidUtf8WithTheReplacementCharacter) {
-  const std::string bad[] = {"\xff", "a\x80z", "\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80",
-                             "\xE2\x82", "tail\xF0\x9F\x98"};
+  const std::string bad[] = {"\xff",         "a\x80z",           "\xC0\xAF", "\xE0\x80\xAF",
+                             "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE2\x82", "tail\xF0\x9F\x98"};
   for (const auto& s : bad) {
     std::string out = jsonText(json(s));
     EXPECT_NE(out.find("\xEF\xBF\xBD"), std::string::npos) << s;
@@ -54,7 +59,8 @@ TEST(JsonWriter, ALongCodeFileComesOutIdentical) {
   std::string code;
   for (int i = 0; i < 2000; ++i)
     code += "    if (x[" + std::to_string(i) + "] != \"\\t\") { printf(\"%d\\n\", i); }\t// é\n";
-  json v = {{"content", {{{"type", "text"}, {"text", code}}}}, {"structuredContent", {{"text", code}}}};
+  json v = {{"content", {{{"type", "text"}, {"text", code}}}},
+            {"structuredContent", {{"text", code}}}};
   EXPECT_EQ(jsonText(v), reference(v));
 }
 

@@ -60,22 +60,29 @@ class LspHarness {
     return found;
   }
   json response(int id) {
-    return waitFor([id](const json& m) { return m.contains("id") && m["id"] == id && !m.contains("method"); });
+    return waitFor(
+        [id](const json& m) { return m.contains("id") && m["id"] == id && !m.contains("method"); });
   }
-  json call(const std::string& method, json params) { return response(request(method, std::move(params))); }
+  json call(const std::string& method, json params) {
+    return response(request(method, std::move(params)));
+  }
   json diagnosticsFor(const std::string& uri) {
     return waitFor([&](const json& m) {
-      return m.value("method", "") == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri;
+      return m.value("method", "") == "textDocument/publishDiagnostics" &&
+             m["params"]["uri"] == uri;
     })["params"];
   }
   json initialize(json capabilities = json::object()) {
-    json r = call("initialize", {{"processId", nullptr}, {"capabilities", std::move(capabilities)}});
+    json r =
+        call("initialize", {{"processId", nullptr}, {"capabilities", std::move(capabilities)}});
     notify("initialized", json::object());
     return r;
   }
-  void open(const std::string& uri, const std::string& lang, const std::string& text, int version = 1) {
+  void open(const std::string& uri, const std::string& lang, const std::string& text,
+            int version = 1) {
     notify("textDocument/didOpen",
-           {{"textDocument", {{"uri", uri}, {"languageId", lang}, {"version", version}, {"text", text}}}});
+           {{"textDocument",
+             {{"uri", uri}, {"languageId", lang}, {"version", version}, {"text", text}}}});
   }
 
   Workers& workers() { return workers_; }
@@ -135,7 +142,8 @@ TEST(LspServer, SecondInitializeIsInvalid) {
 TEST(LspServer, UnknownMethodIsMethodNotFound) {
   LspHarness h;
   h.initialize();
-  EXPECT_EQ(h.call("textDocument/noSuchThing", json::object())["error"]["code"], rpc::MethodNotFound);
+  EXPECT_EQ(h.call("textDocument/noSuchThing", json::object())["error"]["code"],
+            rpc::MethodNotFound);
 }
 
 TEST(LspServer, BadParamsAreInvalidParams) {
@@ -143,12 +151,11 @@ TEST(LspServer, BadParamsAreInvalidParams) {
   h.initialize();
   json bad = h.call("textDocument/documentSymbol", {{"textDocument", 3}});
   EXPECT_EQ(bad["error"]["code"], rpc::InvalidParams) << bad.dump();
-  EXPECT_EQ(bad["error"]["code"],
-            rpc::InvalidParams);
-  EXPECT_EQ(h.call("textDocument/selectionRange",
-                   {{"textDocument", {{"uri", "file:///x.c"}}}, {"positions", {{{"line", -1}}}}})
-                ["error"]["code"],
-            rpc::InvalidParams);
+  EXPECT_EQ(bad["error"]["code"], rpc::InvalidParams);
+  EXPECT_EQ(
+      h.call("textDocument/selectionRange", {{"textDocument", {{"uri", "file:///x.c"}}},
+                                             {"positions", {{{"line", -1}}}}})["error"]["code"],
+      rpc::InvalidParams);
 }
 
 TEST(LspServer, DocumentSymbolIsHierarchicalWhenSupported) {
@@ -184,7 +191,8 @@ TEST(LspServer, IncrementalEditsUseTheNegotiatedEncoding) {
     json caps;
     int column;  // of `x` on line 0, in the negotiated unit
   };
-  for (const Case& c : {Case{"utf-16", json::object(), 12}, Case{"utf-8", {{"general", {{"positionEncodings", {"utf-8"}}}}}, 14},
+  for (const Case& c : {Case{"utf-16", json::object(), 12},
+                        Case{"utf-8", {{"general", {{"positionEncodings", {"utf-8"}}}}}, 14},
                         Case{"utf-32", {{"general", {{"positionEncodings", {"utf-32"}}}}}, 11}}) {
     LspHarness h;
     json caps = c.caps;
@@ -194,12 +202,12 @@ TEST(LspServer, IncrementalEditsUseTheNegotiatedEncoding) {
     // Line 0 is `s = "ab😀"; x = 1`: rename `x` to `yy` with a range after the emoji.
     h.open(uri, "python", "s = \"ab\xF0\x9F\x98\x80\"; x = 1\n");
     int col = c.column;
-    h.notify("textDocument/didChange",
-             {{"textDocument", {{"uri", uri}, {"version", 2}}},
-              {"contentChanges",
-               {{{"range", {{"start", {{"line", 0}, {"character", col}}},
-                            {"end", {{"line", 0}, {"character", col + 1}}}}},
-                 {"text", "yy"}}}}});
+    h.notify("textDocument/didChange", {{"textDocument", {{"uri", uri}, {"version", 2}}},
+                                        {"contentChanges",
+                                         {{{"range",
+                                            {{"start", {{"line", 0}, {"character", col}}},
+                                             {"end", {{"line", 0}, {"character", col + 1}}}}},
+                                           {"text", "yy"}}}}});
     json r = h.call("textDocument/documentSymbol", {{"textDocument", {{"uri", uri}}}});
     ASSERT_TRUE(r.contains("result")) << c.name << r.dump();
     std::vector<std::string> names;
@@ -213,8 +221,9 @@ TEST(LspServer, FullTextChangeReplacesDocument) {
   LspHarness h;
   h.initialize(kHierarchical);
   h.open("file:///t/a.go", "go", "package main\nfunc A() {}\n");
-  h.notify("textDocument/didChange", {{"textDocument", {{"uri", "file:///t/a.go"}, {"version", 2}}},
-                                      {"contentChanges", {{{"text", "package main\nfunc B() {}\n"}}}}});
+  h.notify("textDocument/didChange",
+           {{"textDocument", {{"uri", "file:///t/a.go"}, {"version", 2}}},
+            {"contentChanges", {{{"text", "package main\nfunc B() {}\n"}}}}});
   json r = h.call("textDocument/documentSymbol", {{"textDocument", {{"uri", "file:///t/a.go"}}}});
   ASSERT_GE(r["result"].size(), 1u) << r.dump();
   EXPECT_EQ(r["result"].back()["name"], "B");
@@ -229,11 +238,12 @@ TEST(LspServer, PublishesSyntaxDiagnosticsAndClearsThemWhenFixed) {
   ASSERT_GE(d["diagnostics"].size(), 1u) << d.dump();
   EXPECT_EQ(d["version"], 1);
   EXPECT_EQ(d["diagnostics"][0]["severity"], 1);
-  h.notify("textDocument/didChange",
-           {{"textDocument", {{"uri", uri}, {"version", 2}}},
-            {"contentChanges", {{{"range", {{"start", {{"line", 0}, {"character", 21}}},
-                                            {"end", {{"line", 0}, {"character", 21}}}}},
-                                 {"text", ";"}}}}});
+  h.notify("textDocument/didChange", {{"textDocument", {{"uri", uri}, {"version", 2}}},
+                                      {"contentChanges",
+                                       {{{"range",
+                                          {{"start", {{"line", 0}, {"character", 21}}},
+                                           {"end", {{"line", 0}, {"character", 21}}}}},
+                                         {"text", ";"}}}}});
   d = h.diagnosticsFor(uri);
   EXPECT_EQ(d["version"], 2);
   EXPECT_TRUE(d["diagnostics"].empty()) << d.dump();
@@ -258,7 +268,8 @@ TEST(LspServer, CancelledRequestAnswersRequestCancelled) {
   std::promise<void> release;
   auto gate = release.get_future().share();
   boost::asio::post(h.workers().executor(), [gate] { gate.wait(); });
-  int id = h.request("textDocument/documentSymbol", {{"textDocument", {{"uri", "file:///t/a.py"}}}});
+  int id =
+      h.request("textDocument/documentSymbol", {{"textDocument", {{"uri", "file:///t/a.py"}}}});
   h.notify("$/cancelRequest", {{"id", id}});
   release.set_value();
   EXPECT_EQ(h.response(id)["error"]["code"], rpc::RequestCancelled);
@@ -268,8 +279,8 @@ TEST(LspServer, ShutdownThenExitReportsCleanExit) {
   LspHarness h;
   h.initialize();
   EXPECT_TRUE(h.call("shutdown", nullptr)["result"].is_null());
-  EXPECT_EQ(h.call("textDocument/documentSymbol", {{"textDocument", {{"uri", "file:///a"}}}})
-                ["error"]["code"],
+  EXPECT_EQ(h.call("textDocument/documentSymbol",
+                   {{"textDocument", {{"uri", "file:///a"}}}})["error"]["code"],
             rpc::InvalidRequest);
   h.notify("exit", nullptr);
   EXPECT_EQ(h.exitCode(), 0);
@@ -287,7 +298,8 @@ TEST(LspServer, UnknownLanguageStillAnswers) {
   LspHarness h;
   h.initialize(kHierarchical);
   h.open("file:///t/notes.xyz", "plaintext", "just words\n");
-  json r = h.call("textDocument/documentSymbol", {{"textDocument", {{"uri", "file:///t/notes.xyz"}}}});
+  json r =
+      h.call("textDocument/documentSymbol", {{"textDocument", {{"uri", "file:///t/notes.xyz"}}}});
   ASSERT_TRUE(r.contains("result")) << r.dump();
   EXPECT_TRUE(r["result"].empty());
   r = h.call("textDocument/foldingRange", {{"textDocument", {{"uri", "file:///t/notes.xyz"}}}});
@@ -298,9 +310,9 @@ TEST(LspServer, SelectionRangeNestsOutward) {
   LspHarness h;
   h.initialize();
   h.open("file:///t/s.js", "javascript", "function f() { return a + b; }\n");
-  json r = h.call("textDocument/selectionRange",
-                  {{"textDocument", {{"uri", "file:///t/s.js"}}},
-                   {"positions", {{{"line", 0}, {"character", 22}}}}});
+  json r =
+      h.call("textDocument/selectionRange", {{"textDocument", {{"uri", "file:///t/s.js"}}},
+                                             {"positions", {{{"line", 0}, {"character", 22}}}}});
   ASSERT_EQ(r["result"].size(), 1u) << r.dump();
   json node = r["result"][0];
   EXPECT_EQ(node["range"]["start"]["character"], 22);  // `a`
@@ -317,10 +329,12 @@ TEST(LspServer, CodeActionsAreBareCommandsWithoutLiteralSupport) {
   LspHarness h;
   json init = h.initialize();
   EXPECT_TRUE(init["result"]["capabilities"].contains("codeActionProvider"));
-  json r = h.call("textDocument/codeAction",
-                  {{"textDocument", {{"uri", "file:///t/a.py"}}},
-                   {"range", {{"start", {{"line", 0}, {"character", 0}}}, {"end", {{"line", 1}, {"character", 0}}}}},
-                   {"context", {{"diagnostics", json::array()}}}});
+  json r = h.call(
+      "textDocument/codeAction",
+      {{"textDocument", {{"uri", "file:///t/a.py"}}},
+       {"range",
+        {{"start", {{"line", 0}, {"character", 0}}}, {"end", {{"line", 1}, {"character", 0}}}}},
+       {"context", {{"diagnostics", json::array()}}}});
   ASSERT_EQ(r["result"].size(), 4u) << r.dump();
   for (const auto& c : r["result"]) {
     EXPECT_FALSE(c.contains("kind")) << c.dump();
@@ -333,12 +347,14 @@ TEST(LspServer, ActionCommandsWithoutAModelSayWhatToConfigure) {
   LspHarness h;
   h.initialize();
   h.open("file:///t/a.py", "python", "x = 1\n");
-  json range = {{"start", {{"line", 0}, {"character", 0}}}, {"end", {{"line", 0}, {"character", 5}}}};
+  json range = {{"start", {{"line", 0}, {"character", 0}}},
+                {"end", {{"line", 0}, {"character", 5}}}};
   json argument = {{"uri", "file:///t/a.py"}, {"range", range}};
   json r = h.call("workspace/executeCommand",
                   {{"command", "switchboard.explain"}, {"arguments", json::array({argument})}});
   EXPECT_EQ(r["error"]["code"], rpc::RequestFailed) << r.dump();
-  EXPECT_NE(r["error"]["message"].get<std::string>().find("OPENAI_BASE_URL"), std::string::npos) << r.dump();
+  EXPECT_NE(r["error"]["message"].get<std::string>().find("OPENAI_BASE_URL"), std::string::npos)
+      << r.dump();
 }
 
 }  // namespace

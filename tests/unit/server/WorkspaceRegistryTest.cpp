@@ -24,7 +24,8 @@ struct RegistryFixture : ::testing::Test {
   // refresh running while its listener heard the end.
   bool refreshAndWait(const std::shared_ptr<WorkspaceIndex>& index) {
     std::promise<bool> busyAtEnd;
-    registry.refresh(index, {{}, [&](const IndexReport&) { busyAtEnd.set_value(registry.refreshing(index)); }});
+    registry.refresh(
+        index, {{}, [&](const IndexReport&) { busyAtEnd.set_value(registry.refreshing(index)); }});
     return busyAtEnd.get_future().get();
   }
 };
@@ -46,13 +47,15 @@ TEST_F(RegistryFixture, RefreshOnceStartsARefreshOnlyWhenNoneHappenedYet) {
 
 TEST_F(RegistryFixture, RefreshOnceDuringARefreshDoesNotQueueAnotherPass) {
   for (int i = 0; i < 200; ++i)  // a refresh long enough to still be running below
-    writeFile(ws / ("m" + std::to_string(i) + ".py"), "def f" + std::to_string(i) + "():\n    pass\n");
+    writeFile(ws / ("m" + std::to_string(i) + ".py"),
+              "def f" + std::to_string(i) + "():\n    pass\n");
   auto index = registry.open(ws.path());
   std::promise<bool> busyAtEnd;
   std::promise<void> started;
   std::once_flag once;
-  registry.refresh(index, {[&](const IndexProgress&) { std::call_once(once, [&] { started.set_value(); }); },
-                           [&](const IndexReport&) { busyAtEnd.set_value(registry.refreshing(index)); }});
+  registry.refresh(
+      index, {[&](const IndexProgress&) { std::call_once(once, [&] { started.set_value(); }); },
+              [&](const IndexReport&) { busyAtEnd.set_value(registry.refreshing(index)); }});
   started.get_future().wait();  // the pass has begun: a plain refresh now would queue another
   registry.refreshOnce(index);
   EXPECT_FALSE(busyAtEnd.get_future().get()) << "a second pass was queued";

@@ -125,7 +125,8 @@ CompletionContext buildCompletionContext(const DocumentSnapshot& doc, uint32_t o
       std::string snippet = h.symbol.signature.empty() ? h.symbol.name : h.symbol.signature;
       if (!h.symbol.doc.empty()) {
         std::string doc1 = h.symbol.doc.substr(0, h.symbol.doc.find('\n'));
-        if (snippet.size() + doc1.size() + 1 < 400) snippet = doc1 + "\n" + snippet;
+        if (snippet.size() + doc1.size() + 1 < 400)
+          snippet = std::move(doc1.append("\n").append(snippet));
       }
       if (snippet.size() > budget) break;
       budget -= snippet.size();

@@ -240,7 +240,7 @@ void LspServer::runAction(const std::string& command, const json& params, Reques
       if (!diag.is_object() || !diag.contains("range")) continue;
       std::string message = diag.value("message", "");
       if (std::string source = diag.value("source", ""); !source.empty())
-        message = source + ": " + message;
+        message = std::move(source.append(": ").append(message));
       action.diagnostics.push_back(
           {static_cast<int>(rangeFromJson(diag["range"]).start.line) + 1, message});
     }

@@ -66,7 +66,7 @@ bool WorkspaceRegistry::refreshing(const std::shared_ptr<WorkspaceIndex>& index)
   return it != jobs_.end() && it->second.running;
 }
 
-void WorkspaceRegistry::run(std::shared_ptr<WorkspaceIndex> index) {
+void WorkspaceRegistry::run(const std::shared_ptr<WorkspaceIndex>& index) {
   for (;;) {
     std::vector<RefreshListener> listeners;
     {

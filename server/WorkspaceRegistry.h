@@ -52,7 +52,7 @@ class WorkspaceRegistry {
     std::weak_ptr<WorkspaceIndex> owner;  // the key is a raw pointer: tells reuse apart
   };
   void enqueueLocked(const std::shared_ptr<WorkspaceIndex>& index, RefreshListener listener);
-  void run(std::shared_ptr<WorkspaceIndex> index);
+  void run(const std::shared_ptr<WorkspaceIndex>& index);  // the thread owns its copy
 
   RegistryOptions options_;
   std::mutex mu_;

@@ -17,6 +17,7 @@
 
 #include "agents/Sha256.h"
 #include "agents/UnifiedDiff.h"
+#include "analysis/FileText.h"
 #include "analysis/WorkspaceScanner.h"
 
 namespace sb::agents {
@@ -105,15 +106,6 @@ bool touchesGitDir(const std::string& rel) {
   return false;
 }
 
-std::optional<std::string> readWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return std::nullopt;
-  return std::move(ss).str();
-}
-
 std::string humanBytes(uint64_t n) {
   return std::to_string(n) + " bytes";
 }
@@ -152,7 +144,7 @@ class Planner {
       if (!S_ISREG(st.st_mode)) return reject("the target is not a regular file");
       if (static_cast<uint64_t>(st.st_size) > limits_.maxFileBytes)
         return reject("the file is larger than the limit of " + humanBytes(limits_.maxFileBytes));
-      plan.oldText = readWholeFile(target);
+      plan.oldText = readFileText(target);
       if (!plan.oldText) return reject("cannot read the file");
     } else {
       if (lstatErr != ENOENT && lstatErr != ENOTDIR)

@@ -14,6 +14,7 @@
 
 #include "agents/AgentLoop.h"
 #include "agents/EditApplier.h"
+#include "analysis/FileText.h"
 
 namespace sb::agents {
 
@@ -322,14 +323,6 @@ void WorkflowRunner::drive(const std::shared_ptr<Run>& run) {
 
 namespace {
 
-std::string readWhole(const std::string& path, bool& ok) {
-  std::ifstream in(path, std::ios::binary);
-  ok = static_cast<bool>(in);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 const char* kindName(ProposedEdit::Kind k) {
   switch (k) {
     case ProposedEdit::Kind::WholeFile:
@@ -406,9 +399,8 @@ void WorkflowRunner::runStep(const std::shared_ptr<Run>& run, std::size_t index)
       if (!out.isError && args.contains("path") && args["path"].is_string()) {
         std::string rel = args["path"].get<std::string>();
         if (auto norm = normaliseRelativePath(rel); norm && !ledger->hashOf(*norm)) {
-          bool ok = false;
-          std::string text = readWhole((std::filesystem::path(deps_.root) / *norm).string(), ok);
-          if (ok) ledger->record(*norm, text);
+          if (auto text = readFileText((std::filesystem::path(deps_.root) / *norm).string()))
+            ledger->record(*norm, *text);
         }
       }
       return out;

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "analysis/FileText.h"
+
 namespace sb::agents {
 
 using nlohmann::json;
@@ -131,10 +133,8 @@ std::vector<WorkflowTemplate> loadWorkflowTemplates(const std::vector<std::strin
     std::sort(files.begin(), files.end());
     for (auto& f : files) {
       try {
-        std::ifstream in(f);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        auto t = WorkflowTemplate::fromJson(json::parse(ss.str()));
+        auto t = WorkflowTemplate::fromJson(
+            json::parse(readFileText(f.string()).value_or(std::string())));
         byName[t.name] = std::move(t);
       } catch (const std::exception& e) {
         if (problems) problems->push_back(f.string() + ": " + e.what());

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "analysis/FileText.h"
 #include "analysis/IgnoreRules.h"
 
 namespace sb {
@@ -20,10 +21,7 @@ bool isInside(const std::string& root, const std::string& path) {
 }
 
 std::string readSmallFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  if (in) ss << in.rdbuf();
-  return ss.str();
+  return readFileText(p.string()).value_or(std::string());
 }
 
 class Walker {

@@ -18,6 +18,7 @@
 #include "Framing.h"
 #include "LspServer.h"
 #include "SocketServer.h"
+#include "analysis/FileText.h"
 #include "protocol/Uri.h"
 
 namespace sb {
@@ -88,13 +89,11 @@ void printOutline(const json& symbols, int depth, int& budget) {
 
 int runDemo(const std::string& file, Workers& workers, const LspOptions& options) {
   namespace fs = std::filesystem;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
+  std::optional<std::string> text = readFileText(file);
+  if (!text) {
     std::cerr << "demo: cannot read " << file << "\n";
     return 2;
   }
-  std::stringstream text;
-  text << in.rdbuf();
   std::string tmpl = (fs::temp_directory_path() / "switchboard-demo-XXXXXX").string();
   if (!::mkdtemp(tmpl.data())) {
     std::cerr << "demo: cannot create a temporary directory\n";
@@ -133,9 +132,9 @@ int runDemo(const std::string& file, Workers& workers, const LspOptions& options
               << ", position encoding " << init["result"]["capabilities"]["positionEncoding"]
               << "\n\n";
 
-    client.notify("textDocument/didOpen",
-                  {{"textDocument",
-                    {{"uri", uri}, {"languageId", ""}, {"version", 1}, {"text", text.str()}}}});
+    client.notify(
+        "textDocument/didOpen",
+        {{"textDocument", {{"uri", uri}, {"languageId", ""}, {"version", 1}, {"text", *text}}}});
     json initial = client.waitFor(
         [](const json& m) { return m.value("method", "") == "textDocument/publishDiagnostics"; });
     std::cout << "-> didOpen " << file
@@ -155,7 +154,7 @@ int runDemo(const std::string& file, Workers& workers, const LspOptions& options
     std::cout << "\n-> foldingRange\n<- " << folds["result"].size() << " foldable regions\n";
 
     // Break the file: delete the last closing brace, see the diagnostic.
-    std::string content = text.str();
+    const std::string& content = *text;
     size_t brace = content.rfind('}');
     if (brace != std::string::npos) {
       size_t line =

@@ -55,8 +55,8 @@ void BM_NotificationParse(benchmark::State& state) {
 }
 BENCHMARK(BM_NotificationParse);
 
-// A read_file answer as MCP sends it: ~24 KB of source text, twice (content
-// and structuredContent). Arg 0: nlohmann's dump; 1: the wire writer.
+// A read_file answer as MCP sends it: ~24 KB of source text in the content,
+// the line range in structuredContent. Arg 0: nlohmann's dump; 1: the wire writer.
 json readFileReply() {
   std::string code;
   for (int i = 0; code.size() < 24 * 1024; ++i)
@@ -64,7 +64,8 @@ json readFileReply() {
             "].name != \"\\t\") { total += weight(i); }  // step\n";
   json result = {
       {"content", {{{"type", "text"}, {"text", code}}}},
-      {"structuredContent", {{"path", "src/lib.py"}, {"totalLines", 600}, {"text", code}}}};
+      {"structuredContent",
+       {{"path", "src/lib.py"}, {"startLine", 1}, {"endLine", 600}, {"totalLines", 600}}}};
   return {{"jsonrpc", "2.0"}, {"id", 12}, {"result", result}};
 }
 

@@ -2,9 +2,14 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace sb {
 namespace {
@@ -21,35 +26,41 @@ constexpr std::array<uint8_t, 256> kClass = [] {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
-void appendEscape(std::string& out, unsigned char c) {
+// Writes the escape for `c` (a control character, '"' or '\\') at d; at most 6 bytes.
+char* writeEscape(char* d, unsigned char c) {
+  char short_ = 0;
   switch (c) {
     case '"':
-      out += "\\\"";
-      return;
+      short_ = '"';
+      break;
     case '\\':
-      out += "\\\\";
-      return;
+      short_ = '\\';
+      break;
     case '\b':
-      out += "\\b";
-      return;
+      short_ = 'b';
+      break;
     case '\t':
-      out += "\\t";
-      return;
+      short_ = 't';
+      break;
     case '\n':
-      out += "\\n";
-      return;
+      short_ = 'n';
+      break;
     case '\f':
-      out += "\\f";
-      return;
+      short_ = 'f';
+      break;
     case '\r':
-      out += "\\r";
-      return;
+      short_ = 'r';
+      break;
     default: {
       constexpr char hex[] = "0123456789abcdef";
-      char buf[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-      out.append(buf, 6);
+      const char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+      std::memcpy(d, u, 6);
+      return d + 6;
     }
   }
+  d[0] = '\\';
+  d[1] = short_;
+  return d + 2;
 }
 
 // The length of the well-formed UTF-8 sequence at s[i] (RFC 3629: no
@@ -74,16 +85,42 @@ size_t utf8Length(std::string_view s, size_t i) {
   return 0;
 }
 
-// Whether any of the 8 bytes at p needs a look: a control character, '"',
-// '\\' or a non-ASCII byte (the classic "has zero byte" bit trick).
-bool wordNeedsLook(const char* p) {
+// The bytes that need a look (a control character, '"', '\\' or a non-ASCII
+// byte) in the block at p: a mask whose lowest set bit marks the first one.
+#if defined(__SSE2__)
+constexpr size_t kBlock = 16;
+using Mask = uint32_t;
+Mask copyBlock(const char* p, char* d) {
+  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(d), v);
+  // Signed compare: bytes 0x80-0xFF are negative, so "< 0x20" takes them too.
+  __m128i look = _mm_or_si128(
+      _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+  return static_cast<Mask>(_mm_movemask_epi8(look));
+}
+size_t firstLook(Mask m) {
+  return static_cast<size_t>(std::countr_zero(m));
+}
+#else
+// Eight bytes at a time with the "has a zero byte" bit tricks: a false hit can
+// only follow a true one (a borrow), so the lowest set bit is exact.
+constexpr size_t kBlock = 8;
+using Mask = uint64_t;
+Mask copyBlock(const char* p, char* d) {
   uint64_t w;
   std::memcpy(&w, p, 8);
+  std::memcpy(d, &w, 8);
+  if constexpr (std::endian::native == std::endian::big) w = __builtin_bswap64(w);
   constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
   auto hasZero = [](uint64_t x) { return (x - ones) & ~x & highs; };
   uint64_t control = (w - ones * 0x20) & ~w & highs;  // a byte < 0x20 (high bit clear)
-  return ((control | hasZero(w ^ (ones * '"')) | hasZero(w ^ (ones * '\\'))) | (w & highs)) != 0;
+  return control | hasZero(w ^ (ones * '"')) | hasZero(w ^ (ones * '\\')) | (w & highs);
 }
+size_t firstLook(Mask m) {
+  return static_cast<size_t>(std::countr_zero(m)) / 8;
+}
+#endif
 
 void appendNumber(std::string& out, const nlohmann::json& v) {
   char buf[24];
@@ -102,41 +139,56 @@ void appendNumber(std::string& out, const nlohmann::json& v) {
 }  // namespace
 
 void appendJsonString(std::string& out, std::string_view s) {
-  out.reserve(out.size() + s.size() + 2);
-  out += '"';
   const char* p = s.data();
   const size_t n = s.size();
-  size_t run = 0;  // start of the bytes not yet copied
+  // Written through a pointer into room made up front (grown when escapes
+  // need more): whole blocks are copied before they are looked at, so plain
+  // text costs one load and one store per block.
+  size_t used = out.size();
+  out.resize(used + n + n / 8 + 2 * kBlock + 8);
+  char* d = out.data() + used;
+  char* end = out.data() + out.size();
+  // A block, or the tail and one escape (6), replacement (3) or UTF-8 sequence (4).
+  constexpr size_t kStep = kBlock + 6;
+  *d++ = '"';
   size_t i = 0;
-  while (i < n) {
-    // Eight plain bytes at a time; a word with anything else in it is
-    // handled a byte at a time (then back to words).
-    if (i + 8 <= n && !wordNeedsLook(p + i)) {
-      i += 8;
-      continue;
+  while (true) {
+    if (static_cast<size_t>(end - d) < kStep) {
+      used = static_cast<size_t>(d - out.data());
+      out.resize(std::max(out.size() * 2, used + kStep + (n - i)));
+      d = out.data() + used;
+      end = out.data() + out.size();
     }
-    for (const size_t stop = std::min(i + 8, n); i < stop;) {
-      unsigned char c = static_cast<unsigned char>(p[i]);
-      uint8_t cls = kClass[c];
-      if (cls == 0) {
-        ++i;
-      } else if (cls == 2) {
-        if (size_t len = utf8Length(s, i)) {
-          i += len;  // may end past `stop`: fine, the outer loop goes on from there
-        } else {
-          out.append(p + run, i - run);
-          out += kReplacement;
-          run = ++i;
-        }
-      } else {
-        out.append(p + run, i - run);
-        appendEscape(out, c);
-        run = ++i;
+    if (i + kBlock <= n) {
+      Mask m = copyBlock(p + i, d);
+      if (m == 0) {
+        i += kBlock;
+        d += kBlock;
+        continue;
       }
+      size_t k = firstLook(m);
+      i += k;
+      d += k;
+    } else {
+      while (i < n && kClass[static_cast<unsigned char>(p[i])] == 0) *d++ = p[i++];
+      if (i == n) break;
+    }
+    auto c = static_cast<unsigned char>(p[i]);
+    if (kClass[c] == 1) {
+      d = writeEscape(d, c);
+      ++i;
+    } else if (size_t len = utf8Length(s, i)) {
+      std::memcpy(d, p + i, len);
+      d += len;
+      i += len;
+    } else {
+      std::memcpy(d, kReplacement.data(), kReplacement.size());
+      d += kReplacement.size();
+      ++i;
     }
   }
-  out.append(p + run, n - run);
-  out += '"';
+  *d++ = '"';
+  out.resize(static_cast<size_t>(d - out.data()));
 }
 
 void appendJson(std::string& out, const nlohmann::json& v) {

@@ -64,5 +64,34 @@ TEST(JsonWriter, ALongCodeFileComesOutIdentical) {
   EXPECT_EQ(jsonText(v), reference(v));
 }
 
+// The writer copies whole blocks before looking at them: every special byte
+// and every multi-byte character must come out right at any offset, inside a
+// block, across a block's end, and in the tail.
+TEST(JsonWriter, SpecialBytesAtEveryOffsetAroundBlockEdges) {
+  const std::string specials[] = {"\"",   "\\",       "\n",           std::string(1, '\0'),
+                                  "\x1f", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9D\x84\x9E"};
+  for (const auto& special : specials)
+    for (size_t before = 0; before < 40; ++before)
+      for (size_t after : {0, 1, 7, 15, 16, 17}) {
+        json v = std::string(before, 'a') + special + std::string(after, 'b');
+        ASSERT_EQ(jsonText(v), reference(v)) << before << " " << after;
+      }
+  for (size_t before = 0; before < 40; ++before) {
+    std::string s = std::string(before, 'a') + "\xE2\x82";  // cut short at the end
+    EXPECT_EQ(jsonText(json(s)), "\"" + std::string(before, 'a') + "\xEF\xBF\xBD\xEF\xBF\xBD\"");
+  }
+}
+
+// Text that is all escapes grows six-fold: the room made up front is not
+// enough and must grow as it goes.
+TEST(JsonWriter, TextOfOnlyControlCharactersGrowsAsNeeded) {
+  std::string s;
+  for (int i = 0; i < 5000; ++i) s += static_cast<char>(i % 32);
+  json v = s;
+  std::string out = "prefix:";
+  appendJson(out, v);
+  EXPECT_EQ(out, "prefix:" + reference(v));
+}
+
 }  // namespace
 }  // namespace sb

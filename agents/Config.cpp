@@ -74,7 +74,8 @@ const std::vector<Field> kTop = {{"backends", Kind::Array, &kBackend},
                                  {"cache", Kind::Object, &kCache},
                                  {"completion", Kind::Object, &kCompletion},
                                  {"chatBackend", Kind::String},
-                                 {"trustWorkspaceConfig", Kind::Bool}};
+                                 {"trustWorkspaceConfig", Kind::Bool},
+                                 {"agents", Kind::Object}};  // its keys: RoleSet::configure
 
 [[noreturn]] void fail(const std::string& path, const std::string& what) {
   throw std::invalid_argument(path + ": " + what);
@@ -82,6 +83,37 @@ const std::vector<Field> kTop = {{"backends", Kind::Array, &kBackend},
 
 std::string join(const std::string& path, const std::string& key) {
   return path.empty() ? key : path + "." + key;
+}
+
+const char* schemaType(Kind k) {
+  switch (k) {
+    case Kind::String:
+      return "string";
+    case Kind::Bool:
+      return "boolean";
+    case Kind::Number:
+      return "number";
+    case Kind::NonNegInt:
+    case Kind::PosInt:
+    case Kind::Ms:
+      return "integer";
+    case Kind::Object:
+    case Kind::StringMap:
+      return "object";
+    case Kind::Array:
+    case Kind::StringArray:
+      return "array";
+  }
+  return "?";
+}
+
+void listKeys(const std::vector<Field>& fields, const std::string& path,
+              std::vector<std::pair<std::string, std::string>>& out) {
+  for (const Field& f : fields) {
+    std::string here = join(path, f.key);
+    out.emplace_back(here, schemaType(f.kind));
+    if (f.children) listKeys(*f.children, f.kind == Kind::Array ? here + "[]" : here, out);
+  }
 }
 
 const char* kindName(Kind k) {
@@ -301,6 +333,12 @@ const std::vector<std::string>& fimTemplateNames() {
   static const std::vector<std::string> kNames = {"auto",     "qwen",      "starcoder", "codellama",
                                                   "deepseek", "codestral", "none"};
   return kNames;
+}
+
+std::vector<std::pair<std::string, std::string>> settingsKeys() {
+  std::vector<std::pair<std::string, std::string>> out;
+  listKeys(kTop, "", out);
+  return out;
 }
 
 Settings applySettingsJson(Settings s, const json& j, std::vector<std::string>& warnings) {

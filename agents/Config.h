@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "agents/BackendConfig.h"
@@ -44,6 +45,12 @@ struct Settings {
 
 // The accepted fimTemplate values.
 const std::vector<std::string>& fimTemplateNames();
+
+// Every key the validator knows, as a JSON path ("backends[].timeouts.connectMs")
+// with the JSON Schema type of its value, for the test that keeps
+// docs/config.schema.json in step. "agents" is one entry: RoleSet::configure
+// checks what is inside.
+std::vector<std::pair<std::string, std::string>> settingsKeys();
 
 // Applies a settings object (the file's format) on top of `base`: scalars
 // replace, nested objects patch field by field, backends patch the one with

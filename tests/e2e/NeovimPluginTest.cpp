@@ -4,7 +4,8 @@
 // the fake LLM backend (a real HTTP server on 127.0.0.1) run by this test.
 // Once Neovim has quit, the prompts the backend received are checked: they
 // carry the cross-file definition the edited file uses, and the settings
-// the plugin passed as initializationOptions.
+// the plugin passed as initializationOptions. Also: the plugin's vim.lsp.start
+// branch (Neovim 0.8+) with a stand-in, and the default cmd found on PATH.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -42,6 +43,62 @@ class ScopedEnv {
  private:
   std::map<std::string, std::optional<std::string>> saved_;
 };
+
+// The environment every Neovim run gets: no user config, scratch XDG folders.
+void isolate(ScopedEnv& env, const ScratchDir& scratch) {
+  for (const char* name :
+       {"OPENAI_API_KEY", "OPENAI_MODEL", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY",
+        "ANTHROPIC_BASE_URL", "OLLAMA_HOST", "NVIM_LOG_FILE", "VIMINIT", "NVIM_APPNAME"})
+    env.set(name, std::nullopt);
+  for (const char* dir : {"CONFIG", "DATA", "STATE", "CACHE"}) {
+    std::string path = scratch / ("xdg/" + std::string(dir));
+    fs::create_directories(path);
+    env.set(std::string("XDG_") + dir + "_HOME", path);
+  }
+}
+
+// Runs headless Neovim on a script of this folder; stdin from /dev/null, so
+// Neovim does not wait on the test's pipe.
+Finished runNeovim(const std::string& script) {
+  return runToCompletion(
+      {"/bin/sh", "-c", "exec \"$0\" --headless --clean -n -i NONE -c \"luafile $1\" </dev/null",
+       SB_NVIM, std::string(SB_E2E_SOURCE_DIR) + "/" + script},
+      90s);
+}
+
+TEST(NeovimPlugin, UsesVimLspStartWithTheClientConfigWhenItExists) {
+  ScratchDir scratch;
+  ScopedEnv env;
+  isolate(env, scratch);
+  env.set("SB_PLUGIN_DIR", SB_NVIM_PLUGIN_DIR);
+  env.set("SB_SCRATCH", scratch.path());
+  Finished nvim = runNeovim("neovim_plugin_lsp_start.lua");
+  EXPECT_EQ(nvim.status.code, 0) << nvim.status.describe() << "\nstdout: " << nvim.out
+                                 << "\nstderr: " << nvim.err;
+  EXPECT_NE(nvim.out.find("e2e_neovim_plugin_lsp_start: OK"), std::string::npos)
+      << nvim.out << nvim.err;
+}
+
+TEST(NeovimPlugin, DefaultCommandFindsTheDaemonOnPath) {
+  ScratchDir scratch;
+  const std::string ws = scratch / "ws";
+  fs::create_directories(ws + "/.switchboard");
+  fs::copy(fs::path(SB_DATA_DIR) / "index" / "python", ws, fs::copy_options::recursive);
+  ScopedEnv env;
+  isolate(env, scratch);
+  const char* path = std::getenv("PATH");
+  env.set("PATH",
+          fs::path(SB_BINARY).parent_path().string() + (path ? ":" + std::string(path) : ""));
+  env.set("SB_BINARY", SB_BINARY);
+  env.set("SB_PLUGIN_DIR", SB_NVIM_PLUGIN_DIR);
+  env.set("SB_WORKSPACE", ws);
+  env.set("SB_SCRATCH", scratch.path());
+  Finished nvim = runNeovim("neovim_plugin_default_cmd.lua");
+  EXPECT_EQ(nvim.status.code, 0) << nvim.status.describe() << "\nstdout: " << nvim.out
+                                 << "\nstderr: " << nvim.err;
+  EXPECT_NE(nvim.out.find("e2e_neovim_plugin_default_cmd: OK"), std::string::npos)
+      << nvim.out << nvim.err;
+}
 
 TEST(NeovimPlugin, GhostTextCommandsAndCrossFileContext) {
   ScratchDir scratch;

@@ -3,6 +3,7 @@
 # editors/vscode under WORKDIR (a build-tree folder, never the source tree).
 # Usage: vscode.sh SOURCE_DIR WORKDIR
 # Environment: SWITCHBOARD_BIN (the daemon, for the LSP wiring test),
+# SWITCHBOARD_FAKE_BACKEND (sb_fake_backend_server, for the workflow commands),
 # SWITCHBOARD_CONFIG_SCHEMA (docs/config.schema.json, for the manifest test).
 # Exits 77 (skipped) when node or npm is missing.
 set -eu

@@ -4,6 +4,8 @@
 // without VS Code lives in the other modules of src/.
 import * as fs from 'fs';
 import * as os from 'os';
+import * as readline from 'readline';
+import type { Readable } from 'stream';
 import * as vscode from 'vscode';
 import {
   ExecuteCommandRequest,
@@ -33,8 +35,17 @@ import {
   workflowArgs,
   workflowStatusArgs,
 } from './commands';
+import { logRouter } from './log';
 import { classifyResult, errorMessage, isUnknownCommand } from './results';
-import { changedSettings, DAEMON_KEYS, EXTENSION_ONLY_KEYS, initializationOptions, needsRestart } from './settings';
+import {
+  changedSettings,
+  DAEMON_KEYS,
+  EXTENSION_ONLY_KEYS,
+  PROCESS_KEYS,
+  daemonEnvironment,
+  initializationOptions,
+  needsRestart,
+} from './settings';
 import {
   DaemonState,
   ProgressTracker,
@@ -164,7 +175,7 @@ class Controller {
     const serverOptions: ServerOptions = {
       command: resolved.path,
       args: serverArgs({ logLevel: cfg.get<string>('logLevel') || undefined, args: cfg.get<string[]>('args') ?? [] }),
-      options: folder ? { cwd: folder } : {},
+      options: { ...(folder ? { cwd: folder } : {}), env: daemonEnvironment(process.env, this.processSettings()) },
     };
     this.sent = this.explicitSettings();
     const clientOptions: LanguageClientOptions = {
@@ -176,6 +187,8 @@ class Controller {
       initializationOptions: () => initializationOptions(this.sent),
       outputChannel: this.output,
       traceOutputChannel: this.traceOutput,
+      // The daemon's log at its own levels (the client's default records every stderr line as an error).
+      stdioOptions: { stdout: forwardLines, stderr: forwardLines },
     };
     const client = new LanguageClient(SECTION, 'Switchboard', serverOptions, clientOptions);
     client.registerFeature(new ProgressListener(client, this));
@@ -242,9 +255,22 @@ class Controller {
     return out;
   }
 
+  /**
+   * The settings that reach the daemon through its environment, from the
+   * user's settings only: a workspace's own settings may not trust the
+   * workspace (its .switchboard/config.json could send code and keys elsewhere).
+   */
+  private processSettings(): Record<string, unknown> {
+    const cfg = vscode.workspace.getConfiguration(SECTION);
+    const out: Record<string, unknown> = {};
+    for (const key of PROCESS_KEYS) out[key] = cfg.inspect(key)?.globalValue;
+    return out;
+  }
+
   private onConfigurationChanged(e: vscode.ConfigurationChangeEvent): void {
     if (!e.affectsConfiguration(SECTION)) return;
-    if (EXTENSION_ONLY_KEYS.some((k) => needsRestart(k) && e.affectsConfiguration(`${SECTION}.${k}`))) {
+    const restartKeys = [...EXTENSION_ONLY_KEYS, ...PROCESS_KEYS].filter(needsRestart);
+    if (restartKeys.some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) {
       void this.restart();
       return;
     }
@@ -512,6 +538,10 @@ class Controller {
     });
     if (pick) await pick.run();
   }
+}
+
+function forwardLines(input: Readable, channel: vscode.LogOutputChannel): void {
+  readline.createInterface({ input, crlfDelay: Infinity, terminal: false }).on('line', logRouter(channel));
 }
 
 function isExecutable(file: string): boolean {

@@ -7,10 +7,21 @@
 export const EXTENSION_ONLY_KEYS = ['path', 'args', 'logLevel', 'trace.server', 'statusRefreshSeconds', 'repoMap.tokens'] as const;
 
 /**
+ * Daemon settings that reach it through its environment at start, read from
+ * the user's settings only (scope "application"): `trustWorkspaceConfig`
+ * lets a workspace's .switchboard/config.json choose servers and
+ * credentials, so neither a workspace nor its VS Code settings may turn it
+ * on. The daemon reads it from its user file or SWITCHBOARD_TRUST_WORKSPACE,
+ * never from the editor's settings.
+ */
+export const PROCESS_KEYS = ['trustWorkspaceConfig'] as const;
+
+/**
  * The daemon settings the extension contributes, as dotted keys under
  * `switchboard.`. `backends` is one array-valued setting; the objects
  * `cache` and `completion` are one setting per field so each shows in the
- * Settings editor.
+ * Settings editor; `agents` is one object setting per field (roles, limits,
+ * workflows), edited in settings.json.
  */
 export const DAEMON_KEYS = [
   'backends',
@@ -30,6 +41,9 @@ export const DAEMON_KEYS = [
   'completion.contextTokens',
   'completion.repoMapTokens',
   'completion.stop',
+  'agents.roles',
+  'agents.limits',
+  'agents.workflows',
 ] as const;
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -73,9 +87,26 @@ export function changedSettings(
   return { switchboard: out };
 }
 
-/** Whether a change to the dotted key needs the daemon restarted (it changes the command line). */
+/** Whether a change to the dotted key needs the daemon restarted (it changes the command line or environment). */
 export function needsRestart(key: string): boolean {
-  return key === 'path' || key === 'args' || key === 'logLevel';
+  return key === 'path' || key === 'args' || key === 'logLevel' || key === 'trustWorkspaceConfig';
+}
+
+/**
+ * The daemon's environment: the extension host's, with
+ * SWITCHBOARD_TRUST_WORKSPACE set from the user's `trustWorkspaceConfig`
+ * (true: "1"; false: removed; not set: left as inherited).
+ */
+export function daemonEnvironment(
+  base: Record<string, string | undefined>,
+  processSettings: Record<string, unknown>,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
+  const trust = processSettings.trustWorkspaceConfig;
+  if (trust === true) env.SWITCHBOARD_TRUST_WORKSPACE = '1';
+  else if (trust === false) delete env.SWITCHBOARD_TRUST_WORKSPACE;
+  return env;
 }
 
 function setPath(target: JsonObject, dotted: string, value: Json): void {

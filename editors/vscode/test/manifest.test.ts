@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AI_ACTIONS, OTHER_COMMANDS, allCommandIds } from '../src/commands';
 import { LANGUAGES } from '../src/languages';
-import { DAEMON_KEYS, EXTENSION_ONLY_KEYS } from '../src/settings';
+import { DAEMON_KEYS, EXTENSION_ONLY_KEYS, PROCESS_KEYS } from '../src/settings';
 
 const root = path.resolve(__dirname, '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -14,9 +14,11 @@ const props: Record<string, Record<string, unknown>> = pkg.contributes.configura
 const schemaPath = process.env.SWITCHBOARD_CONFIG_SCHEMA ?? path.resolve(root, '..', '..', 'docs', 'config.schema.json');
 const schema = fs.existsSync(schemaPath) ? JSON.parse(fs.readFileSync(schemaPath, 'utf8')) : undefined;
 const noSchema = schema ? false : `no ${schemaPath} (set SWITCHBOARD_CONFIG_SCHEMA)`;
+/** Every setting that mirrors the configuration file, sent in the LSP settings or the environment. */
+const MIRRORED = [...DAEMON_KEYS, ...PROCESS_KEYS];
 
 test('every contributed setting is a daemon setting or an extension setting', () => {
-  const known = new Set<string>([...DAEMON_KEYS, ...EXTENSION_ONLY_KEYS].map((k) => `switchboard.${k}`));
+  const known = new Set<string>([...MIRRORED, ...EXTENSION_ONLY_KEYS].map((k) => `switchboard.${k}`));
   for (const key of Object.keys(props)) assert.ok(known.has(key), `${key} is neither`);
   for (const key of known) assert.ok(key in props, `${key} is not contributed`);
 });
@@ -29,20 +31,24 @@ test('the daemon settings are exactly the leaves of docs/config.schema.json', { 
       for (const sub of Object.keys(value.properties as object)) leaves.push(`${key}.${sub}`);
     else leaves.push(key);
   }
-  assert.deepEqual([...leaves].sort(), [...DAEMON_KEYS].sort());
+  assert.deepEqual([...leaves].sort(), [...MIRRORED].sort());
 });
 
-test('types, enums, bounds and defaults mirror the schema', { skip: noSchema }, () => {
-  for (const key of DAEMON_KEYS) {
+test('types, enums, bounds, nested properties and defaults mirror the schema', { skip: noSchema }, () => {
+  for (const key of MIRRORED) {
     const [group, field] = key.split('.');
     const s = field ? schema.properties[group].properties[field] : schema.properties[group];
     const p = props[`switchboard.${key}`];
-    for (const attr of ['enum', 'minimum', 'maximum', 'items'] as const)
+    for (const attr of ['enum', 'minimum', 'maximum', 'items', 'properties', 'additionalProperties'] as const)
       assert.deepEqual(p[attr], s[attr], `${key}: ${attr}`);
     assert.equal(p.type, s.type ?? (s.enum ? 'string' : undefined), `${key}: type`);
     if ('default' in s) assert.deepEqual(p.default, s.default, `${key}: default`);
     assert.ok(typeof p.markdownDescription === 'string' && p.markdownDescription.length > 0, `${key}: description`);
   }
+});
+
+test('only the user may trust workspace configuration files', () => {
+  for (const key of PROCESS_KEYS) assert.equal(props[`switchboard.${key}`].scope, 'application', key);
 });
 
 test('contributed commands are the command table, with its titles, in the Switchboard category', () => {

@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { changedSettings, daemonSettings, initializationOptions, needsRestart, DAEMON_KEYS } from '../src/settings';
+import {
+  changedSettings,
+  daemonEnvironment,
+  daemonSettings,
+  initializationOptions,
+  needsRestart,
+  DAEMON_KEYS,
+  PROCESS_KEYS,
+} from '../src/settings';
 
 test('only explicitly set daemon settings are sent, nested as in the configuration file', () => {
   const opts = initializationOptions({
@@ -52,4 +60,30 @@ test('the command line settings need a restart, the daemon settings do not', () 
   assert.ok(needsRestart('args'));
   assert.ok(needsRestart('logLevel'));
   for (const key of DAEMON_KEYS) assert.ok(!needsRestart(key), key);
+});
+
+test('agent settings are sent under agents, and removing one resets it with null', () => {
+  const roles = { security: { system: 'You audit code.', tools: ['read_file'] } };
+  const opts = initializationOptions({ 'agents.roles': roles, 'agents.limits': { maxTurns: 8 } });
+  assert.deepEqual(opts, { switchboard: { agents: { roles, limits: { maxTurns: 8 } } } });
+  assert.deepEqual(changedSettings({ 'agents.roles': roles }, { 'agents.workflows': { maxParallel: 2 } }), {
+    switchboard: { agents: { workflows: { maxParallel: 2 }, roles: null } },
+  });
+});
+
+test('trustWorkspaceConfig is never sent in the LSP settings, and changing it restarts the daemon', () => {
+  assert.deepEqual(daemonSettings({ trustWorkspaceConfig: true }), {});
+  for (const key of PROCESS_KEYS) assert.ok(needsRestart(key), key);
+});
+
+test("the user's trustWorkspaceConfig sets SWITCHBOARD_TRUST_WORKSPACE in the daemon's environment", () => {
+  const base = { PATH: '/usr/bin', HOME: '/home/u', UNSET: undefined };
+  assert.deepEqual(daemonEnvironment(base, { trustWorkspaceConfig: true }), {
+    PATH: '/usr/bin',
+    HOME: '/home/u',
+    SWITCHBOARD_TRUST_WORKSPACE: '1',
+  });
+  const inherited = { PATH: '/usr/bin', SWITCHBOARD_TRUST_WORKSPACE: '1' };
+  assert.deepEqual(daemonEnvironment(inherited, {}), inherited, 'not set: the inherited value stays');
+  assert.deepEqual(daemonEnvironment(inherited, { trustWorkspaceConfig: false }), { PATH: '/usr/bin' }, 'false wins');
 });

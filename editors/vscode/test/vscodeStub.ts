@@ -114,6 +114,12 @@ export interface StubState {
   inputs: (string | undefined)[];
   /** The vscode.languages functions called (registerInlineCompletionItemProvider, ...). */
   languageCalls: string[];
+  /** Labels showQuickPick answers with, in order; undefined or no match: the user pressed Escape. */
+  picks: (string | undefined)[];
+  /** The items each showQuickPick offered. */
+  pickOffers: string[][];
+  /** Documents opened with openTextDocument({content, language}). */
+  documents: { content: string; language: string }[];
 }
 
 export function createVscodeStub(workspaceFolder: string): { module: any; state: StubState } {
@@ -127,6 +133,9 @@ export function createVscodeStub(workspaceFolder: string): { module: any; state:
     configListeners: [],
     inputs: [],
     languageCalls: [],
+    picks: [],
+    pickOffers: [],
+    documents: [],
   };
   const configuration = (section?: string) => {
     const full = (key: string) => (section ? `${section}.${key}` : key);
@@ -187,6 +196,11 @@ export function createVscodeStub(workspaceFolder: string): { module: any; state:
       onWillSaveTextDocument: () => new Disposable(),
       onDidChangeWorkspaceFolders: () => new Disposable(),
       createFileSystemWatcher: () => inert('watcher'),
+      openTextDocument: async (init: { content?: string; language?: string }) => {
+        const doc = { content: init.content ?? '', language: init.language ?? 'plaintext' };
+        state.documents.push(doc);
+        return doc;
+      },
       fs: inert('fs'),
     },
     window: {
@@ -204,6 +218,13 @@ export function createVscodeStub(workspaceFolder: string): { module: any; state:
       showWarningMessage: message('warning'),
       showErrorMessage: message('error'),
       showInputBox: async () => state.inputs.shift(),
+      showQuickPick: async (items: { label: string }[] | Promise<{ label: string }[]>) => {
+        const offered = await items;
+        state.pickOffers.push(offered.map((i) => i.label));
+        const want = state.picks.shift();
+        return offered.find((i) => i.label === want);
+      },
+      showTextDocument: async (doc: unknown) => doc,
       withProgress: async (_o: unknown, task: (p: unknown, t: unknown) => Promise<unknown>) =>
         task({ report: () => undefined }, { isCancellationRequested: false, onCancellationRequested: () => new Disposable() }),
       activeTextEditor: undefined,

@@ -13,4 +13,15 @@ namespace sb {
 // up to its end.
 std::optional<std::string> readFileText(const std::string& path);
 
+// A regular file's bytes, read only if it is at most `maxBytes` long: one
+// open, one fstat. Never blocks on a FIFO or device, and refuses a symbolic
+// link as the last component (callers pass resolved paths; a link there now
+// was swapped in since).
+struct RegularFileText {
+  enum class Problem { None, CannotOpen, NotRegular, TooLarge, ReadFailed };
+  std::string text;
+  Problem problem = Problem::None;
+};
+RegularFileText readRegularFile(const std::string& path, size_t maxBytes);
+
 }  // namespace sb

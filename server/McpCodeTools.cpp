@@ -1,5 +1,7 @@
 #include "McpCodeTools.h"
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -13,6 +15,9 @@ namespace sb {
 namespace fs = std::filesystem;
 
 namespace {
+
+constexpr size_t kReadFileMaxBytes = 16 * 1024 * 1024;
+constexpr off_t kReadInlineMaxBytes = 1024 * 1024;
 
 // The workspace a catalog serves, shared by its handlers.
 struct Workspace {
@@ -315,15 +320,14 @@ void addTools(McpCatalog& c, const std::shared_ptr<Workspace>& w) {
              {"path", "startLine", "endLine", "totalLines"}),
       readOnly, [w](const json& args, McpToolContext, std::function<void(McpToolResult)> done) {
         std::string abs = confinedPath(w->root, args["path"]);
-        std::error_code ec;
-        if (!fs::is_regular_file(abs, ec))
-          return done(McpToolResult::error(args["path"].get<std::string>() + " is not a file"));
-        if (fs::file_size(abs, ec) > 16 * 1024 * 1024)
-          return done(McpToolResult::error("file is over 16 MB"));
-        std::optional<std::string> read = readFileText(abs);
-        if (!read)
-          return done(McpToolResult::error("cannot read " + args["path"].get<std::string>()));
-        std::string text = std::move(*read);
+        RegularFileText read = readRegularFile(abs, kReadFileMaxBytes);
+        using P = RegularFileText::Problem;
+        const std::string& path = args["path"].get_ref<const std::string&>();
+        if (read.problem == P::NotRegular)
+          return done(McpToolResult::error(path + " is not a file"));
+        if (read.problem == P::TooLarge) return done(McpToolResult::error("file is over 16 MB"));
+        if (read.problem != P::None) return done(McpToolResult::error("cannot read " + path));
+        std::string text = std::move(read.text);
         if (std::string_view(text).substr(0, 8192).find('\0') != std::string_view::npos)
           return done(McpToolResult::error("binary file"));
         LineIndex lines(text);
@@ -342,6 +346,16 @@ void addTools(McpCatalog& c, const std::shared_ptr<Workspace>& w) {
                                                    {"endLine", last},
                                                    {"totalLines", total}}));
       }});
+  // A small file is read on the receiving thread: the hand-off to a worker
+  // would cost more than the read. The stat only picks the thread; the call
+  // itself confines the path.
+  c.tools.back().runsInline = [w](const json& args) {
+    const std::string& path = args["path"].get_ref<const std::string&>();
+    std::string full = !path.empty() && path.front() == '/' ? path : w->root + "/" + path;
+    struct stat st {};
+    return ::stat(full.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+           st.st_size <= kReadInlineMaxBytes;
+  };
 
   c.tools.push_back(McpTool{
       "get_diagnostics", "Syntax diagnostics",

@@ -288,15 +288,18 @@ void McpServer::callTool(const json& params, Request& request) {
     r.error = RpcError{rpc::InternalError, "session closed", nullptr};
     done(std::move(r));
   };
-  boost::asio::post(workers_.executor(), [tool, args = std::move(args), ctx = std::move(ctx),
-                                          finish = std::move(finish)]() mutable {
+  const bool onThisThread = tool->runsInline && tool->runsInline(args);
+  auto run = [tool, args = std::move(args), ctx = std::move(ctx),
+              finish = std::move(finish)]() mutable {
     if (ctx.cancel.cancelled()) return finish(McpToolResult::error("cancelled"));
     try {
       tool->call(args, std::move(ctx), finish);
     } catch (const std::exception& e) {
       finish(McpToolResult::error(std::string("tool failed: ") + e.what()));
     }
-  });
+  };
+  if (onThisThread) return run();
+  boost::asio::post(workers_.executor(), std::move(run));
 }
 
 void McpServer::listResources(const json& params, Reply& reply) {

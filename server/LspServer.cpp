@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 #include <filesystem>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <spdlog/spdlog.h>
 
@@ -49,9 +50,12 @@ Callback<T> replyWith(Reply reply, Convert convert) {
 }  // namespace
 
 LspServer::LspServer(const SessionContext& session, Workers& workers, LspOptions options)
-    : session_(session), workers_(workers), options_(std::move(options)) {}
+    : session_(session), workers_(workers), options_(std::move(options)) {
+  if (options_.awaitFirstIndex) indexGate_ = std::make_shared<FirstIndexGate>();
+}
 
 LspServer::~LspServer() {
+  if (indexGate_) indexGate_->shut();
   unwatchWorkflows();
 }
 
@@ -88,11 +92,32 @@ void LspServer::onRequest(Request request) {
   auto it = kHandlers.find(request.method);
   if (it == kHandlers.end())
     return request.reply.error(rpc::MethodNotFound, "Method not found: " + request.method);
+  if (indexGate_ && readsIndex(request)) {
+    // Pipe mode: answered once the first indexing pass is over (see FirstIndexGate.h).
+    auto held = std::make_shared<Request>(std::move(request));
+    indexGate_->run([this, handler = it->second, held] { dispatch(handler, *held); });
+    return;
+  }
+  dispatch(it->second, request);
+}
+
+// Whether a request's answer comes from the workspace index (not only from
+// one document's tree).
+bool LspServer::readsIndex(const Request& request) {
+  static const std::unordered_set<std::string_view> kIndexMethods = {
+      "workspace/symbol", "textDocument/definition", "textDocument/references",
+      "textDocument/hover"};
+  if (kIndexMethods.count(request.method)) return true;
+  return request.method == "workspace/executeCommand" && request.params.is_object() &&
+         request.params.value("command", "") == "switchboard.repoMap";
+}
+
+void LspServer::dispatch(RequestHandler handler, Request& request) {
   if (request.cancel.cancelled())
     return request.reply.error(rpc::RequestCancelled, "request cancelled");
   const json params = std::move(request.params);
   try {
-    (this->*(it->second))(params, request);
+    (this->*handler)(params, request);
   } catch (const RpcException& e) {
     request.reply.error(e.error);
   } catch (const std::invalid_argument& e) {
@@ -136,6 +161,7 @@ void LspServer::onNotification(std::string_view method, const json& params) {
 }
 
 void LspServer::onDisconnect() {
+  if (indexGate_) indexGate_->shut();  // before the engine goes: held requests use it
   unwatchWorkflows();
   engine_.reset();
 }
@@ -238,7 +264,15 @@ void LspServer::initialize(const json& params, Request& request) {
 
 void LspServer::initialized(const json&) {
   if (roots_.empty()) return;
-  startIndexing();   // first: the workflows' code tools below then reuse this refresh
+  if (indexGate_ && options_.workspaces && !engine_->workspaces().empty()) {
+    indexGate_->arm();
+    auto remaining = std::make_shared<std::atomic<size_t>>(engine_->workspaces().size());
+    startIndexing([gate = indexGate_, remaining](const IndexReport&) {
+      if (--*remaining == 0) gate->release();
+    });
+  } else {
+    startIndexing();  // first: the workflows' code tools below then reuse this refresh
+  }
   watchWorkflows();  // another editor's workflows on the same folder show here too
   registerFileWatchers();
 }
@@ -374,6 +408,7 @@ void LspServer::shutdown(const json&, Request& request) {
 void LspServer::exit(const json&) {
   int code = phase_ == Phase::ShutDown ? 0 : 1;
   spdlog::info("[{}] exit requested (code {})", session_.peer, code);
+  if (indexGate_) indexGate_->shut();
   engine_.reset();
   if (options_.onExit) options_.onExit(code);
   session_.closeConnection();

@@ -1,5 +1,6 @@
 // The LSP front end: translates LSP messages into Engine calls and results
-// back into LSP JSON shaped for the client (see protocol/ClientProfile.h).
+// back into LSP JSON shaped for the client by protocol/ClientTranslation.h
+// and protocol/LspConvert.h, from the client's protocol/ClientProfile.h.
 // One instance per connection.
 #pragma once
 

@@ -71,7 +71,7 @@ ClientProfile profileFromInitialize(const json& params) {
   p.workDoneProgress = flag(caps, {"window", "workDoneProgress"});
   p.lineFoldingOnly = flag(caps, {"textDocument", "foldingRange", "lineFoldingOnly"});
   if (const json* lim = walk(caps, {"textDocument", "foldingRange", "rangeLimit"});
-      lim && lim->is_number_unsigned())
+      lim && lim->is_number_integer() && lim->get<long long>() >= 0)  // signed when built in code
     p.foldingRangeLimit = lim->get<size_t>();
   p.diagnosticVersion = flag(caps, {"textDocument", "publishDiagnostics", "versionSupport"});
   p.markdown = listHas(caps, {"textDocument", "hover", "contentFormat"}, "markdown");

@@ -1,6 +1,8 @@
 // What a client understands, read once from its initialize request. Every
 // client-specific choice (encoding, symbol shape, markup, progress...) is
-// decided from this profile, never from the editor's name.
+// decided from this profile, never from the editor's name: in
+// ClientTranslation.h (capabilities, completion, code actions, edits,
+// progress, registration) and LspConvert.h (symbols, folding, hover markup).
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -10,6 +10,7 @@
 
 #include "LspServer.h"
 #include "WorkDoneProgress.h"
+#include "protocol/ClientTranslation.h"
 #include "protocol/LspConvert.h"
 #include "protocol/Uri.h"
 
@@ -97,17 +98,6 @@ json textEdit(Range range, const std::string& newText) {
   return {{"range", lsp::toJson(range)}, {"newText", newText}};
 }
 
-// One document's edits as a WorkspaceEdit: versioned documentChanges when
-// the client takes them (so a stale edit is refused), else changes.
-json documentEdit(const std::string& uri, const json& version, json edits,
-                  const ClientProfile& client) {
-  if (client.documentChanges)
-    return {
-        {"documentChanges", json::array({{{"textDocument", {{"uri", uri}, {"version", version}}},
-                                          {"edits", std::move(edits)}}})}};
-  return {{"changes", {{uri, std::move(edits)}}}};
-}
-
 // Progress of one action: begin, the streamed text in throttled reports
 // (their messages concatenated are the answer so far), end.
 class ActionProgress {
@@ -191,17 +181,8 @@ void LspServer::codeAction(const json& params, Request& request) {
     json command = {{"title", entry.title},
                     {"command", std::string(kCommandPrefix) + agents::actionName(entry.kind)},
                     {"arguments", json::array({std::move(argument)})}};
-    if (!client_->codeActionLiterals) {
-      actions.push_back(std::move(command));
-      continue;
-    }
-    json action = {
-        {"title", entry.title}, {"kind", entry.codeActionKind}, {"command", std::move(command)}};
-    if (fix && !diagnostics.empty()) {
-      action["diagnostics"] = diagnostics;
-      action["isPreferred"] = false;  // a model's fix is a suggestion to review
-    }
-    actions.push_back(std::move(action));
+    actions.push_back(lsp::codeActionToJson(entry.title, entry.codeActionKind, std::move(command),
+                                            fix ? diagnostics : json::array(), *client_));
   }
   request.reply.result(std::move(actions));
 }
@@ -258,7 +239,7 @@ void LspServer::runAction(const std::string& command, const json& params, Reques
       t != params.end() && (t->is_string() || t->is_number_integer())) {
     token = *t;
     progress = std::make_shared<ActionProgress>(WorkDoneProgress::adopt(session_.endpoint, token));
-  } else if (client_->workDoneProgress) {
+  } else if (lsp::createsProgress(*client_)) {
     token = "switchboard/action/" + std::to_string(++progressTokens_);
     progress = std::make_shared<ActionProgress>(WorkDoneProgress::create(session_.endpoint, token));
   }
@@ -306,10 +287,11 @@ void LspServer::runAction(const std::string& command, const json& params, Reques
           }
           const std::string& uri = out.doc->uri();
           json version = open ? json(out.doc->version()) : json(nullptr);
-          edit = documentEdit(uri, version,
-                              json::array({textEdit(out.doc->toRange(out.range, client->encoding),
-                                                    *out.reply.replacement)}),
-                              *client);
+          edit =
+              lsp::documentEdit(uri, version,
+                                json::array({textEdit(out.doc->toRange(out.range, client->encoding),
+                                                      *out.reply.replacement)}),
+                                *client);
         } else {  // Tests
           if (!out.testFile) {
             result["applied"] = false;
@@ -324,15 +306,12 @@ void LspServer::runAction(const std::string& command, const json& params, Reques
             Range all{{0, 0},
                       lines.positionAt(*file.oldText, static_cast<uint32_t>(file.oldText->size()),
                                        client->encoding)};
-            edit = documentEdit(uri, nullptr, json::array({textEdit(all, file.newText)}), *client);
-          } else if (client->createFiles) {
+            edit = lsp::documentEdit(uri, nullptr, json::array({textEdit(all, file.newText)}),
+                                     *client);
+          } else if (std::string why;
+                     auto create = lsp::createFileEdit(uri, file.newText, *client, why)) {
             // Fails rather than prepends if the file appeared since planning.
-            edit = {
-                {"documentChanges",
-                 json::array(
-                     {{{"kind", "create"}, {"uri", uri}, {"options", {{"ignoreIfExists", false}}}},
-                      {{"textDocument", {{"uri", uri}, {"version", nullptr}}},
-                       {"edits", json::array({textEdit({}, file.newText)})}}})}};
+            edit = std::move(*create);
           } else {
             // The client cannot create files: show the tests instead.
             result["applied"] = false;
@@ -344,7 +323,7 @@ void LspServer::runAction(const std::string& command, const json& params, Reques
         }
         result["edit"] = edit;
         auto ep = endpoint.lock();
-        if (!client->applyEdit || !ep) {
+        if (!lsp::sendsApplyEdit(*client) || !ep) {
           result["applied"] = false;
           return finish(std::nullopt, std::move(result));
         }

@@ -5,11 +5,13 @@
 #include <boost/asio/post.hpp>
 #include <filesystem>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <spdlog/spdlog.h>
 
 #include "LlmSettings.h"
 #include "WorkDoneProgress.h"
+#include "protocol/ClientTranslation.h"
 #include "protocol/LspConvert.h"
 #include "protocol/Uri.h"
 
@@ -49,9 +51,12 @@ Callback<T> replyWith(Reply reply, Convert convert) {
 }  // namespace
 
 LspServer::LspServer(const SessionContext& session, Workers& workers, LspOptions options)
-    : session_(session), workers_(workers), options_(std::move(options)) {}
+    : session_(session), workers_(workers), options_(std::move(options)) {
+  if (options_.awaitFirstIndex) indexGate_ = std::make_shared<FirstIndexGate>();
+}
 
 LspServer::~LspServer() {
+  if (indexGate_) indexGate_->shut();
   unwatchWorkflows();
 }
 
@@ -88,11 +93,32 @@ void LspServer::onRequest(Request request) {
   auto it = kHandlers.find(request.method);
   if (it == kHandlers.end())
     return request.reply.error(rpc::MethodNotFound, "Method not found: " + request.method);
+  if (indexGate_ && readsIndex(request)) {
+    // Pipe mode: answered once the first indexing pass is over (see FirstIndexGate.h).
+    auto held = std::make_shared<Request>(std::move(request));
+    indexGate_->run([this, handler = it->second, held] { dispatch(handler, *held); });
+    return;
+  }
+  dispatch(it->second, request);
+}
+
+// Whether a request's answer comes from the workspace index (not only from
+// one document's tree).
+bool LspServer::readsIndex(const Request& request) {
+  static const std::unordered_set<std::string_view> kIndexMethods = {
+      "workspace/symbol", "textDocument/definition", "textDocument/references",
+      "textDocument/hover"};
+  if (kIndexMethods.count(request.method)) return true;
+  return request.method == "workspace/executeCommand" && request.params.is_object() &&
+         request.params.value("command", "") == "switchboard.repoMap";
+}
+
+void LspServer::dispatch(RequestHandler handler, Request& request) {
   if (request.cancel.cancelled())
     return request.reply.error(rpc::RequestCancelled, "request cancelled");
   const json params = std::move(request.params);
   try {
-    (this->*(it->second))(params, request);
+    (this->*handler)(params, request);
   } catch (const RpcException& e) {
     request.reply.error(e.error);
   } catch (const std::invalid_argument& e) {
@@ -136,6 +162,7 @@ void LspServer::onNotification(std::string_view method, const json& params) {
 }
 
 void LspServer::onDisconnect() {
+  if (indexGate_) indexGate_->shut();  // before the engine goes: held requests use it
   unwatchWorkflows();
   engine_.reset();
 }
@@ -201,36 +228,12 @@ void LspServer::initialize(const json& params, Request& request) {
   spdlog::info("[{}] initialize from {} {} (position encoding {})", session_.peer,
                client_->name.empty() ? "an unnamed client" : client_->name, client_->version,
                encodingName(client_->encoding));
-  json capabilities = {
-      {"positionEncoding", encodingName(client_->encoding)},
-      {"textDocumentSync",
-       {{"openClose", true}, {"change", 2 /* incremental */}, {"save", {{"includeText", false}}}}},
-      {"documentSymbolProvider", true},
-      {"foldingRangeProvider", true},
-      {"selectionRangeProvider", true},
-      {"workspaceSymbolProvider", true},
-      {"definitionProvider", true},
-      {"referencesProvider", true},
-      {"hoverProvider", true},
-      {"documentHighlightProvider", true},
-      {"executeCommandProvider",
-       {{"commands",
-         {"switchboard.rescan", "switchboard.repoMap", "switchboard.status",
-          "switchboard.runWorkflow", "switchboard.resumeWorkflow", "switchboard.workflowStatus",
-          "switchboard.cancelWorkflow", "switchboard.workflowTemplates"}}}},
-      {"codeActionProvider",
-       {{"codeActionKinds", {"quickfix", "refactor", "refactor.rewrite", "source"}}}},
-      {"workspace", {{"workspaceFolders", {{"supported", true}, {"changeNotifications", true}}}}},
-  };
-  // Inline (ghost text) completion where the client has it (LSP 3.18),
-  // completion items otherwise: never both, so a keystroke costs one model call.
-  if (client_->inlineCompletion)
-    capabilities["inlineCompletionProvider"] = json::object();
-  else
-    capabilities["completionProvider"] = {{"triggerCharacters", {".", ">", ":", "("}},
-                                          {"resolveProvider", false}};
-  for (const auto& c : actionCommands())
-    capabilities["executeCommandProvider"]["commands"].push_back(c);
+  std::vector<std::string> commands = {
+      "switchboard.rescan",         "switchboard.repoMap",          "switchboard.status",
+      "switchboard.runWorkflow",    "switchboard.resumeWorkflow",   "switchboard.workflowStatus",
+      "switchboard.cancelWorkflow", "switchboard.workflowTemplates"};
+  for (auto& c : actionCommands()) commands.push_back(std::move(c));
+  json capabilities = lsp::serverCapabilities(*client_, commands);
   request.reply.result(
       {{"capabilities", std::move(capabilities)},
        {"serverInfo", {{"name", "switchboard"}, {"version", SWITCHBOARD_VERSION}}}});
@@ -238,7 +241,15 @@ void LspServer::initialize(const json& params, Request& request) {
 
 void LspServer::initialized(const json&) {
   if (roots_.empty()) return;
-  startIndexing();   // first: the workflows' code tools below then reuse this refresh
+  if (indexGate_ && options_.workspaces && !engine_->workspaces().empty()) {
+    indexGate_->arm();
+    auto remaining = std::make_shared<std::atomic<size_t>>(engine_->workspaces().size());
+    startIndexing([gate = indexGate_, remaining](const IndexReport&) {
+      if (--*remaining == 0) gate->release();
+    });
+  } else {
+    startIndexing();  // first: the workflows' code tools below then reuse this refresh
+  }
   watchWorkflows();  // another editor's workflows on the same folder show here too
   registerFileWatchers();
 }
@@ -271,7 +282,7 @@ void LspServer::startIndexing(std::function<void(const IndexReport&)> done) {
   if (!options_.workspaces) return;
   for (const auto& index : engine_->workspaces()) {
     std::shared_ptr<WorkDoneProgress> progress;
-    if (client_->workDoneProgress) {
+    if (lsp::createsProgress(*client_)) {
       progress = WorkDoneProgress::create(session_.endpoint,
                                           "switchboard/index/" + std::to_string(++progressTokens_));
       progress->begin("Indexing " + index->root(), {}, false, 0);
@@ -297,18 +308,12 @@ void LspServer::startIndexing(std::function<void(const IndexReport&)> done) {
 }
 
 void LspServer::registerFileWatchers() {
-  if (!client_->watchedFilesDynamic) return;
-  std::string exts;
+  std::vector<std::string> exts;
   for (const Language* lang : allLanguages())
-    for (auto ext : lang->extensions) {
-      if (!exts.empty()) exts += ",";
-      exts += std::string(ext.substr(1));
-    }
-  json registration = {
-      {"id", "switchboard-watch"},
-      {"method", "workspace/didChangeWatchedFiles"},
-      {"registerOptions", {{"watchers", {{{"globPattern", "**/*.{" + exts + "}"}}}}}}};
-  session_.endpoint->call("client/registerCapability", {{"registrations", {registration}}},
+    for (auto ext : lang->extensions) exts.emplace_back(ext.substr(1));
+  auto registration = lsp::fileWatcherRegistration(*client_, exts);
+  if (!registration) return;
+  session_.endpoint->call("client/registerCapability", std::move(*registration),
                           [peer = session_.peer](const ResponseOrError& r) {
                             if (r.error)
                               spdlog::warn("[{}] file watcher registration refused: {}", peer,
@@ -374,6 +379,7 @@ void LspServer::shutdown(const json&, Request& request) {
 void LspServer::exit(const json&) {
   int code = phase_ == Phase::ShutDown ? 0 : 1;
   spdlog::info("[{}] exit requested (code {})", session_.peer, code);
+  if (indexGate_) indexGate_->shut();
   engine_.reset();
   if (options_.onExit) options_.onExit(code);
   session_.closeConnection();
@@ -520,41 +526,12 @@ void LspServer::documentHighlight(const json& params, Request& request) {
 
 namespace {
 
-int completionItemKind(SymbolKind k) {
-  switch (k) {
-    case SymbolKind::Method:
-      return 2;
-    case SymbolKind::Function:
-      return 3;
-    case SymbolKind::Constructor:
-      return 4;
-    case SymbolKind::Field:
-      return 5;
-    case SymbolKind::Variable:
-      return 6;
-    case SymbolKind::Class:
-      return 7;
-    case SymbolKind::Interface:
-      return 8;
-    case SymbolKind::Module:
-    case SymbolKind::Namespace:
-    case SymbolKind::Package:
-      return 9;
-    case SymbolKind::Property:
-      return 10;
-    case SymbolKind::Enum:
-      return 13;
-    case SymbolKind::EnumMember:
-      return 20;
-    case SymbolKind::Constant:
-      return 21;
-    case SymbolKind::Struct:
-      return 22;
-    case SymbolKind::TypeParameter:
-      return 25;
-    default:
-      return 1;  // Text: a model's completion
-  }
+std::vector<lsp::CompletionChoice> choices(const CompletionOutcome& outcome) {
+  std::vector<lsp::CompletionChoice> out;
+  out.reserve(outcome.items.size());
+  for (const auto& c : outcome.items)
+    out.push_back({c.insertText, c.replace, c.label, c.detail, c.kind, c.fromModel});
+  return out;
 }
 
 }  // namespace
@@ -565,25 +542,11 @@ void LspServer::completion(const json& params, Request& request) {
   CancelToken cancel = request.cancel;
   engine_->complete(
       uri, at, client_->encoding, request.cancel,
-      replyWith<CompletionOutcome>(std::move(request.reply), [cancel](const CompletionOutcome& r) {
-        if (cancel.cancelled()) throw RpcException(rpc::RequestCancelled, "request cancelled");
-        json items = json::array();
-        int rank = 0;
-        for (const auto& c : r.items) {
-          json item = {
-              {"label", c.label},
-              {"kind", completionItemKind(c.kind)},
-              {"sortText", (rank < 10 ? "000" : "00") + std::to_string(rank)},
-              {"insertTextFormat", 1},
-              {"textEdit", {{"range", lsp::toJson(c.replace)}, {"newText", c.insertText}}}};
-          ++rank;
-          if (!c.detail.empty()) item["detail"] = c.detail;
-          if (c.fromModel) item["preselect"] = true;
-          items.push_back(std::move(item));
-        }
-        // Incomplete: typing more asks again, so the model sees the new text.
-        return json{{"isIncomplete", true}, {"items", std::move(items)}};
-      }));
+      replyWith<CompletionOutcome>(
+          std::move(request.reply), [cancel, client = client_](const CompletionOutcome& r) {
+            if (cancel.cancelled()) throw RpcException(rpc::RequestCancelled, "request cancelled");
+            return lsp::completionListToJson(choices(r), *client);
+          }));
 }
 
 void LspServer::inlineCompletion(const json& params, Request& request) {
@@ -594,14 +557,7 @@ void LspServer::inlineCompletion(const json& params, Request& request) {
       uri, at, client_->encoding, request.cancel,
       replyWith<CompletionOutcome>(std::move(request.reply), [cancel](const CompletionOutcome& r) {
         if (cancel.cancelled()) throw RpcException(rpc::RequestCancelled, "request cancelled");
-        json items = json::array();
-        for (const auto& c : r.items) {
-          // Ghost text is the model's; offline, the best identifier.
-          if (!c.fromModel && !items.empty()) break;
-          items.push_back({{"insertText", c.insertText}, {"range", lsp::toJson(c.replace)}});
-          if (!c.fromModel) break;
-        }
-        return json{{"items", std::move(items)}};
+        return lsp::inlineCompletionToJson(choices(r));
       }));
 }
 

@@ -1,5 +1,6 @@
 // The LSP front end: translates LSP messages into Engine calls and results
-// back into LSP JSON shaped for the client (see protocol/ClientProfile.h).
+// back into LSP JSON shaped for the client by protocol/ClientTranslation.h
+// and protocol/LspConvert.h, from the client's protocol/ClientProfile.h.
 // One instance per connection.
 #pragma once
 
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "Engine.h"
+#include "FirstIndexGate.h"
 #include "Transport.h"
 #include "WorkflowHub.h"
 #include "WorkspaceRegistry.h"
@@ -36,6 +38,9 @@ struct LspOptions {
   // Pipe mode: initialize params used when the first message is not
   // "initialize", so scripts can send requests straight away.
   std::optional<json> implicitInitialize;
+  // Pipe mode: requests answered from the workspace index (workspace/symbol,
+  // definition, references, hover, repoMap) wait for the first indexing pass.
+  bool awaitFirstIndex = false;
 };
 
 class LspServer final : public FrontEnd {
@@ -51,6 +56,9 @@ class LspServer final : public FrontEnd {
   enum class Phase { Uninitialized, Initialized, ShutDown };
   using RequestHandler = void (LspServer::*)(const json& params, Request& request);
   using NotificationHandler = void (LspServer::*)(const json& params);
+
+  static bool readsIndex(const Request& request);
+  void dispatch(RequestHandler handler, Request& request);
 
   void initialize(const json& params, Request& request);
   void shutdown(const json& params, Request& request);
@@ -111,6 +119,7 @@ class LspServer final : public FrontEnd {
   int progressTokens_ = 0;
   std::shared_ptr<WorkflowWatch> workflowWatch_;
   std::vector<int> workflowTokens_;
+  std::shared_ptr<FirstIndexGate> indexGate_;  // only with awaitFirstIndex
 };
 
 }  // namespace sb

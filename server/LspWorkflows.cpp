@@ -13,6 +13,7 @@
 #include "LspServer.h"
 #include "StatusReport.h"
 #include "WorkDoneProgress.h"
+#include "protocol/ClientTranslation.h"
 #include "protocol/LspConvert.h"
 #include "protocol/Uri.h"
 
@@ -25,35 +26,13 @@ namespace {
 std::optional<json> workspaceEditFor(const agents::PlannedEdit& e, const std::string& root,
                                      const ClientProfile& client, std::string& why) {
   std::string uri = pathToFileUri((std::filesystem::path(root) / e.relPath).string());
-  if (e.remove) {
-    if (!client.deleteFiles) {
-      why = "the editor cannot delete files through workspace/applyEdit";
-      return std::nullopt;
-    }
-    return json{{"documentChanges", {{{"kind", "delete"}, {"uri", uri}}}}};
-  }
-  if (!e.oldText) {
-    if (!client.createFiles) {
-      why = "the editor cannot create files through workspace/applyEdit";
-      return std::nullopt;
-    }
-    json insert{
-        {"range",
-         {{"start", {{"line", 0}, {"character", 0}}}, {"end", {{"line", 0}, {"character", 0}}}}},
-        {"newText", e.newText}};
-    return json{{"documentChanges",
-                 {{{"kind", "create"}, {"uri", uri}, {"options", {{"ignoreIfExists", false}}}},
-                  {{"textDocument", {{"uri", uri}, {"version", nullptr}}}, {"edits", {insert}}}}}};
-  }
+  if (e.remove) return lsp::deleteFileEdit(uri, client, why);
+  if (!e.oldText) return lsp::createFileEdit(uri, e.newText, client, why);
   LineIndex lines(*e.oldText);
   Position end =
       lines.positionAt(*e.oldText, static_cast<uint32_t>(e.oldText->size()), client.encoding);
-  json edit{{"range", {{"start", {{"line", 0}, {"character", 0}}}, {"end", lsp::toJson(end)}}},
-            {"newText", e.newText}};
-  if (client.documentChanges)
-    return json{{"documentChanges",
-                 {{{"textDocument", {{"uri", uri}, {"version", nullptr}}}, {"edits", {edit}}}}}};
-  return json{{"changes", {{uri, {edit}}}}};
+  json edit{{"range", lsp::toJson(Range{{0, 0}, end})}, {"newText", e.newText}};
+  return lsp::documentEdit(uri, nullptr, json::array({std::move(edit)}), client);
 }
 
 json firstArgument(const json& params) {
@@ -88,7 +67,7 @@ void LspServer::watchWorkflows() {
       using K = agents::WorkflowEvent::Kind;
       int type = e.kind == K::Finished && e.state != "completed" ? 2 /*warning*/ : 3 /*info*/;
       ep->notify("window/logMessage", {{"type", type}, {"message", "[switchboard] " + e.message}});
-      if (!client->workDoneProgress || e.kind == K::ToolCalled) return;
+      if (!lsp::createsProgress(*client) || e.kind == K::ToolCalled) return;
       // Under the lock: events of one workflow can come from several step
       // threads, and begin, reports and end must reach the client in order.
       std::lock_guard lock(watch->mu);
@@ -117,7 +96,7 @@ void LspServer::unwatchWorkflows() {
 // Edits go to this client, which shows them (workspace/applyEdit); the
 // workflow waits for its answer.
 agents::ClientApplier LspServer::clientApplier(const std::string& root) {
-  if (!client_->applyEdit) return {};
+  if (!lsp::sendsApplyEdit(*client_)) return {};
   std::weak_ptr<RpcEndpoint> endpoint = session_.endpoint;
   auto client = client_;
   return [endpoint, client, root](const agents::PlannedEdit& e,
@@ -196,7 +175,7 @@ bool LspServer::workflowCommand(const std::string& command, const json& params, 
   }
   agents::WorkflowRunner::Models models{options_.engine.llm, roles};
   auto applyMode = [&](const json& a) {
-    std::string mode = a.value("apply", client_->applyEdit ? "client" : "none");
+    std::string mode = a.value("apply", lsp::defaultWorkflowApply(*client_));
     auto m = agents::applyModeFromString(mode);
     if (!m || *m == agents::ApplyMode::Write)
       throw RpcException(rpc::InvalidParams,

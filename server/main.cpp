@@ -87,6 +87,8 @@ int servePipe(const CommandLine& cl, Workers& workers, LspOptions options, size_
              {"textDocument",
               {{"documentSymbol", {{"hierarchicalDocumentSymbolSupport", true}}},
                {"hover", {{"contentFormat", {"markdown", "plaintext"}}}}}}}}};
+  // A script's one-shot query must not be answered from an index still empty.
+  options.awaitFirstIndex = true;
   int exitCode = 0;
   options.onExit = [&exitCode](int code) { exitCode = code; };
   StdioOptions stdio;

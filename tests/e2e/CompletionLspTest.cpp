@@ -91,6 +91,32 @@ TEST_F(CompletionLsp, CompletionItemsCarryTheModelTextAndThePromptHasCrossFileCo
       << "the suffix: " << sent.body;
 }
 
+// A snippet-capable client gets the model's text as a snippet whose `$`, `}`
+// and `\` are escaped (so inserting it gives exactly the text); a client
+// without snippet support gets the same text as plain text.
+TEST_F(CompletionLsp, SnippetClientsGetTheModelTextEscapedOthersPlainText) {
+  const std::string text = "urn f\"${amount}\" + '\\\\'";  // a format string and a backslash
+  backend_.setDefaultText(text);
+  start(true,
+        {{"textDocument", {{"completion", {{"completionItem", {{"snippetSupport", true}}}}}}}});
+  json r = completeAt("textDocument/completion", 3, 7);
+  ASSERT_FALSE(r["result"]["items"].empty()) << r.dump();
+  const json& snippet = r["result"]["items"][0];
+  EXPECT_EQ(snippet["insertTextFormat"], 2) << snippet.dump();
+  EXPECT_EQ(snippet["textEdit"]["newText"], "urn f\"\\${amount\\}\" + '\\\\\\\\'")
+      << snippet.dump();
+
+  lsp_.reset();
+  proc_.reset();
+  start(true,
+        {{"textDocument", {{"completion", {{"completionItem", {{"snippetSupport", false}}}}}}}});
+  r = completeAt("textDocument/completion", 3, 7);
+  ASSERT_FALSE(r["result"]["items"].empty()) << r.dump();
+  const json& plain = r["result"]["items"][0];
+  EXPECT_EQ(plain["insertTextFormat"], 1) << plain.dump();
+  EXPECT_EQ(plain["textEdit"]["newText"], text) << plain.dump();
+}
+
 TEST_F(CompletionLsp, InlineCompletionWhenTheClientSupportsIt) {
   backend_.setDefaultText("urn with_vat(amount)\n\nprint('done')");
   start(true, {{"textDocument", {{"inlineCompletion", json::object()}}}});

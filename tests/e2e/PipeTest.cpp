@@ -96,5 +96,76 @@ TEST_F(PipeTest, WritesNoNotifications) {
   EXPECT_EQ(out[0]["id"], 7);
 }
 
+// The `echo '...' | build/switchboard pipe` lines of a document that ask
+// for workspace/symbol, exactly as written there.
+std::vector<std::string> documentedSymbolPipes(const fs::path& doc) {
+  std::vector<std::string> found;
+  std::ifstream in(doc);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("echo '", 0) == 0 && line.find("\"workspace/symbol\"") != std::string::npos &&
+        line.find("switchboard pipe") != std::string::npos)
+      found.push_back(line);
+  return found;
+}
+
+// The documented one-liners on this repository with an empty index: indexing
+// starts with the pipe, and the query waits for it rather than answering from
+// the empty index (it used to print [] and abandon indexing at end of input).
+TEST_F(PipeTest, WorkspaceSymbolOnAFreshIndexFindsTheDefinition) {
+  const fs::path source = SB_SOURCE_DIR;
+  std::vector<std::string> documented = documentedSymbolPipes(source / "README.md");
+  for (auto& l : documentedSymbolPipes(source / "docs" / "protocols.md")) documented.push_back(l);
+  ASSERT_EQ(documented.size(), 2u) << "README.md and docs/protocols.md each show one";
+  int n = 0;
+  for (std::string line : documented) {
+    SCOPED_TRACE(line);
+    const std::string query = json::parse(line.substr(6, line.rfind('\'') - 6))["params"]["query"];
+    // The docs run it from the repository root as build/switchboard or as
+    // switchboard on PATH; here the binary under test, with an index folder
+    // that does not exist yet.
+    for (const std::string name : {"build/switchboard pipe", "switchboard pipe"})
+      if (auto at = line.rfind(name); at != std::string::npos) {
+        line.replace(at, name.size(), std::string("'") + SB_BINARY + "' pipe");
+        break;
+      }
+    const fs::path index = dir_ / ("fresh-index-" + std::to_string(n++));
+    ASSERT_FALSE(fs::exists(index));
+    auto p = ChildProcess::start(
+        {"/bin/sh", "-c",
+         "cd '" + source.string() + "' && " + line + " --index-dir '" + index.string() + "'"});
+    p.io().closeWrite();
+    auto status = p.wait(std::chrono::seconds(100));
+    ASSERT_TRUE(status) << "the pipe did not exit";
+    EXPECT_EQ(status->code, 0) << p.err();
+    auto out = lines(p.out());
+    ASSERT_EQ(out.size(), 1u) << p.out();
+    ASSERT_TRUE(out[0]["result"].is_array()) << out[0].dump();
+    ASSERT_FALSE(out[0]["result"].empty()) << "answered before the index was built:\n" << p.err();
+    // The best match is the definition of that very name, in this repository.
+    EXPECT_EQ(out[0]["result"][0]["name"], query) << out[0].dump();
+    const std::string uri = out[0]["result"][0]["location"]["uri"];
+    EXPECT_EQ(uri.rfind("file://" + source.string() + "/", 0), 0u) << uri;
+  }
+}
+
+// A definition in another file is found although the pipe's index was empty
+// when the request arrived.
+TEST_F(PipeTest, DefinitionAcrossFilesWaitsForTheFirstIndex) {
+  std::ofstream(dir_ / "ws" / "main.py") << "from greet import greet\n\ngreet('x')\n";
+  std::string uri = "file://" + (dir_ / "ws" / "main.py").string();
+  auto out = run(
+      json({{"jsonrpc", "2.0"},
+            {"id", 1},
+            {"method", "textDocument/definition"},
+            {"params",
+             {{"textDocument", {{"uri", uri}}}, {"position", {{"line", 2}, {"character", 1}}}}}})
+          .dump() +
+      "\n");
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_TRUE(out[0]["result"].is_array()) << out[0].dump();
+  ASSERT_FALSE(out[0]["result"].empty()) << out[0].dump();
+  EXPECT_EQ(out[0]["result"][0]["uri"], "file://" + (dir_ / "ws" / "greet.py").string());
+}
+
 }  // namespace
 }  // namespace sb::e2e

@@ -3,9 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <condition_variable>
+#include <filesystem>
+#include <fstream>
 #include <future>
+#include <optional>
 
 namespace sb {
 namespace {
@@ -14,7 +18,9 @@ using namespace std::chrono_literals;
 
 class LspHarness {
  public:
-  explicit LspHarness(unsigned threads = 2, int diagnosticsDelayMs = 0) : workers_(threads) {
+  explicit LspHarness(unsigned threads = 2, int diagnosticsDelayMs = 0,
+                      WorkspaceRegistry* workspaces = nullptr)
+      : workers_(threads) {
     endpoint_ = RpcEndpoint::create([this](std::string body) {
       std::lock_guard lock(mu_);
       inbox_.push_back(json::parse(body));
@@ -24,6 +30,7 @@ class LspHarness {
     LspOptions options;
     options.engine.diagnosticsDelay = std::chrono::milliseconds(diagnosticsDelayMs);
     options.onExit = [this](int code) { exitCode_ = code; };
+    options.workspaces = workspaces;
     server_ = std::make_unique<LspServer>(ctx, workers_, options);
     endpoint_->setHandler(server_.get());
   }
@@ -83,6 +90,12 @@ class LspHarness {
     notify("textDocument/didOpen",
            {{"textDocument",
              {{"uri", uri}, {"languageId", lang}, {"version", version}, {"text", text}}}});
+  }
+
+  // Whether a message like that has arrived (and not been taken yet).
+  bool received(const std::function<bool(const json&)>& pred) {
+    std::lock_guard lock(mu_);
+    return std::any_of(inbox_.begin(), inbox_.end(), pred);
   }
 
   Workers& workers() { return workers_; }
@@ -341,6 +354,104 @@ TEST(LspServer, CodeActionsAreBareCommandsWithoutLiteralSupport) {
     EXPECT_EQ(c["command"].get<std::string>().rfind("switchboard.", 0), 0u) << c.dump();
     EXPECT_EQ(c["arguments"][0]["uri"], "file:///t/a.py");
   }
+}
+
+// Hover text for a definition in the same document, as the client asks.
+json hoverOn(const json& capabilities) {
+  LspHarness h;
+  h.initialize(capabilities);
+  h.open("file:///t/h.py", "python", "def greet(name):\n    \"\"\"Says hi.\"\"\"\n\ngreet(1)\n");
+  json r = h.call("textDocument/hover", {{"textDocument", {{"uri", "file:///t/h.py"}}},
+                                         {"position", {{"line", 3}, {"character", 1}}}});
+  EXPECT_TRUE(r["result"].is_object()) << r.dump();
+  return r["result"];
+}
+
+TEST(LspServer, HoverIsMarkdownWhenTheClientListsIt) {
+  json hover = hoverOn({{"textDocument", {{"hover", {{"contentFormat", {"markdown"}}}}}}});
+  EXPECT_EQ(hover["contents"]["kind"], "markdown");
+  EXPECT_NE(hover["contents"]["value"].get<std::string>().find("```python\ndef greet(name)"),
+            std::string::npos)
+      << hover.dump();
+}
+
+TEST(LspServer, HoverIsPlainTextOtherwise) {
+  for (json caps :
+       {json::object(), json{{"textDocument", {{"hover", {{"contentFormat", {"plaintext"}}}}}}}}) {
+    json hover = hoverOn(caps);
+    EXPECT_EQ(hover["contents"]["kind"], "plaintext") << caps.dump();
+    const std::string value = hover["contents"]["value"];
+    EXPECT_EQ(value.find("```"), std::string::npos) << value;
+    EXPECT_NE(value.find("def greet(name)"), std::string::npos) << value;
+  }
+}
+
+// Identifier completion (no model here) in each client's format.
+TEST(LspServer, CompletionItemsAreSnippetsOnlyForSnippetClients) {
+  for (bool snippets : {true, false}) {
+    LspHarness h;
+    h.initialize(
+        {{"textDocument", {{"completion", {{"completionItem", {{"snippetSupport", snippets}}}}}}}});
+    h.open("file:///t/c.js", "javascript", "const $price = 1;\n$pr\n");
+    json r = h.call("textDocument/completion", {{"textDocument", {{"uri", "file:///t/c.js"}}},
+                                                {"position", {{"line", 1}, {"character", 3}}}});
+    ASSERT_TRUE(r["result"].is_object()) << r.dump();
+    const json& items = r["result"]["items"];
+    auto it = std::find_if(items.begin(), items.end(),
+                           [](const json& i) { return i["label"] == "$price"; });
+    ASSERT_NE(it, items.end()) << r.dump();
+    EXPECT_EQ((*it)["insertTextFormat"], snippets ? 2 : 1);
+    EXPECT_EQ((*it)["textEdit"]["newText"], snippets ? "\\$price" : "$price");
+  }
+}
+
+// The file watcher registration goes only to clients that register
+// workspace/didChangeWatchedFiles dynamically.
+class WatcherRegistration : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(SB_TEST_TMP_DIR) /
+           ("watch-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_ / "ws");
+    std::ofstream(dir_ / "ws" / "a.py") << "def alpha():\n    return 1\n";
+    registry_.emplace(RegistryOptions{.indexer = {}, .indexDir = (dir_ / "index").string()});
+  }
+  void TearDown() override {
+    registry_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  // Initializes with the workspace folder, then answers whatever the server
+  // asked and says whether one of those was client/registerCapability.
+  bool registersWatchers(const json& capabilities) {
+    LspHarness h(2, 0, &*registry_);
+    json init = h.call("initialize", {{"processId", nullptr},
+                                      {"rootUri", "file://" + (dir_ / "ws").string()},
+                                      {"capabilities", capabilities}});
+    EXPECT_TRUE(init.contains("result")) << init.dump();
+    h.notify("initialized", json::object());
+    // Every answer after `initialized` was handled: anything it sent is in.
+    EXPECT_TRUE(h.call("shutdown", nullptr).contains("result"));
+    return h.received([](const json& m) {
+      return m.value("method", "") == "client/registerCapability" &&
+             m["params"]["registrations"][0]["method"] == "workspace/didChangeWatchedFiles";
+    });
+  }
+
+  std::filesystem::path dir_;
+  std::optional<WorkspaceRegistry> registry_;
+};
+
+TEST_F(WatcherRegistration, SentToAClientWithDynamicRegistration) {
+  EXPECT_TRUE(registersWatchers(
+      {{"workspace", {{"didChangeWatchedFiles", {{"dynamicRegistration", true}}}}}}));
+}
+
+TEST_F(WatcherRegistration, NotSentToAClientWithoutIt) {
+  EXPECT_FALSE(registersWatchers(json::object()));
+  EXPECT_FALSE(registersWatchers(
+      {{"workspace", {{"didChangeWatchedFiles", {{"dynamicRegistration", false}}}}}}));
 }
 
 TEST(LspServer, ActionCommandsWithoutAModelSayWhatToConfigure) {

@@ -112,6 +112,18 @@ void prepareSocketDirectory(const std::filesystem::path& dir) {
   }
 }
 
+// How a connection opens. A browser's request starts with an HTTP request
+// line ("POST / HTTP/1.1"): its method is a run of capitals and a space,
+// which no LSP header ("Content-Length:") or JSON message starts with.
+enum class Opening { Undecided, Http, Other };
+Opening classifyOpening(std::string_view head) {
+  constexpr size_t kLongestMethod = 10;
+  size_t i = 0;
+  while (i < head.size() && i < kLongestMethod && head[i] >= 'A' && head[i] <= 'Z') ++i;
+  if (i == head.size() && i < kLongestMethod) return Opening::Undecided;
+  return i >= 3 && i < head.size() && head[i] == ' ' ? Opening::Http : Opening::Other;
+}
+
 class ConnectionBase : public Transport {
  public:
   // Tears the connection down on the calling thread; for use after the I/O
@@ -176,9 +188,37 @@ class SocketConnection final : public ConnectionBase,
     socket_.async_read_some(asio::buffer(buffer_), [self = this->shared_from_this()](
                                                        boost::system::error_code ec, size_t n) {
       if (ec || self->done_) return self->shutdown();
-      self->session_->onBytes(std::string_view(self->buffer_.data(), n));
+      std::string_view bytes(self->buffer_.data(), n);
+      if (!self->opened_) {
+        self->opening_.append(bytes);
+        switch (classifyOpening(self->opening_)) {
+          case Opening::Undecided:
+            return self->readMore();
+          case Opening::Http:
+            return self->refuseHttp();
+          case Opening::Other:
+            self->opened_ = true;
+            break;
+        }
+        std::string head = std::move(self->opening_);
+        self->session_->onBytes(head);
+      } else {
+        self->session_->onBytes(bytes);
+      }
       if (!self->done_) self->readMore();
     });
+  }
+
+  // An HTTP request (a web page reaching a loopback port, perhaps through
+  // DNS rebinding) is answered 400 and closed before the LSP decoder sees
+  // it: its resynchronisation would otherwise find the request's
+  // Content-Length header and take the body for a message.
+  void refuseHttp() {
+    spdlog::warn("[{}] an HTTP request on the LSP socket; connection closed", peer_);
+    static constexpr std::string_view kBody = "This port speaks LSP (JSON-RPC), not HTTP.\n";
+    send("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: " +
+         std::to_string(kBody.size()) + "\r\nConnection: close\r\n\r\n" + std::string(kBody));
+    close();
   }
 
   void writeNext() {
@@ -204,6 +244,8 @@ class SocketConnection final : public ConnectionBase,
   std::deque<std::string> queue_;
   bool closeAfterWrites_ = false;
   bool done_ = false;
+  bool opened_ = false;  // the opening was classified: bytes go straight to the session
+  std::string opening_;  // the first bytes, until then
 };
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <thread>
 
 #include "Daemon.h"
 
@@ -221,6 +222,44 @@ TEST(SocketTest, RegularFileAtTheSocketPathIsNotReplaced) {
   std::string text;
   std::getline(in, text);
   EXPECT_EQ(text, "precious");
+}
+
+TEST(SocketTest, HttpRequestOnTheLspPortIsRefusedAndClosed) {
+  // What a web page's fetch() to the port sends: an HTTP POST whose body is
+  // an LSP message. It must not reach the session.
+  ListeningDaemon daemon("tcp://127.0.0.1:0");
+  std::smatch m;
+  std::string address = daemon.waitForAddress();
+  ASSERT_TRUE(std::regex_match(address, m, std::regex("tcp://127\\.0\\.0\\.1:(\\d+)")));
+  const int port = std::stoi(m[1]);
+  const std::string body =
+      R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}})";
+  for (const std::string& method : {"POST", "OPTIONS"}) {
+    FdStream http = connectTcp("127.0.0.1", port);
+    http.write(method + " / HTTP/1.1\r\nHost: evil.example:" + std::to_string(port) +
+               "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
+               "\r\nOrigin: http://evil.example\r\n\r\n" + body);
+    http.waitUntil([] { return false; }, 3s);  // until the daemon closes it
+    EXPECT_TRUE(http.eof()) << method << ": the connection should be closed";
+    EXPECT_EQ(http.inbox().rfind("HTTP/1.1 400", 0), 0u) << method << ": " << http.inbox();
+    EXPECT_EQ(http.inbox().find("serverInfo"), std::string::npos) << http.inbox();
+  }
+  EXPECT_TRUE(daemon.proc().io().waitUntil(
+      [&] { return daemon.proc().err().find("HTTP request") != std::string::npos; }, 5s))
+      << "the refusal should be logged: " << daemon.proc().err();
+  // LSP clients are still served, including one whose first bytes come one at a time.
+  FdStream stream = connectTcp("127.0.0.1", port);
+  std::string frame = "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  for (char c : frame.substr(0, 4)) {
+    stream.write(std::string(1, c));
+    std::this_thread::sleep_for(10ms);
+  }
+  stream.write(frame.substr(4));
+  EXPECT_TRUE(
+      stream.waitUntil([&] { return stream.inbox().find("serverInfo") != std::string::npos; }, 5s))
+      << stream.inbox();
+  daemon.proc().signal(SIGTERM);
+  EXPECT_TRUE(daemon.proc().wait(5s));
 }
 
 TEST(SocketTest, NonLoopbackTcpRefusedWithoutAllowRemote) {

@@ -100,7 +100,8 @@ Options:
   --token TOKEN              mcp --http: require "Authorization: Bearer TOKEN" (or set
                              SWITCHBOARD_MCP_TOKEN); lsp --listen: require it as
                              initializationOptions.token (or SWITCHBOARD_LSP_TOKEN);
-                             needed with --allow-remote
+                             needed with --allow-remote. Other users can read a
+                             command line (ps): prefer the variables
   --log-level LEVEL          trace, debug, info, warn (default), error, off
   --log-file PATH            write logs there instead of stderr
   --max-message-bytes N      refuse messages larger than N bytes (default 67108864)

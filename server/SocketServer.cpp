@@ -6,12 +6,15 @@
 #include <csignal>
 
 #include <boost/asio.hpp>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <mutex>
 #include <set>
 #include <stdexcept>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
@@ -67,6 +70,59 @@ bool isLoopbackHost(std::string_view host) {
 }
 
 namespace {
+
+// Why `dir` may not hold the daemon's socket, or empty when it may. The
+// socket itself is 0600, so readable parents (a 0755 home) are fine; but a
+// parent that another user owns, or can write to without the sticky bit,
+// lets them rename the socket away and put their own in its place, so
+// clients would talk to them. Sticky world-writable folders like /tmp are
+// fine: there only the owner may remove or rename an entry.
+std::string unsafeSocketDirectory(const std::filesystem::path& dir) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) return std::string("cannot be examined: ") + strerror(errno);
+  if (!S_ISDIR(st.st_mode)) return "is not a directory";
+  if (st.st_uid != ::geteuid() && st.st_uid != 0) return "belongs to another user";
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))
+    return "is writable by other users (and not sticky like /tmp)";
+  return {};
+}
+
+// Checks the deepest existing folder on the way to `dir`, then creates each
+// missing one owner-only (0700), so no moment exists where a folder we made
+// is open to others.
+void prepareSocketDirectory(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> missing;
+  fs::path existing = dir;
+  std::error_code ec;
+  while (!existing.empty() && !fs::exists(existing, ec) && existing != existing.parent_path()) {
+    missing.push_back(existing);
+    existing = existing.parent_path();
+  }
+  if (existing.empty()) existing = ".";
+  if (std::string why = unsafeSocketDirectory(existing); !why.empty())
+    throw std::runtime_error("refusing to put a socket under " + existing.string() + ": it " + why +
+                             " (use a folder only you can write to)");
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    if (::mkdir(it->c_str(), 0700) != 0 && errno != EEXIST)
+      throw std::runtime_error("cannot create " + it->string() + ": " + strerror(errno));
+    // A folder that appeared meanwhile gets the same scrutiny as an existing one.
+    if (std::string why = unsafeSocketDirectory(*it); !why.empty())
+      throw std::runtime_error("refusing to put a socket under " + it->string() + ": it " + why);
+  }
+}
+
+// How a connection opens. A browser's request starts with an HTTP request
+// line ("POST / HTTP/1.1"): its method is a run of capitals and a space,
+// which no LSP header ("Content-Length:") or JSON message starts with.
+enum class Opening { Undecided, Http, Other };
+Opening classifyOpening(std::string_view head) {
+  constexpr size_t kLongestMethod = 10;
+  size_t i = 0;
+  while (i < head.size() && i < kLongestMethod && head[i] >= 'A' && head[i] <= 'Z') ++i;
+  if (i == head.size() && i < kLongestMethod) return Opening::Undecided;
+  return i >= 3 && i < head.size() && head[i] == ' ' ? Opening::Http : Opening::Other;
+}
 
 class ConnectionBase : public Transport {
  public:
@@ -132,9 +188,37 @@ class SocketConnection final : public ConnectionBase,
     socket_.async_read_some(asio::buffer(buffer_), [self = this->shared_from_this()](
                                                        boost::system::error_code ec, size_t n) {
       if (ec || self->done_) return self->shutdown();
-      self->session_->onBytes(std::string_view(self->buffer_.data(), n));
+      std::string_view bytes(self->buffer_.data(), n);
+      if (!self->opened_) {
+        self->opening_.append(bytes);
+        switch (classifyOpening(self->opening_)) {
+          case Opening::Undecided:
+            return self->readMore();
+          case Opening::Http:
+            return self->refuseHttp();
+          case Opening::Other:
+            self->opened_ = true;
+            break;
+        }
+        std::string head = std::move(self->opening_);
+        self->session_->onBytes(head);
+      } else {
+        self->session_->onBytes(bytes);
+      }
       if (!self->done_) self->readMore();
     });
+  }
+
+  // An HTTP request (a web page reaching a loopback port, perhaps through
+  // DNS rebinding) is answered 400 and closed before the LSP decoder sees
+  // it: its resynchronisation would otherwise find the request's
+  // Content-Length header and take the body for a message.
+  void refuseHttp() {
+    spdlog::warn("[{}] an HTTP request on the LSP socket; connection closed", peer_);
+    static constexpr std::string_view kBody = "This port speaks LSP (JSON-RPC), not HTTP.\n";
+    send("HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: " +
+         std::to_string(kBody.size()) + "\r\nConnection: close\r\n\r\n" + std::string(kBody));
+    close();
   }
 
   void writeNext() {
@@ -160,6 +244,8 @@ class SocketConnection final : public ConnectionBase,
   std::deque<std::string> queue_;
   bool closeAfterWrites_ = false;
   bool done_ = false;
+  bool opened_ = false;  // the opening was classified: bytes go straight to the session
+  std::string opening_;  // the first bytes, until then
 };
 
 }  // namespace
@@ -246,15 +332,14 @@ SocketServer::SocketServer(SocketServerOptions options, FrontEndFactory makeFron
     namespace fs = std::filesystem;
     fs::path path(a.path);
     std::error_code fec;
-    if (path.has_parent_path() && !fs::exists(path.parent_path(), fec)) {
-      fs::create_directories(path.parent_path(), fec);
-      ::chmod(path.parent_path().c_str(), 0700);
-    }
+    prepareSocketDirectory(fs::absolute(path, fec).parent_path());
     // A stale socket from a previous run would make bind fail.
     struct stat st {};
     if (::lstat(path.c_str(), &st) == 0) {
       if (!S_ISSOCK(st.st_mode))
         throw std::runtime_error(a.path + " exists and is not a socket; refusing to replace it");
+      if (st.st_uid != ::geteuid())
+        throw std::runtime_error(a.path + " is another user's socket; refusing to replace it");
       fs::remove(path, fec);
     }
     auto& acc = impl_->unixAcceptor.emplace(impl_->io);

@@ -499,6 +499,72 @@ TEST_F(McpHttp, GetStreamResumesWithExactlyTheMissedEvents) {
   EXPECT_EQ(second.status(), 409);
 }
 
+// One raw HTTP/1.1 request as given (its own Host header), read to the end; the status.
+int rawStatus(uint16_t port, const std::string& text) {
+  UniqueFd fd = connectTo(port);
+  timeval tv{10, 0};
+  ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  if (::send(fd.get(), text.data(), text.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(text.size()))
+    return 0;
+  std::string in;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::recv(fd.get(), buf, sizeof buf, 0)) > 0) in.append(buf, static_cast<size_t>(n));
+  return in.size() >= 12 ? std::stoi(in.substr(9, 3)) : 0;
+}
+
+TEST_F(McpHttp, ForeignHostHeaderIsForbidden) {
+  // A DNS-rebinding page reaches 127.0.0.1 under its own name: the Host header gives it away.
+  const std::string init =
+      R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}})";
+  auto post = [&](const std::string& host, const std::string& extra = "") {
+    return rawStatus(port_, "POST /mcp HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n" +
+                                kJson + extra + "Content-Length: " + std::to_string(init.size()) +
+                                "\r\n\r\n" + init);
+  };
+  const std::string port = std::to_string(port_);
+  for (const std::string& host :
+       {std::string("evil.example"), "evil.example:" + port, "localhost.evil:" + port,
+        "127.0.0.1.evil.example:" + port, "10.0.0.1:" + port})
+    EXPECT_EQ(post(host), 403) << host;
+  EXPECT_EQ(rawStatus(port_,
+                      "GET /mcp HTTP/1.1\r\nHost: evil.example\r\nConnection: "
+                      "close\r\nAccept: text/event-stream\r\n\r\n"),
+            403);
+  // A loopback Host with a foreign Origin is refused too; loopback names pass.
+  EXPECT_EQ(post("localhost:" + port, "Origin: http://evil.example\r\n"), 403);
+  EXPECT_EQ(post("localhost:" + port, "Origin: null\r\n"), 403);
+  EXPECT_EQ(post("localhost:" + port), 200);
+  EXPECT_EQ(post("[::1]:" + port, "Origin: http://localhost:3000\r\n"), 200);
+}
+
+// `switchboard mcp --http` with the given arguments and no token in the
+// environment: it must refuse to start.
+Finished mcpHttpRefused(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"/usr/bin/env", "-u",  "SWITCHBOARD_MCP_TOKEN",
+                                   SB_BINARY,      "mcp", fs::temp_directory_path().string(),
+                                   "--http"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return runToCompletion(argv, 10s);
+}
+
+TEST(McpHttpCommandLine, NonLoopbackNeedsBothAllowRemoteAndAToken) {
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"0.0.0.0:0"},
+                                             {"0.0.0.0:0", "--allow-remote"},
+                                             {"0.0.0.0:0", "--token", "t0ken-only"},
+                                             {"[::]:0", "--allow-remote"}}) {
+    std::string what = ::testing::PrintToString(args);
+    Finished run = mcpHttpRefused(args);
+    EXPECT_TRUE(run.status.exited()) << what << run.status.describe();
+    EXPECT_EQ(run.status.code, 2) << what << run.err;
+    EXPECT_NE(run.err.find("needs --allow-remote and --token"), std::string::npos)
+        << what << run.err;
+    EXPECT_EQ(run.err.find("MCP on"), std::string::npos) << what << run.err;
+    EXPECT_EQ(run.err.find("t0ken-only"), std::string::npos) << "the token is not echoed";
+  }
+}
+
 TEST_F(McpHttp, SigtermExitsCleanly) {
   initialize();
   proc_->signal(SIGTERM);

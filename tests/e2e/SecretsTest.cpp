@@ -29,10 +29,11 @@ using json = nlohmann::json;
 const std::string kOpenAiKey = "sk-test-OPENAIKEY-9f3a1c7e5d";
 const std::string kAnthropicKey = "sk-ant-ANTHROPICKEY-4b8e2d6f0a";
 const std::string kMcpToken = "mcp-TOKEN-c0ffee1234567890";
+const std::string kLspToken = "lsp-TOKEN-5eed5eed98765432";
 // Parts that would show up even if a secret were cut or redacted partially.
-const std::vector<std::string> kNeedles = {kOpenAiKey,          kAnthropicKey,
-                                           kMcpToken,           "OPENAIKEY-9f3a",
-                                           "ANTHROPICKEY-4b8e", "c0ffee1234567890"};
+const std::vector<std::string> kNeedles = {
+    kOpenAiKey,          kAnthropicKey,      kMcpToken, "OPENAIKEY-9f3a",
+    "ANTHROPICKEY-4b8e", "c0ffee1234567890", kLspToken, "5eed5eed98765432"};
 
 enum class Mode { Ok, Unauthorized, ServerError };
 
@@ -82,7 +83,8 @@ class Secrets : public ::testing::Test {
                                     "XDG_DATA_HOME=" + (dir / "xdg/data"),
                                     "OPENAI_API_KEY=" + kOpenAiKey,
                                     "ANTHROPIC_API_KEY=" + kAnthropicKey,
-                                    "SWITCHBOARD_MCP_TOKEN=" + kMcpToken};
+                                    "SWITCHBOARD_MCP_TOKEN=" + kMcpToken,
+                                    "SWITCHBOARD_LSP_TOKEN=" + kLspToken};
     for (const auto& v : sanitizerEnvironment()) out.push_back(v);
     out.insert(out.end(), argv.begin(), argv.end());
     return out;
@@ -226,6 +228,76 @@ TEST_F(Secrets, KeysAndTokensAreNeverWrittenOrEchoed) {
         e.path().string().find("/index/") != std::string::npos && e.path().extension() == ".sqlite";
   EXPECT_TRUE(sawIndex) << "no index database under XDG_CACHE_HOME";
   EXPECT_TRUE(fs::exists(dir / "xdg/cache/switchboard/llm-cache.sqlite"));
+  expectNoSecrets();
+}
+
+TEST_F(Secrets, LspTcpTokenIsNeverWrittenOrEchoed) {
+  // The token from SWITCHBOARD_LSP_TOKEN, then from --token: clients with a
+  // wrong token and with the right one, trace logging to a file and stderr.
+  const std::string logFile = dir / "xdg/state/switchboard/lsp.log";
+  fs::create_directories(fs::path(logFile).parent_path());
+  for (bool onCommandLine : {false, true}) {
+    std::vector<std::string> argv = {SB_BINARY,     "lsp",   "--listen",   "tcp://127.0.0.1:0",
+                                     "--log-level", "trace", "--log-file", logFile};
+    if (onCommandLine) argv.insert(argv.end(), {"--token", kLspToken});
+    auto proc = ChildProcess::start(env(argv));
+    static const std::regex kLine("listening on tcp://127\\.0\\.0\\.1:(\\d+)\n");
+    std::smatch m;
+    ASSERT_TRUE(proc.io().waitUntil([&] { return std::regex_search(proc.err(), m, kLine); }, 10s))
+        << proc.err();
+    const int port = std::stoi(m[1]);
+    for (const std::string& token :
+         {std::string("wrong"), kLspToken.substr(0, 12), kLspToken + "x", kLspToken}) {
+      FdStream stream = connectTcp("127.0.0.1", port);
+      LspClient lsp(stream);
+      json r = lsp.request("initialize", {{"processId", nullptr},
+                                          {"rootUri", "file://" + ws()},
+                                          {"capabilities", json::object()},
+                                          {"initializationOptions", {{"token", token}}}});
+      if (token == kLspToken) {
+        EXPECT_TRUE(r.contains("result")) << r.dump() << proc.err();
+        lsp.notify("initialized", json::object());
+        lsp.request("shutdown", nullptr);
+        lsp.notify("exit", nullptr);
+      } else {
+        EXPECT_TRUE(r.contains("error")) << token << ": " << r.dump();
+        printed.emplace_back("an LSP refusal", r.dump());
+      }
+    }
+    proc.signal(SIGTERM);
+    ASSERT_TRUE(proc.wait(10s)) << proc.err();
+    printed.emplace_back("the LSP TCP daemon's stderr", proc.err());
+  }
+  EXPECT_GT(readText(logFile).size(), 0u) << "the trace log should have been written";
+  expectNoSecrets();
+}
+
+TEST_F(Secrets, WorkflowRunsNeverStoreTheKeys) {
+  // A workflow whose model calls succeed, then one whose calls are refused
+  // with the key echoed in the error body: the run's record (the workflow
+  // database under XDG_STATE_HOME), its output and the logs stay clean.
+  for (Mode m : {Mode::Ok, Mode::Unauthorized}) {
+    mode = m;
+    auto run = runToCompletion(
+        env({SB_BINARY, "workflow", "run", "review", "--task", "review shop/pricing.py",
+             "--workspace", ws(), "--json", "--log-level", "trace"}),
+        60s);
+    EXPECT_TRUE(run.status.exited()) << run.status.describe() << run.err;
+    printed.emplace_back("workflow run output", run.out + run.err);
+    if (m == Mode::Unauthorized)  // the refusal is reported, without the key it echoed
+      EXPECT_NE((run.out + run.err).find("401"), std::string::npos) << run.out << run.err;
+  }
+  mode = Mode::Ok;
+  bool sawKey = false;
+  for (const auto& r : backend.requests())
+    sawKey |= r.header("x-api-key") == kAnthropicKey ||
+              r.header("authorization") == "Bearer " + kOpenAiKey;
+  EXPECT_TRUE(sawKey) << "the workflow should have called the model with a key";
+  bool sawWorkflowDb = false;
+  for (const auto& e : fs::recursive_directory_iterator(dir / "xdg/state"))
+    sawWorkflowDb |= e.path().string().find("/workflows/") != std::string::npos &&
+                     e.path().extension() == ".sqlite";
+  EXPECT_TRUE(sawWorkflowDb) << "no workflow database under XDG_STATE_HOME";
   expectNoSecrets();
 }
 

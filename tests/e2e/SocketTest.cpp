@@ -5,10 +5,13 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <array>
 #include <filesystem>
+#include <fstream>
 #include <regex>
+#include <thread>
 
 #include "Daemon.h"
 
@@ -127,6 +130,136 @@ TEST(SocketTest, UnixSocketIsOwnerOnlyAndServes) {
   }
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
+}
+
+// A scratch folder under the system temp dir, removed at the end.
+class TempFolder {
+ public:
+  TempFolder() {
+    std::string t = (std::filesystem::temp_directory_path() / "sb-e2e-XXXXXX").string();
+    if (::mkdtemp(t.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = t;
+  }
+  ~TempFolder() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+mode_t modeOf(const std::filesystem::path& p) {
+  struct stat st {};
+  if (::lstat(p.c_str(), &st) != 0) return 0;
+  return st.st_mode & 07777;
+}
+
+// Starts a Unix-socket daemon at `socket` and stops it; returns the address it printed.
+std::string serveOnceAt(const std::filesystem::path& socket) {
+  ListeningDaemon daemon("unix:" + socket.string());
+  std::string address = daemon.waitForAddress();
+  EXPECT_EQ(modeOf(socket), 0600u) << std::oct << modeOf(socket);
+  daemon.proc().signal(SIGTERM);
+  EXPECT_TRUE(daemon.proc().wait(5s)) << "daemon ignored SIGTERM";
+  return address;
+}
+
+// A daemon that must refuse to start: exit status 2, the reason on stderr, no socket.
+void expectRefused(const std::filesystem::path& socket, const std::string& why) {
+  auto run = runToCompletion(ListeningDaemon::argv("unix:" + socket.string(), {}), 10s);
+  EXPECT_EQ(run.status.code, 2) << run.status.describe() << run.err;
+  EXPECT_NE(run.err.find(why), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find("listening on"), std::string::npos) << run.err;
+}
+
+TEST(SocketTest, EveryMissingFolderOnTheSocketPathIsCreatedOwnerOnly) {
+  TempFolder tmp;
+  ::chmod(tmp.path().c_str(), 0755);
+  const auto socket = tmp.path() / "a" / "b" / "c" / "switchboard.sock";
+  serveOnceAt(socket);
+  for (const char* sub : {"a", "a/b", "a/b/c"})
+    EXPECT_EQ(modeOf(tmp.path() / sub), 0700u)
+        << sub << ": " << std::oct << modeOf(tmp.path() / sub);
+  EXPECT_EQ(modeOf(tmp.path()), 0755u) << "an existing folder's mode is left alone";
+}
+
+TEST(SocketTest, ReadableExistingParentIsUsedAsIs) {
+  // Others may list a 0755 folder, but the socket's own 0600 mode keeps them out.
+  TempFolder tmp;
+  ::chmod(tmp.path().c_str(), 0755);
+  EXPECT_EQ(serveOnceAt(tmp.path() / "switchboard.sock"),
+            "unix:" + (tmp.path() / "switchboard.sock").string());
+  EXPECT_EQ(modeOf(tmp.path()), 0755u);
+}
+
+TEST(SocketTest, ParentOthersCanWriteIsRefusedUnlessSticky) {
+  TempFolder tmp;
+  ::chmod(tmp.path().c_str(), 0777);  // anyone could swap the socket for their own
+  expectRefused(tmp.path() / "switchboard.sock", "writable by other users");
+  expectRefused(tmp.path() / "new" / "switchboard.sock", "writable by other users");
+  EXPECT_FALSE(std::filesystem::exists(tmp.path() / "new")) << "nothing is created under it";
+  ::chmod(tmp.path().c_str(), 01777);  // like /tmp: only an entry's owner may rename it
+  serveOnceAt(tmp.path() / "switchboard.sock");
+}
+
+TEST(SocketTest, ParentOwnedByAnotherUserIsRefused) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to give a folder to another user";
+  TempFolder tmp;
+  ASSERT_EQ(::chown(tmp.path().c_str(), 65534, 65534), 0);
+  ::chmod(tmp.path().c_str(), 0755);
+  expectRefused(tmp.path() / "switchboard.sock", "belongs to another user");
+}
+
+TEST(SocketTest, RegularFileAtTheSocketPathIsNotReplaced) {
+  TempFolder tmp;
+  ::chmod(tmp.path().c_str(), 0700);
+  const auto path = tmp.path() / "switchboard.sock";
+  std::ofstream(path) << "precious\n";
+  expectRefused(path, "exists and is not a socket");
+  std::ifstream in(path);
+  std::string text;
+  std::getline(in, text);
+  EXPECT_EQ(text, "precious");
+}
+
+TEST(SocketTest, HttpRequestOnTheLspPortIsRefusedAndClosed) {
+  // What a web page's fetch() to the port sends: an HTTP POST whose body is
+  // an LSP message. It must not reach the session.
+  ListeningDaemon daemon("tcp://127.0.0.1:0");
+  std::smatch m;
+  std::string address = daemon.waitForAddress();
+  ASSERT_TRUE(std::regex_match(address, m, std::regex("tcp://127\\.0\\.0\\.1:(\\d+)")));
+  const int port = std::stoi(m[1]);
+  const std::string body =
+      R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}})";
+  for (const std::string& method : {"POST", "OPTIONS"}) {
+    FdStream http = connectTcp("127.0.0.1", port);
+    http.write(method + " / HTTP/1.1\r\nHost: evil.example:" + std::to_string(port) +
+               "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
+               "\r\nOrigin: http://evil.example\r\n\r\n" + body);
+    http.waitUntil([] { return false; }, 3s);  // until the daemon closes it
+    EXPECT_TRUE(http.eof()) << method << ": the connection should be closed";
+    EXPECT_EQ(http.inbox().rfind("HTTP/1.1 400", 0), 0u) << method << ": " << http.inbox();
+    EXPECT_EQ(http.inbox().find("serverInfo"), std::string::npos) << http.inbox();
+  }
+  EXPECT_TRUE(daemon.proc().io().waitUntil(
+      [&] { return daemon.proc().err().find("HTTP request") != std::string::npos; }, 5s))
+      << "the refusal should be logged: " << daemon.proc().err();
+  // LSP clients are still served, including one whose first bytes come one at a time.
+  FdStream stream = connectTcp("127.0.0.1", port);
+  std::string frame = "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  for (char c : frame.substr(0, 4)) {
+    stream.write(std::string(1, c));
+    std::this_thread::sleep_for(10ms);
+  }
+  stream.write(frame.substr(4));
+  EXPECT_TRUE(
+      stream.waitUntil([&] { return stream.inbox().find("serverInfo") != std::string::npos; }, 5s))
+      << stream.inbox();
+  daemon.proc().signal(SIGTERM);
+  EXPECT_TRUE(daemon.proc().wait(5s));
 }
 
 TEST(SocketTest, NonLoopbackTcpRefusedWithoutAllowRemote) {

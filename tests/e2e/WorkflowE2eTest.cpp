@@ -153,6 +153,66 @@ TEST_F(Workflows, CliRunWritesTheEditsWithApplyAndStoresEverything) {
   EXPECT_EQ(st["workflows"][0]["state"], "completed");
 }
 
+TEST_F(Workflows, AgentToolCallsAreConfinedToTheWorkspace) {
+  // The developer agent asks to read and write through every kind of escape;
+  // each call is refused, the outside folder is untouched, and nothing of it
+  // reaches the model.
+  const fs::path outside = dir_ / "outside";
+  fs::create_directories(outside);
+  const std::string secret = "def leaked_secret():\n    return 'TOPSECRET-4411'\n";
+  std::ofstream(outside / "secret.py") << secret;
+  fs::create_directory_symlink(outside, fs::path(ws_) / "linkdir");
+  fs::create_symlink(outside / "secret.py", fs::path(ws_) / "link.py");
+  const std::vector<std::string> escapes = {
+      "../outside/secret.py", (outside / "secret.py").string(), "shop/../../outside/secret.py",
+      "linkdir/secret.py", "link.py"};
+  std::vector<FakeToolCall> reads, writes;
+  for (const auto& p : escapes) {
+    reads.push_back({"read_file", {{"path", p}}});
+    reads.push_back({"document_outline", {{"path", p}}});
+    writes.push_back({"propose_edit", {{"path", p}, {"content", "pwned\n"}}});
+  }
+  for (const char* p : {"../outside/new.py", "linkdir/new.py"})
+    writes.push_back({"propose_edit", {{"path", p}, {"content", "pwned\n"}}});
+  backend_.setResponder([this, reads, writes](const RecordedRequest& req) -> std::optional<Reply> {
+    if (roleOf(req) != "developer") return script(req);
+    int n = toolResults(req);
+    if (n == 0) return fake::toolCallReply(req, reads);
+    if (n == static_cast<int>(reads.size())) return fake::toolCallReply(req, writes);
+    return fake::autoReply(req, "Done.");
+  });
+  auto run = cli({"workflow", "run", "feature", "--task", "add without_vat", "--apply", "--json"});
+  ASSERT_TRUE(run.status.exited()) << run.status.describe() << run.err;
+
+  std::ifstream in(outside / "secret.py");
+  std::stringstream kept;
+  kept << in.rdbuf();
+  EXPECT_EQ(kept.str(), secret);
+  EXPECT_FALSE(fs::exists(outside / "new.py"));
+  bool sawRefusals = false;
+  for (const auto& r : backend_.requests()) {
+    for (const char* needle : {"TOPSECRET", "leaked_secret"})
+      EXPECT_EQ(r.body.find(needle), std::string::npos) << "sent to the model: " << r.body;
+    if (roleOf(r) == "developer" && toolResults(r) == static_cast<int>(reads.size()))
+      sawRefusals = r.body.find("outside the workspace") != std::string::npos;
+  }
+  EXPECT_TRUE(sawRefusals) << "the tool results should say why the reads were refused";
+  for (const std::string& text : {run.out, run.err})
+    EXPECT_EQ(text.find("TOPSECRET"), std::string::npos) << text;
+
+  json w = json::parse(run.out, nullptr, false);
+  ASSERT_TRUE(w.is_object()) << run.out;
+  auto show = cli({"workflow", "show", w["id"], "--json"});
+  json shown = json::parse(show.out, nullptr, false);
+  int refusedReads = 0;
+  for (const auto& c : shown["toolCalls"])
+    if (c["name"] == "read_file" || c["name"] == "document_outline") {
+      EXPECT_TRUE(c["isError"].get<bool>()) << c.dump();
+      ++refusedReads;
+    }
+  EXPECT_EQ(refusedReads, static_cast<int>(reads.size())) << show.out;
+}
+
 TEST_F(Workflows, CliWithoutApplyOnlyProposes) {
   std::string before = read("shop/pricing.py");
   auto run = cli({"workflow", "run", "feature", "--task", "add without_vat", "--json"});

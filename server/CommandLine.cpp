@@ -18,7 +18,7 @@ const std::set<std::string>& valueOptions() {
 const std::set<std::string>& flagOptions() {
   static const std::set<std::string> kFlags = {"--help",  "--version",  "--allow-remote",
                                                "-h",      "--no-index", "--show-context",
-                                               "--apply", "--json"};
+                                               "--apply", "--json",     "--probe"};
   return kFlags;
 }
 }  // namespace
@@ -90,7 +90,9 @@ Commands:
   workflow list|templates          The workflows stored for the workspace / the templates
   workflow show|resume|cancel ID   One workflow's steps, outputs and edits / continue an
                       interrupted one from its last completed step / stop a running one
-  status              Models and their health, the index, recent workflows
+  status [--probe]    Models and their health, request counts and latencies (from the
+                      running daemons), the index, recent workflows; --probe asks the
+                      backends no daemon reports on whether they answer
 
 Options:
   --listen ADDR              tcp://127.0.0.1:PORT, tcp://[::1]:PORT or unix:PATH

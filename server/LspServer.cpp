@@ -1,5 +1,7 @@
 #include "LspServer.h"
 
+#include "DaemonStatus.h"
+
 #include <mutex>
 
 #include <boost/asio/post.hpp>
@@ -170,6 +172,7 @@ void LspServer::initialize(const json& params, Request& request) {
     try {
       options_.settings = agents::mergeSettings(options_.settings, *init, &warnings);
       applySettings(options_.settings, options_.engine);
+      if (options_.statusBoard) options_.statusBoard->track(options_.engine.llm);
     } catch (const std::exception& e) {
       spdlog::warn("[{}] initializationOptions ignored: {}", session_.peer, e.what());
     }
@@ -339,6 +342,7 @@ void LspServer::didChangeConfiguration(const json& params) {
       agents::mergeSettings(options_.settings, params.value("settings", json()), &warnings);
   for (const auto& w : warnings) spdlog::warn("[{}] settings: {}", session_.peer, w);
   applySettings(options_.settings, options_.engine);
+  if (options_.statusBoard) options_.statusBoard->track(options_.engine.llm);
   engine_->setCompletion(options_.engine.llm, options_.engine.completion);
 }
 

@@ -5,6 +5,8 @@
 #include <atomic>
 #include <csignal>
 #include <iostream>
+#include <memory>
+#include <mutex>
 
 namespace sb {
 
@@ -53,19 +55,49 @@ void printWorkflow(const agents::WorkflowRecord& w, std::ostream& out, bool outp
         << (e.reason.empty() ? "" : " - " + e.reason) << "\n";
 }
 
-// Follows a workflow until it ends: one line per step event; on a terminal,
-// tool calls show on a line that is rewritten.
+// Follows a workflow until it ends: one line per step event. On a terminal
+// each line starts with the steps done so far, [n/total], and tool calls show
+// on a line that is rewritten.
 int follow(agents::WorkflowRunner& runner, const std::string& id, std::ostream& err, bool json,
            std::ostream& out) {
   bool tty = ::isatty(STDERR_FILENO) != 0;
-  int token = runner.subscribe([&err, id, tty](const agents::WorkflowEvent& e) {
+  struct Progress {
+    std::mutex mu;  // events come from several step threads
+    int done = 0, total = 0;
+  };
+  auto progress = std::make_shared<Progress>();
+  auto& store = runner.store();
+  // The store is the count's one source: events may come before or after
+  // this subscribes, and a resumed workflow starts with steps done.
+  auto recount = [&store, id, progress] {
+    auto w = store.load(id);
+    if (!w) return;
+    int done = 0;
+    for (auto& s : w->steps)
+      done += s.state == "completed" || s.state == "failed" || s.state == "cancelled";
+    progress->done = done;
+    progress->total = static_cast<int>(w->steps.size());
+  };
+  int token = runner.subscribe([&err, id, tty, progress, recount](const agents::WorkflowEvent& e) {
     if (e.workflowId != id) return;
-    if (e.kind == agents::WorkflowEvent::Kind::ToolCalled) {
-      if (tty) err << "\r\033[K  " << e.message << std::flush;
+    using K = agents::WorkflowEvent::Kind;
+    if (!tty) {
+      if (e.kind != K::ToolCalled) err << e.message << "\n" << std::flush;
       return;
     }
-    err << (tty ? "\r\033[K" : "") << e.message << "\n" << std::flush;
+    std::lock_guard lock(progress->mu);
+    if (e.kind == K::StepFinished || e.kind == K::Finished || progress->total == 0) recount();
+    std::string counter =
+        "[" + std::to_string(progress->done) + "/" + std::to_string(progress->total) + "] ";
+    if (e.kind == K::ToolCalled)
+      err << "\r\033[K" << counter << "  " << e.message << std::flush;
+    else
+      err << "\r\033[K" << counter << e.message << "\n" << std::flush;
   });
+  if (tty) {
+    std::lock_guard lock(progress->mu);
+    recount();
+  }
   gInterrupted = false;
   auto previous = std::signal(SIGINT, onInterrupt);
   bool cancelling = false;
@@ -220,15 +252,6 @@ int runWorkflowCommand(const CommandLine& cl, WorkflowCliContext& ctx, std::ostr
   }
   err << usage;
   return 2;
-}
-
-int runStatusCommand(const CommandLine& cl, const StatusSources& sources, std::ostream& out) {
-  json report = statusReport(sources);
-  if (cl.has("--json"))
-    out << report.dump(2) << "\n";
-  else
-    out << statusText(report);
-  return 0;
 }
 
 }  // namespace sb

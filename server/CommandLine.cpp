@@ -85,8 +85,9 @@ Commands:
                       (--show-context also prints the prompt; --workspace sets the index)
   workflow run TEMPLATE --task TEXT [--apply]
                       Run an agent workflow (feature, bugfix, review, tests, document, or
-                      your own) with progress on stderr; edits are only proposed unless
-                      --apply writes them (atomically, inside the workspace); Ctrl-C cancels
+                      your own) with progress on stderr ([n/total] steps on a terminal);
+                      edits are only proposed unless --apply writes them (atomically,
+                      inside the workspace); Ctrl-C cancels
   workflow list|templates          The workflows stored for the workspace / the templates
   workflow show|resume|cancel ID   One workflow's steps, outputs and edits / continue an
                       interrupted one from its last completed step / stop a running one

@@ -1,7 +1,5 @@
 #include "LspServer.h"
 
-#include "DaemonStatus.h"
-
 #include <mutex>
 
 #include <boost/asio/post.hpp>
@@ -10,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "DaemonStatus.h"
 #include "LlmSettings.h"
 #include "WorkDoneProgress.h"
 #include "protocol/LspConvert.h"

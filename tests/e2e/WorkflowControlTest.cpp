@@ -46,8 +46,6 @@ TEST_F(WorkflowControl, LspCancelStopsTheWorkflowAndEndsItsProgressOnBothClients
   for (std::size_t i = 1; i < w["steps"].size(); ++i)
     EXPECT_EQ(w["steps"][i]["state"], "cancelled") << w["steps"][i].dump();
   EXPECT_EQ(requestsFor("developer"), 1);  // nothing ran after the cancel
-  json again = ca.command("switchboard.cancelWorkflow", {{"id", id}});
-  EXPECT_FALSE(again["result"]["cancelled"].get<bool>());  // no longer running
 }
 
 TEST_F(WorkflowControl, McpCancelWorkflowEndsARunWorkflowThatIsWaiting) {

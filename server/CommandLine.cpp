@@ -18,7 +18,7 @@ const std::set<std::string>& valueOptions() {
 const std::set<std::string>& flagOptions() {
   static const std::set<std::string> kFlags = {"--help",  "--version",  "--allow-remote",
                                                "-h",      "--no-index", "--show-context",
-                                               "--apply", "--json"};
+                                               "--apply", "--json",     "--probe"};
   return kFlags;
 }
 }  // namespace
@@ -85,12 +85,15 @@ Commands:
                       (--show-context also prints the prompt; --workspace sets the index)
   workflow run TEMPLATE --task TEXT [--apply]
                       Run an agent workflow (feature, bugfix, review, tests, document, or
-                      your own) with progress on stderr; edits are only proposed unless
-                      --apply writes them (atomically, inside the workspace); Ctrl-C cancels
+                      your own) with progress on stderr ([n/total] steps on a terminal);
+                      edits are only proposed unless --apply writes them (atomically,
+                      inside the workspace); Ctrl-C cancels
   workflow list|templates          The workflows stored for the workspace / the templates
   workflow show|resume|cancel ID   One workflow's steps, outputs and edits / continue an
                       interrupted one from its last completed step / stop a running one
-  status              Models and their health, the index, recent workflows
+  status [--probe]    Models and their health, request counts and latencies (from the
+                      running daemons), the index, recent workflows; --probe asks the
+                      backends no daemon reports on whether they answer
 
 Options:
   --listen ADDR              tcp://127.0.0.1:PORT, tcp://[::1]:PORT or unix:PATH

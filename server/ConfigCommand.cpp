@@ -139,10 +139,7 @@ std::string listed(const std::vector<std::string>& names) {
   return out;
 }
 
-struct Verdict {
-  bool ok = false;
-  std::string text;
-};
+using Verdict = ProbeVerdict;
 
 Verdict httpFailure(const BackendConfig& b, const Fetched& f, const GetEnv& getenv) {
   int status = f.result.head.status;
@@ -206,6 +203,29 @@ json displayJson(const Settings& s) {
 
 }  // namespace
 
+std::vector<ProbeVerdict> probeBackends(const std::vector<BackendConfig>& backends,
+                                        const GetEnv& getenvIn) {
+  GetEnv getenv =
+      getenvIn ? getenvIn : GetEnv([](const char* n) -> const char* { return std::getenv(n); });
+  HttpClient http;
+  std::vector<std::future<Verdict>> pending;
+  for (const auto& b : backends)  // concurrently: unreachable ones wait out their timeouts together
+    pending.push_back(
+        std::async(std::launch::async, [&http, &b, &getenv] { return probe(http, b, getenv); }));
+  std::vector<Verdict> out;
+  for (size_t i = 0; i < backends.size(); ++i) {
+    Verdict v;
+    try {
+      v = pending[i].get();
+    } catch (const std::exception& e) {  // e.g. a header or model name that is not valid UTF-8
+      v = {false, std::string("failed: ") + e.what()};
+    }
+    v.text = redact(v.text, {envValue(getenv, backends[i].apiKeyEnv)});
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
 int runConfigCheck(const std::string& workspaceDir, std::ostream& out, const GetEnv& getenvIn) {
   GetEnv getenv =
       getenvIn ? getenvIn : GetEnv([](const char* n) -> const char* { return std::getenv(n); });
@@ -250,29 +270,18 @@ int runConfigCheck(const std::string& workspaceDir, std::ostream& out, const Get
     return exitCode;
   }
   out << "Backends:\n";
-  HttpClient http;
-  std::vector<std::future<Verdict>> verdicts;
-  for (const auto& b :
-       s.backends)  // concurrently: unreachable ones wait out their timeouts together
-    verdicts.push_back(
-        std::async(std::launch::async, [&http, &b, &getenv] { return probe(http, b, getenv); }));
+  std::vector<Verdict> verdicts = probeBackends(s.backends, getenv);
   bool allOk = true;
   for (size_t i = 0; i < s.backends.size(); ++i) {
     const BackendConfig& b = s.backends[i];
-    Verdict v;
-    try {
-      v = verdicts[i].get();
-    } catch (const std::exception& e) {  // e.g. a header or model name that is not valid UTF-8
-      v = {false, std::string("failed: ") + e.what()};
-    }
-    allOk = allOk && v.ok;
+    allOk = allOk && verdicts[i].ok;
     std::string key = b.apiKeyEnv.empty()
                           ? "no key"
                           : "key from " + b.apiKeyEnv +
                                 (envValue(getenv, b.apiKeyEnv).empty() ? " (NOT set)" : " (set)");
     out << "  " << b.name << " (" << toString(b.provider) << ", " << b.baseUrl
         << (b.model.empty() ? "" : ", model " + b.model) << ", " << key << ")\n    "
-        << redact(v.text, {envValue(getenv, b.apiKeyEnv)}) << "\n";
+        << verdicts[i].text << "\n";
   }
   if (exitCode == 0 && !allOk) exitCode = 1;
   return exitCode;

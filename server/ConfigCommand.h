@@ -5,6 +5,7 @@
 
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 #include "agents/BackendConfig.h"
 
@@ -14,5 +15,14 @@ namespace sb {
 // one did not, 2 when a configuration file is invalid.
 int runConfigCheck(const std::string& workspaceDir, std::ostream& out,
                    const agents::GetEnv& getenv);
+
+// Whether each backend answers a cheap request (model list, else a one-token
+// chat), all at once; each verdict is one line, with API keys redacted.
+struct ProbeVerdict {
+  bool ok = false;
+  std::string text;
+};
+std::vector<ProbeVerdict> probeBackends(const std::vector<agents::BackendConfig>& backends,
+                                        const agents::GetEnv& getenv);
 
 }  // namespace sb

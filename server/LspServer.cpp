@@ -9,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "DaemonStatus.h"
 #include "LlmSettings.h"
 #include "WorkDoneProgress.h"
 #include "protocol/ClientTranslation.h"
@@ -197,6 +198,7 @@ void LspServer::initialize(const json& params, Request& request) {
     try {
       options_.settings = agents::mergeSettings(options_.settings, *init, &warnings);
       applySettings(options_.settings, options_.engine);
+      if (options_.statusBoard) options_.statusBoard->track(options_.engine.llm);
     } catch (const std::exception& e) {
       spdlog::warn("[{}] initializationOptions ignored: {}", session_.peer, e.what());
     }
@@ -344,6 +346,7 @@ void LspServer::didChangeConfiguration(const json& params) {
       agents::mergeSettings(options_.settings, params.value("settings", json()), &warnings);
   for (const auto& w : warnings) spdlog::warn("[{}] settings: {}", session_.peer, w);
   applySettings(options_.settings, options_.engine);
+  if (options_.statusBoard) options_.statusBoard->track(options_.engine.llm);
   engine_->setCompletion(options_.engine.llm, options_.engine.completion);
 }
 

@@ -21,6 +21,8 @@
 
 namespace sb {
 
+class StatusPublisher;
+
 struct LspOptions {
   EngineOptions engine;
   // Called when the client sends "exit": 0 after a shutdown request, else 1.
@@ -29,6 +31,9 @@ struct LspOptions {
   WorkspaceRegistry* workspaces = nullptr;
   // The process's workflow runners; null: no workflow commands.
   WorkflowHub* workflows = nullptr;
+  // Where this session's model router is reported for `switchboard status`
+  // (when the client's settings give it its own); null: nowhere.
+  StatusPublisher* statusBoard = nullptr;
   // The settings from files and environment; the client's
   // initializationOptions and didChangeConfiguration are merged on top.
   agents::Settings settings;

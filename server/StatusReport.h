@@ -26,6 +26,17 @@ struct StatusSources {
 // symbols, lines, roots}, workflows: [{id, template, task, state, steps...}]}
 nlohmann::json statusReport(const StatusSources& sources);
 
+// One backend's entry: {name, provider, model, url, state, circuit,
+// requests, failures, cacheHits, p50Ms, p99Ms, lastError}.
+nlohmann::json backendJson(const agents::BackendStatus& b);
+// The one word an editor shows: healthy, failing (recent errors but still
+// tried), open (skipped until its cool-down ends), unknown (no traffic).
+std::string backendHealth(const nlohmann::json& backend);
+// Adds `b` to the entry for the same backend (name and URL) in `list`, or
+// appends it: counts add up, latencies are those of the busier entry (the
+// percentiles of two samples do not combine), the worst circuit wins.
+void mergeBackend(nlohmann::json& list, const nlohmann::json& b);
+
 // The same as lines for a terminal.
 std::string statusText(const nlohmann::json& report);
 

@@ -4,7 +4,10 @@
 
 #include <atomic>
 #include <csignal>
+#include <functional>
 #include <iostream>
+#include <memory>
+#include <mutex>
 
 namespace sb {
 
@@ -53,19 +56,59 @@ void printWorkflow(const agents::WorkflowRecord& w, std::ostream& out, bool outp
         << (e.reason.empty() ? "" : " - " + e.reason) << "\n";
 }
 
-// Follows a workflow until it ends: one line per step event; on a terminal,
-// tool calls show on a line that is rewritten.
-int follow(agents::WorkflowRunner& runner, const std::string& id, std::ostream& err, bool json,
-           std::ostream& out) {
+// Starts (or resumes) a workflow with begin(), which returns its id, and
+// follows it until it ends: one line per step event. On a terminal each line
+// starts with the steps done so far, [n/total], and tool calls show on a line
+// that is rewritten. Subscribed before begin() so that no event is missed:
+// the count starts from the Started event's.
+int follow(agents::WorkflowRunner& runner, const std::function<std::string()>& begin,
+           std::ostream& err, bool json, std::ostream& out) {
+  using K = agents::WorkflowEvent::Kind;
+  struct Progress {
+    std::mutex mu;  // events come from several step threads
+    std::string id;
+    std::vector<agents::WorkflowEvent> early;  // before begin() returned the id
+    int done = 0, total = 0;
+  };
+  auto progress = std::make_shared<Progress>();
   bool tty = ::isatty(STDERR_FILENO) != 0;
-  int token = runner.subscribe([&err, id, tty](const agents::WorkflowEvent& e) {
-    if (e.workflowId != id) return;
-    if (e.kind == agents::WorkflowEvent::Kind::ToolCalled) {
-      if (tty) err << "\r\033[K  " << e.message << std::flush;
+  auto show = [&err, tty, progress](const agents::WorkflowEvent& e) {  // under progress->mu
+    if (e.workflowId != progress->id) return;
+    if (e.kind == K::StepFinished) ++progress->done;
+    if (e.kind == K::Started || e.kind == K::Finished)
+      progress->done = std::max(progress->done, e.stepsDone);
+    if (e.stepsTotal > 0) progress->total = e.stepsTotal;
+    if (!tty) {
+      if (e.kind != K::ToolCalled) err << e.message << "\n" << std::flush;
       return;
     }
-    err << (tty ? "\r\033[K" : "") << e.message << "\n" << std::flush;
+    std::string counter = "[" + std::to_string(std::min(progress->done, progress->total)) + "/" +
+                          std::to_string(progress->total) + "] ";
+    if (e.kind == K::ToolCalled)
+      err << "\r\033[K" << counter << "  " << e.message << std::flush;
+    else
+      err << "\r\033[K" << counter << e.message << "\n" << std::flush;
+  };
+  int token = runner.subscribe([progress, show](const agents::WorkflowEvent& e) {
+    std::lock_guard lock(progress->mu);
+    if (progress->id.empty())
+      progress->early.push_back(e);
+    else
+      show(e);
   });
+  std::string id;
+  try {
+    id = begin();
+  } catch (...) {
+    runner.unsubscribe(token);
+    throw;
+  }
+  {
+    std::lock_guard lock(progress->mu);
+    progress->id = id;
+    for (auto& e : progress->early) show(e);
+    progress->early.clear();
+  }
   gInterrupted = false;
   auto previous = std::signal(SIGINT, onInterrupt);
   bool cancelling = false;
@@ -164,12 +207,15 @@ int runWorkflowCommand(const CommandLine& cl, WorkflowCliContext& ctx, std::ostr
         return 2;
       }
       auto mode = cl.has("--apply") ? agents::ApplyMode::Write : agents::ApplyMode::None;
-      std::string id = runner->start(*t, cl.get("--task"), mode, {}, models);
-      err << "workflow " << id << " started"
-          << (mode == agents::ApplyMode::None ? " (edits are proposed only; --apply writes them)"
-                                              : "")
-          << "\n";
-      return follow(*runner, id, err, asJson, out);
+      auto begin = [&] {
+        std::string id = runner->start(*t, cl.get("--task"), mode, {}, models);
+        err << "workflow " << id << " started"
+            << (mode == agents::ApplyMode::None ? " (edits are proposed only; --apply writes them)"
+                                                : "")
+            << "\n";
+        return id;
+      };
+      return follow(*runner, begin, err, asJson, out);
     }
     if (cl.args.size() != 2) {
       err << usage;
@@ -199,9 +245,12 @@ int runWorkflowCommand(const CommandLine& cl, WorkflowCliContext& ctx, std::ostr
       return 0;
     }
     if (sub == "resume") {
-      runner->resume(id, {}, models);
-      err << "workflow " << id << " resumed\n";
-      return follow(*runner, id, err, asJson, out);
+      auto begin = [&] {
+        runner->resume(id, {}, models);
+        err << "workflow " << id << " resumed\n";
+        return id;
+      };
+      return follow(*runner, begin, err, asJson, out);
     }
     if (sub == "cancel") {
       if (!runner->cancel(id)) {
@@ -220,15 +269,6 @@ int runWorkflowCommand(const CommandLine& cl, WorkflowCliContext& ctx, std::ostr
   }
   err << usage;
   return 2;
-}
-
-int runStatusCommand(const CommandLine& cl, const StatusSources& sources, std::ostream& out) {
-  json report = statusReport(sources);
-  if (cl.has("--json"))
-    out << report.dump(2) << "\n";
-  else
-    out << statusText(report);
-  return 0;
 }
 
 }  // namespace sb

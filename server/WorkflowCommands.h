@@ -1,12 +1,11 @@
-// `switchboard workflow run|list|show|resume|cancel|templates` and
-// `switchboard status`: the workflow runner and status report on a terminal.
+// `switchboard workflow run|list|show|resume|cancel|templates`: the
+// workflow runner on a terminal.
 #pragma once
 
 #include <iosfwd>
 #include <memory>
 
 #include "CommandLine.h"
-#include "StatusReport.h"
 #include "WorkflowHub.h"
 #include "agents/Config.h"
 
@@ -21,6 +20,5 @@ struct WorkflowCliContext {
 
 int runWorkflowCommand(const CommandLine& cl, WorkflowCliContext& ctx, std::ostream& out,
                        std::ostream& err);
-int runStatusCommand(const CommandLine& cl, const StatusSources& sources, std::ostream& out);
 
 }  // namespace sb

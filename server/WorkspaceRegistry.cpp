@@ -66,6 +66,20 @@ bool WorkspaceRegistry::refreshing(const std::shared_ptr<WorkspaceIndex>& index)
   return it != jobs_.end() && it->second.running;
 }
 
+std::vector<std::pair<std::string, bool>> WorkspaceRegistry::activity() {
+  std::vector<std::pair<std::string, bool>> out;
+  std::vector<std::shared_ptr<WorkspaceIndex>> held;  // released after the lock
+  std::lock_guard lock(mu_);
+  for (auto& [root, weak] : indexes_) {
+    auto index = weak.lock();
+    if (!index) continue;
+    auto it = jobs_.find(index.get());
+    out.emplace_back(root, it != jobs_.end() && it->second.running);
+    held.push_back(std::move(index));
+  }
+  return out;
+}
+
 void WorkspaceRegistry::run(const std::shared_ptr<WorkspaceIndex>& index) {
   for (;;) {
     std::vector<RefreshListener> listeners;

@@ -43,6 +43,9 @@ class WorkspaceRegistry {
   // agents' code tools beside an LSP session, which refreshes with progress).
   void refreshOnce(const std::shared_ptr<WorkspaceIndex>& index);
   bool refreshing(const std::shared_ptr<WorkspaceIndex>& index);
+  // The roots of the indexes open now, and whether each is being refreshed
+  // (what a daemon publishes for `switchboard status`).
+  std::vector<std::pair<std::string, bool>> activity();
 
  private:
   struct Job {

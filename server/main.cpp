@@ -15,6 +15,7 @@
 #include "CommandLine.h"
 #include "CompleteCommand.h"
 #include "ConfigCommand.h"
+#include "DaemonStatus.h"
 #include "Demo.h"
 #include "FileCommands.h"
 #include "HttpServer.h"
@@ -26,6 +27,7 @@
 #include "McpHttpTransport.h"
 #include "McpServer.h"
 #include "SocketServer.h"
+#include "StatusCommand.h"
 #include "StdioTransport.h"
 #include "WorkflowCommands.h"
 #include "WorkflowHub.h"
@@ -321,8 +323,10 @@ int main(int argc, char** argv) {
     std::string root = std::filesystem::weakly_canonical(cl->get("--workspace", ".")).string();
     WorkflowHub hub(registry, workers, options.engine);
     if (cmd == "status") {
-      StatusSources sources{options.engine.llm, {registry.open(root)}, &registry, &hub, {root}};
-      return runStatusCommand(*cl, sources, std::cout);
+      StatusCliContext status{{options.engine.llm, {registry.open(root)}, &registry, &hub, {root}},
+                              loaded.settings.backends,
+                              daemonStatusPath()};
+      return runStatusCommand(*cl, status, std::cout);
     }
     WorkflowCliContext ctx{hub, root, options.engine.llm, options.settings};
     return runWorkflowCommand(*cl, ctx, std::cout, std::cerr);
@@ -330,6 +334,13 @@ int main(int argc, char** argv) {
   if (!cl->has("--no-index")) options.workspaces = &registry;
   WorkflowHub hub(registry, workers, options.engine);
   if (options.workspaces) options.workflows = &hub;
+  // Serving daemons publish their figures for `switchboard status` in other processes.
+  std::optional<StatusPublisher> publisher;
+  if (cmd == "lsp" || cmd == "mcp") {
+    publisher.emplace(daemonStatusPath(), cmd, &registry);
+    publisher->track(options.engine.llm);
+    options.statusBoard = &*publisher;
+  }
   if (cmd == "lsp") return serveLsp(*cl, workers, options, maxMessage);
   if (cmd == "pipe") return servePipe(*cl, workers, options, maxMessage);
   if (cmd == "mcp") return serveMcp(*cl, workers, registry, hub, options, maxMessage);

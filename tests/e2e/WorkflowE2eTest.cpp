@@ -16,111 +16,10 @@
 #include "ChildProcess.h"
 #include "FakeBackend.h"
 #include "LspClient.h"
+#include "WorkflowFixture.h"
 
 namespace sb::e2e {
 namespace {
-
-namespace fs = std::filesystem;
-using namespace std::chrono_literals;
-using fake::FakeToolCall;
-using fake::RecordedRequest;
-using fake::Reply;
-
-std::string roleOf(const RecordedRequest& req) {
-  json body = req.json();
-  if (!body.is_object() || !body.contains("messages") || body["messages"].empty()) return "?";
-  std::string system = body["messages"][0].value("content", "");
-  if (system.find("You are the planner") != std::string::npos) return "planner";
-  if (system.find("You are the developer") != std::string::npos) return "developer";
-  if (system.find("You are the code reviewer") != std::string::npos) return "reviewer";
-  if (system.find("You are the test engineer") != std::string::npos) return "tester";
-  if (system.find("You are the technical writer") != std::string::npos) return "writer";
-  return "other";
-}
-
-int toolResults(const RecordedRequest& req) {
-  int n = 0;
-  json body = req.json();  // kept: iterating a temporary's member would dangle
-  for (auto& m : body["messages"]) n += m.value("role", "") == "tool";
-  return n;
-}
-
-const char* kNewPricing =
-    "from decimal import Decimal\n\nVAT = Decimal('0.2')\n\n\ndef with_vat(amount: Decimal) -> "
-    "Decimal:\n"
-    "    return amount * (1 + VAT)\n\n\ndef without_vat(amount: Decimal) -> Decimal:\n    return "
-    "amount / (1 + VAT)\n";
-
-class Workflows : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("sb-wf-e2e-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_ / "ws");
-    fs::copy(fs::path(SB_DATA_DIR) / "index" / "python", dir_ / "ws", fs::copy_options::recursive);
-    ws_ = fs::canonical(dir_ / "ws").string();
-    for (const char* d : {"state", "cache", "config"}) fs::create_directories(dir_ / d);
-    ::setenv("XDG_STATE_HOME", (dir_ / "state").c_str(), 1);
-    ::setenv("XDG_CACHE_HOME", (dir_ / "cache").c_str(), 1);
-    ::setenv("XDG_CONFIG_HOME", (dir_ / "config").c_str(), 1);
-    ::setenv("OPENAI_BASE_URL", (backend_.url() + "/v1").c_str(), 1);
-    backend_.setResponder([this](const RecordedRequest& req) { return script(req); });
-  }
-  void TearDown() override {
-    for (const char* v : {"XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "OPENAI_BASE_URL"})
-      ::unsetenv(v);
-    fs::remove_all(dir_);
-  }
-
-  // The feature workflow: the developer reads pricing.py and rewrites it;
-  // the tester writes a test file in a code block; the rest answer in text.
-  std::optional<Reply> script(const RecordedRequest& req) {
-    std::string role = roleOf(req);
-    if (role == "developer" && holdDeveloper_) {
-      Reply r;
-      r.hang = true;  // until the test kills the daemon
-      return r;
-    }
-    if (role == "planner") return fake::autoReply(req, "PLAN: add without_vat to shop/pricing.py");
-    if (role == "developer") {
-      if (toolResults(req) == 0)
-        return fake::toolCallReply(req, {FakeToolCall{"read_file", {{"path", "shop/pricing.py"}}}});
-      if (toolResults(req) == 1)
-        return fake::toolCallReply(
-            req, {FakeToolCall{"propose_edit",
-                               {{"path", "shop/pricing.py"}, {"content", kNewPricing}}}});
-      return fake::autoReply(req, "Added without_vat.");
-    }
-    if (role == "tester")
-      return fake::autoReply(
-          req, "```python:tests/test_pricing.py\nfrom shop.pricing import without_vat\n```\n");
-    if (role == "reviewer") return fake::autoReply(req, "APPROVE");
-    return fake::autoReply(req, "ok");
-  }
-
-  int requestsFor(const std::string& role) {
-    int n = 0;
-    for (auto& r : backend_.requests()) n += roleOf(r) == role;
-    return n;
-  }
-  std::string read(const std::string& rel) {
-    std::ifstream in(fs::path(ws_) / rel);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
-  Finished cli(std::vector<std::string> args, Millis timeout = 30s) {
-    std::vector<std::string> argv = {SB_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.insert(argv.end(), {"--workspace", ws_, "--index-dir", (dir_ / "index").string()});
-    return runToCompletion(argv, timeout);
-  }
-
-  fs::path dir_;
-  std::string ws_;
-  fake::FakeBackend backend_;
-  std::atomic<bool> holdDeveloper_{false};
-};
 
 TEST_F(Workflows, CliRunWritesTheEditsWithApplyAndStoresEverything) {
   auto run = cli({"workflow", "run", "feature", "--task", "add without_vat", "--apply", "--json"});
@@ -272,46 +171,6 @@ TEST_F(Workflows, WithoutAModelTheCommandSaysWhatToConfigure) {
   EXPECT_EQ(run.status.code, 1);
   EXPECT_NE(run.err.find("OPENAI_BASE_URL"), std::string::npos) << run.err;
 }
-
-// Answers what the daemon asks a client; records applyEdit requests.
-struct ClientSide {
-  LspClient lsp;
-  std::vector<json> applied, progress, logs;
-  json awaited, response;  // the id of the request being waited for, and its answer
-  explicit ClientSide(FdStream& io) : lsp(io) {}
-  // Reads messages until pred() holds or the time runs out.
-  bool pumpUntil(const std::function<bool()>& pred, Millis timeout = 20s) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!pred()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      auto m = lsp.next(200ms);
-      if (!m) continue;
-      handle(*m);
-    }
-    return true;
-  }
-  void handle(const json& m) {
-    if (!m.contains("method") && m.contains("id") && m["id"] == awaited) response = m;
-    std::string method = m.value("method", "");
-    if (method == "workspace/applyEdit") {
-      applied.push_back(m["params"]);
-      lsp.send({{"jsonrpc", "2.0"}, {"id", m["id"]}, {"result", {{"applied", true}}}});
-    } else if (method == "window/workDoneProgress/create" ||
-               method == "client/registerCapability") {
-      lsp.send({{"jsonrpc", "2.0"}, {"id", m["id"]}, {"result", nullptr}});
-    } else if (method == "$/progress") {
-      progress.push_back(m["params"]);
-    } else if (method == "window/logMessage") {
-      logs.push_back(m["params"]);
-    }
-  }
-  json request(const std::string& method, json params) {
-    response = nullptr;
-    awaited = lsp.sendRequest(method, std::move(params));
-    pumpUntil([&] { return !response.is_null(); }, 20s);
-    return response;
-  }
-};
 
 TEST_F(Workflows, LspRunsWorkflowsEditsGoThroughTheClientAndEveryClientSeesProgress) {
   std::string sock = (dir_ / "sb.sock").string();

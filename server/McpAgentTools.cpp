@@ -1,8 +1,11 @@
 #include "McpAgentTools.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <mutex>
+#include <optional>
 #include <sstream>
 
 #include "McpCodeTools.h"
@@ -197,10 +200,25 @@ void addWorkflowTools(McpCatalog& c, const std::shared_ptr<Shared>& s) {
           if (!args.value("wait", true))
             return done(McpToolResult::text("workflow " + id + " started",
                                             {{"id", id}, {"state", "running"}}));
-          int token = runner->subscribe([id,
-                                         progress = ctx.progress](const agents::WorkflowEvent& e) {
-            if (e.workflowId == id && e.kind != agents::WorkflowEvent::Kind::ToolCalled && progress)
-              progress(e.stepsDone, static_cast<double>(e.stepsTotal), e.message);
+          // MCP wants progress to increase with every notification: the
+          // steps done, plus a thousandth per event that does not finish
+          // one. Events come from several step threads; the lock keeps
+          // the values and their order together.
+          struct Counter {
+            std::mutex mu;
+            std::int64_t last = 0;  // thousandths of a step
+          };
+          auto counter = std::make_shared<Counter>();
+          int token = runner->subscribe([id, counter, progress = ctx.progress](
+                                            const agents::WorkflowEvent& e) {
+            if (e.workflowId != id || e.kind == agents::WorkflowEvent::Kind::ToolCalled ||
+                !progress)
+              return;
+            std::lock_guard lock(counter->mu);
+            counter->last = std::max<std::int64_t>(counter->last + 1, 1000LL * e.stepsDone);
+            std::optional<double> total;
+            if (e.stepsTotal > 0 && counter->last <= 1000LL * e.stepsTotal) total = e.stepsTotal;
+            progress(static_cast<double>(counter->last) / 1000.0, total, e.message);
           });
           bool cancelled = false;
           while (!runner->wait(id, std::chrono::milliseconds(200)))

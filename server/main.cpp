@@ -58,6 +58,18 @@ bool setUpLogging(const CommandLine& cl) {
   return true;
 }
 
+// The agents settings the process started with; loadSettings already
+// skipped a layer whose "agents" object is invalid.
+std::shared_ptr<const agents::RoleSet> startupRoles(const agents::Settings& settings) {
+  auto roles = std::make_shared<agents::RoleSet>();
+  try {
+    roles->configure(settings.agents);
+  } catch (const std::invalid_argument& e) {
+    spdlog::error("settings: {}", e.what());
+  }
+  return roles;
+}
+
 bool numberOption(const CommandLine& cl, const std::string& name, size_t& out) {
   if (!cl.has(name)) return true;
   try {
@@ -317,7 +329,7 @@ int main(int argc, char** argv) {
   }
   if (cmd == "workflow" || cmd == "status") {
     std::string root = std::filesystem::weakly_canonical(cl->get("--workspace", ".")).string();
-    WorkflowHub hub(registry, workers, options.engine);
+    WorkflowHub hub(registry, workers, options.engine, {}, startupRoles(options.settings));
     if (cmd == "status") {
       StatusSources sources{options.engine.llm, {registry.open(root)}, &registry, &hub, {root}};
       return runStatusCommand(*cl, sources, std::cout);
@@ -326,7 +338,7 @@ int main(int argc, char** argv) {
     return runWorkflowCommand(*cl, ctx, std::cout, std::cerr);
   }
   if (!cl->has("--no-index")) options.workspaces = &registry;
-  WorkflowHub hub(registry, workers, options.engine);
+  WorkflowHub hub(registry, workers, options.engine, {}, startupRoles(options.settings));
   if (options.workspaces) options.workflows = &hub;
   if (cmd == "lsp") return serveLsp(*cl, workers, options, maxMessage);
   if (cmd == "pipe") return servePipe(*cl, workers, options, maxMessage);

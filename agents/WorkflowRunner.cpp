@@ -295,7 +295,8 @@ void WorkflowRunner::drive(const std::shared_ptr<Run>& run) {
         }
     } else {
       for (std::size_t i = 0;
-           i < steps.size() && static_cast<int>(run->threads.size()) < run->limits.maxParallel; ++i) {
+           i < steps.size() && static_cast<int>(run->threads.size()) < run->limits.maxParallel;
+           ++i) {
         auto& s = steps[i];
         if (s.state != "pending") continue;
         bool ready = std::all_of(s.dependsOn.begin(), s.dependsOn.end(), [&](const std::string& d) {
@@ -439,36 +440,35 @@ void WorkflowRunner::runStep(const std::shared_ptr<Run>& run, std::size_t index)
     };
     box.add(std::move(t));
   }
-  box.add(
-      {proposeEditSpec(),
-       [this, run, ledger, &proposed, &proposedMu](const json& args,
-                                                   const CancelToken&) -> ToolOutput {
-         ProposedEdit e;
-         e.path = args.value("path", "");
-         if (args.contains("diff") && args["diff"].is_string()) {
-           e.kind = ProposedEdit::Kind::Diff;
-           e.content = args["diff"].get<std::string>();
-         } else if (args.contains("content") && args["content"].is_string()) {
-           e.content = args["content"].get<std::string>();
-           if (!e.content.empty() && e.content.back() != '\n') e.content += '\n';
-         } else {
-           return {"propose_edit needs either 'content' (the whole new file) or 'diff'", true};
-         }
-         ReadLedger view;
-         view.mergeFrom(run->seen);
-         view.mergeFrom(*ledger);
-         auto plan = planEdit(deps_.root, e, &view);
-         std::lock_guard lock(proposedMu);
-         if (auto* r = std::get_if<RejectedEdit>(&plan)) {
-           // Recorded as a rejected edit too, so `workflow show` lists it.
-           proposed.push_back({std::move(e), r->reason});
-           return {"edit refused: " + r->reason, true};
-         }
-         proposed.push_back({std::move(e), {}});
-         return {"edit to " + std::get<PlannedEdit>(plan).relPath +
-                     " recorded; it will be checked and shown to the user",
-                 false};
-       }});
+  box.add({proposeEditSpec(),
+           [this, run, ledger, &proposed, &proposedMu](const json& args,
+                                                       const CancelToken&) -> ToolOutput {
+             ProposedEdit e;
+             e.path = args.value("path", "");
+             if (args.contains("diff") && args["diff"].is_string()) {
+               e.kind = ProposedEdit::Kind::Diff;
+               e.content = args["diff"].get<std::string>();
+             } else if (args.contains("content") && args["content"].is_string()) {
+               e.content = args["content"].get<std::string>();
+               if (!e.content.empty() && e.content.back() != '\n') e.content += '\n';
+             } else {
+               return {"propose_edit needs either 'content' (the whole new file) or 'diff'", true};
+             }
+             ReadLedger view;
+             view.mergeFrom(run->seen);
+             view.mergeFrom(*ledger);
+             auto plan = planEdit(deps_.root, e, &view);
+             std::lock_guard lock(proposedMu);
+             if (auto* r = std::get_if<RejectedEdit>(&plan)) {
+               // Recorded as a rejected edit too, so `workflow show` lists it.
+               proposed.push_back({std::move(e), r->reason});
+               return {"edit refused: " + r->reason, true};
+             }
+             proposed.push_back({std::move(e), {}});
+             return {"edit to " + std::get<PlannedEdit>(plan).relPath +
+                         " recorded; it will be checked and shown to the user",
+                     false};
+           }});
 
   const int total = static_cast<int>(run->record.steps.size());
   AgentResult result;
@@ -571,9 +571,8 @@ void WorkflowRunner::handleEdits(const std::shared_ptr<Run>& run, const std::str
                                  ReadLedger& ledger) {
   // Code blocks in the answer count too, unless a tool call already proposed the file.
   for (auto& e : parseProposedEdits(output)) {
-    bool covered = std::any_of(edits.begin(), edits.end(), [&](auto& x) {
-      return x.refusal.empty() && x.edit.path == e.path;
-    });
+    bool covered = std::any_of(edits.begin(), edits.end(),
+                               [&](auto& x) { return x.refusal.empty() && x.edit.path == e.path; });
     if (!covered) edits.push_back({std::move(e), {}});
   }
   // A run of this step that was interrupted (the process died before the

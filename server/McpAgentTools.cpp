@@ -209,17 +209,18 @@ void addWorkflowTools(McpCatalog& c, const std::shared_ptr<Shared>& s) {
             std::int64_t last = 0;  // thousandths of a step
           };
           auto counter = std::make_shared<Counter>();
-          int token = runner->subscribe([id, counter, progress = ctx.progress](
-                                            const agents::WorkflowEvent& e) {
-            if (e.workflowId != id || e.kind == agents::WorkflowEvent::Kind::ToolCalled ||
-                !progress)
-              return;
-            std::lock_guard lock(counter->mu);
-            counter->last = std::max<std::int64_t>(counter->last + 1, 1000LL * e.stepsDone);
-            std::optional<double> total;
-            if (e.stepsTotal > 0 && counter->last <= 1000LL * e.stepsTotal) total = e.stepsTotal;
-            progress(static_cast<double>(counter->last) / 1000.0, total, e.message);
-          });
+          int token = runner->subscribe(
+              [id, counter, progress = ctx.progress](const agents::WorkflowEvent& e) {
+                if (e.workflowId != id || e.kind == agents::WorkflowEvent::Kind::ToolCalled ||
+                    !progress)
+                  return;
+                std::lock_guard lock(counter->mu);
+                counter->last = std::max<std::int64_t>(counter->last + 1, 1000LL * e.stepsDone);
+                std::optional<double> total;
+                if (e.stepsTotal > 0 && counter->last <= 1000LL * e.stepsTotal)
+                  total = e.stepsTotal;
+                progress(static_cast<double>(counter->last) / 1000.0, total, e.message);
+              });
           bool cancelled = false;
           while (!runner->wait(id, std::chrono::milliseconds(200)))
             if (ctx.cancel.cancelled() && !cancelled) {

@@ -48,8 +48,7 @@ std::shared_ptr<agents::WorkflowRunner> WorkflowHub::runner(const std::string& r
     auto store =
         std::make_shared<agents::WorkflowStore>(agents::WorkflowStore::defaultPath(canonical));
     e.runner = std::make_shared<agents::WorkflowRunner>(
-        agents::WorkflowRunner::Deps{canonical, store, nullptr, agentToolsFrom(e.catalog),
-                                     roles_},
+        agents::WorkflowRunner::Deps{canonical, store, nullptr, agentToolsFrom(e.catalog), roles_},
         options_);
     for (auto& [token, sub] : subscriptions_)
       if (sub.root == canonical) sub.runnerToken = e.runner->subscribe(sub.listener);

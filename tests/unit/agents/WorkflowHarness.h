@@ -108,9 +108,7 @@ struct WorkflowRig {
     o.pollInterval = std::chrono::milliseconds(20);
     return o;
   }
-  static nlohmann::json fastRetries() {
-    return {{"workflows", {{"retryBaseDelayMs", 20}}}};
-  }
+  static nlohmann::json fastRetries() { return {{"workflows", {{"retryBaseDelayMs", 20}}}}; }
   WorkflowRecord finish(const std::string& id,
                         std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
     if (!runner->wait(id, timeout)) throw std::runtime_error("workflow did not finish");

@@ -10,7 +10,8 @@ export const EXTENSION_ONLY_KEYS = ['path', 'args', 'logLevel', 'trace.server', 
  * The daemon settings the extension contributes, as dotted keys under
  * `switchboard.`. `backends` is one array-valued setting; the objects
  * `cache` and `completion` are one setting per field so each shows in the
- * Settings editor.
+ * Settings editor; `agents` is one object-valued setting per member (roles,
+ * limits, workflows), edited in settings.json.
  */
 export const DAEMON_KEYS = [
   'backends',
@@ -30,6 +31,9 @@ export const DAEMON_KEYS = [
   'completion.contextTokens',
   'completion.repoMapTokens',
   'completion.stop',
+  'agents.roles',
+  'agents.limits',
+  'agents.workflows',
 ] as const;
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

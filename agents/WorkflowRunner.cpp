@@ -621,8 +621,10 @@ void WorkflowRunner::handleEdits(const std::shared_ptr<Run>& run, const std::str
           reason = *err;
         } else {
           state = "applied";
-          // The step's next edit of it, and later steps, build on this.
-          noteSeen(*run, p.relPath, ledger.record(p.relPath, p.newText));
+          // The step's next edit of it builds on this; later steps on what
+          // is on disk now (an editor applying it may not have saved yet).
+          ledger.record(p.relPath, p.newText);
+          if (auto now = readFileText(p.absPath)) noteSeen(*run, p.relPath, sha256Hex(*now));
         }
       }
     }

@@ -24,11 +24,28 @@ namespace sb::agents {
 
 namespace fs = std::filesystem;
 
-void ReadLedger::record(const std::string& relPath, std::string_view content) {
-  const std::string key = normaliseRelativePath(relPath).value_or(relPath);
+std::string ReadLedger::record(const std::string& relPath, std::string_view content) {
   std::string hash = sha256Hex(content);
+  recordHash(relPath, hash);
+  return hash;
+}
+
+void ReadLedger::recordHash(const std::string& relPath, std::string hash) {
+  const std::string key = normaliseRelativePath(relPath).value_or(relPath);
   std::lock_guard lock(mu_);
   hashes_[key] = std::move(hash);
+}
+
+std::map<std::string, std::string> ReadLedger::entries() const {
+  std::lock_guard lock(mu_);
+  return hashes_;
+}
+
+void ReadLedger::mergeFrom(const ReadLedger& other) {
+  if (&other == this) return;
+  auto theirs = other.entries();
+  std::lock_guard lock(mu_);
+  for (auto& [path, hash] : theirs) hashes_[path] = hash;
 }
 
 std::optional<std::string> ReadLedger::hashOf(const std::string& relPath) const {

@@ -20,10 +20,15 @@ namespace sb::agents {
 // path, so an edit is not applied over changes made since. Thread-safe.
 class ReadLedger {
  public:
-  void record(const std::string& relPath, std::string_view content);
+  // Returns the hash recorded.
+  std::string record(const std::string& relPath, std::string_view content);
+  void recordHash(const std::string& relPath, std::string hash);  // one stored earlier
   std::optional<std::string> hashOf(const std::string& relPath) const;
   void forget(const std::string& relPath);
   size_t size() const;
+  std::map<std::string, std::string> entries() const;  // path -> hash
+  // Takes every entry of `other`, replacing its own for the same path.
+  void mergeFrom(const ReadLedger& other);
 
  private:
   mutable std::mutex mu_;

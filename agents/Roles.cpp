@@ -1,5 +1,6 @@
 #include "agents/Roles.h"
 
+#include <optional>
 #include <stdexcept>
 
 namespace sb::agents {
@@ -99,6 +100,22 @@ void RoleSet::configure(const json& agents) {
     long long seconds = limits_.maxTime.count();
     positive("maxSeconds", seconds);
     limits_.maxTime = std::chrono::seconds(seconds);
+  }
+  if (auto w = agents.find("workflows"); w != agents.end()) {
+    if (!w->is_object()) throw std::invalid_argument("agents.workflows: expected an object");
+    auto bounded = [&](const char* key, long long lo, long long hi) -> std::optional<long long> {
+      auto v = w->find(key);
+      if (v == w->end()) return std::nullopt;
+      if (!v->is_number_integer() || v->get<long long>() < lo || v->get<long long>() > hi)
+        throw std::invalid_argument(std::string("agents.workflows.") + key +
+                                    ": expected an integer from " + std::to_string(lo) + " to " +
+                                    std::to_string(hi));
+      return v->get<long long>();
+    };
+    if (auto v = bounded("maxParallel", 1, 64)) workflows_.maxParallel = static_cast<int>(*v);
+    if (auto v = bounded("stepRetries", 0, 10)) workflows_.stepRetries = static_cast<int>(*v);
+    if (auto v = bounded("retryBaseDelayMs", 0, 600000))
+      workflows_.retryBaseDelay = std::chrono::milliseconds(*v);
   }
   auto rs = agents.find("roles");
   if (rs == agents.end()) return;

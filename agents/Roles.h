@@ -1,6 +1,9 @@
 // Agent roles: a system prompt, the backends to use (first one, then its
 // fallbacks) and the tools the role may call. Built-in roles can be
-// overridden and new ones added from configuration ("agents.roles").
+// overridden and new ones added from configuration ("agents.roles"); the
+// same settings object bounds each step's tool loop ("agents.limits") and
+// how workflows schedule and retry steps ("agents.workflows"). Every front
+// end builds one from the settings of the client that starts a run.
 #pragma once
 
 #include <chrono>
@@ -20,6 +23,13 @@ struct AgentLimits {
   int maxOutputTokens = 4096;      // per model call
 };
 
+// How a workflow runs its steps ("agents.workflows").
+struct WorkflowLimits {
+  int maxParallel = 3;  // steps of one workflow running at once
+  int stepRetries = 2;  // for transient backend errors, after the router's own retries
+  std::chrono::milliseconds retryBaseDelay{1000};  // doubled at each further attempt
+};
+
 struct Role {
   std::string name, description;
   std::string system;
@@ -37,10 +47,12 @@ class RoleSet {
   const Role* find(const std::string& name) const;
   std::vector<std::string> names() const;
   const AgentLimits& limits() const { return limits_; }
+  const WorkflowLimits& workflowLimits() const { return workflows_; }
 
  private:
   std::map<std::string, Role> roles_;
   AgentLimits limits_;
+  WorkflowLimits workflows_;
 };
 
 }  // namespace sb::agents

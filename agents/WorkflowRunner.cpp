@@ -14,6 +14,7 @@
 
 #include "agents/AgentLoop.h"
 #include "agents/EditApplier.h"
+#include "agents/Sha256.h"
 #include "analysis/FileText.h"
 
 namespace sb::agents {
@@ -48,6 +49,11 @@ struct WorkflowRunner::Run {
   ClientApplier applier;
   std::shared_ptr<LlmRouter> router;
   std::shared_ptr<const RoleSet> roles;
+  WorkflowLimits limits;
+  // What any step of the workflow saw of each file (the latest read, or the
+  // workflow's own write), kept in the store: a step that did not read a
+  // file itself still may not overwrite changes made on disk since.
+  ReadLedger seen;
   CancelSource cancel;
   std::mutex mu;
   std::condition_variable changed;
@@ -55,6 +61,12 @@ struct WorkflowRunner::Run {
   std::vector<std::size_t> finishedThreads;    // to join
   bool done = false;
   std::thread driver;
+};
+
+// An edit a step proposed; refusal: why the propose_edit call was refused.
+struct WorkflowRunner::Proposal {
+  ProposedEdit edit;
+  std::string refusal;
 };
 
 struct WorkflowRunner::Shared {
@@ -158,8 +170,10 @@ void WorkflowRunner::launch(const std::string& id, ClientApplier applier, Models
   auto run = std::make_shared<Run>();
   run->router = models.router ? models.router : deps_.router;
   run->roles = models.roles ? models.roles : deps_.roles;
+  run->limits = run->roles->workflowLimits();
   run->id = id;
   run->record = *deps_.store->load(id);
+  for (auto& [path, hash] : deps_.store->reads(id)) run->seen.recordHash(path, hash);
   run->mode = applyModeFromString(run->record.applyMode).value_or(ApplyMode::None);
   run->applier = std::move(applier);
   if (run->mode == ApplyMode::Client && !run->applier)
@@ -222,6 +236,20 @@ int countDone(const WorkflowRecord& r) {
 
 }  // namespace
 
+int WorkflowRunner::stepsDone(Run& run) {
+  std::lock_guard lock(run.mu);
+  return countDone(run.record);
+}
+
+void WorkflowRunner::noteSeen(Run& run, const std::string& relPath, const std::string& hash) {
+  run.seen.recordHash(relPath, hash);
+  try {
+    deps_.store->recordRead(run.id, relPath, hash);
+  } catch (const std::exception& e) {
+    spdlog::warn("workflow {}: cannot store what was read: {}", run.id, e.what());
+  }
+}
+
 void WorkflowRunner::drive(const std::shared_ptr<Run>& run) {
   auto& steps = run->record.steps;
   const int total = static_cast<int>(steps.size());
@@ -267,7 +295,8 @@ void WorkflowRunner::drive(const std::shared_ptr<Run>& run) {
         }
     } else {
       for (std::size_t i = 0;
-           i < steps.size() && static_cast<int>(run->threads.size()) < options_.maxParallel; ++i) {
+           i < steps.size() && static_cast<int>(run->threads.size()) < run->limits.maxParallel;
+           ++i) {
         auto& s = steps[i];
         if (s.state != "pending") continue;
         bool ready = std::all_of(s.dependsOn.begin(), s.dependsOn.end(), [&](const std::string& d) {
@@ -385,51 +414,61 @@ void WorkflowRunner::runStep(const std::shared_ptr<Run>& run, std::size_t index)
 
   // The step's tools: the shared ones, noting which files the model saw
   // (so edits over later changes are refused), plus propose_edit.
-  std::vector<ProposedEdit> proposed;
+  std::vector<Proposal> proposed;
   std::mutex proposedMu;
   // What this step's model has seen: a parallel step's edit to the same file
-  // makes this step's edit of it stale.
+  // makes this step's edit of it stale. Files it did not read are checked
+  // against what the workflow's other steps saw (run->seen).
   auto ledger = std::make_shared<ReadLedger>();
   ToolBox box;
   for (auto& name : deps_.tools->names()) {
     AgentTool t = *deps_.tools->find(name);
     auto inner = t.run;
-    t.run = [this, ledger, inner](const json& args, const CancelToken& cancel) {
+    t.run = [this, run, ledger, inner](const json& args, const CancelToken& cancel) {
       ToolOutput out = inner(args, cancel);
       if (!out.isError && args.contains("path") && args["path"].is_string()) {
         std::string rel = args["path"].get<std::string>();
-        if (auto norm = normaliseRelativePath(rel); norm && !ledger->hashOf(*norm)) {
-          if (auto text = readFileText((std::filesystem::path(deps_.root) / *norm).string()))
-            ledger->record(*norm, *text);
+        if (auto norm = normaliseRelativePath(rel)) {
+          if (auto text = readFileText((std::filesystem::path(deps_.root) / *norm).string())) {
+            std::string hash = sha256Hex(*text);
+            if (!ledger->hashOf(*norm)) ledger->recordHash(*norm, hash);
+            noteSeen(*run, *norm, hash);
+          }
         }
       }
       return out;
     };
     box.add(std::move(t));
   }
-  box.add(
-      {proposeEditSpec(),
-       [this, ledger, &proposed, &proposedMu](const json& args, const CancelToken&) -> ToolOutput {
-         ProposedEdit e;
-         e.path = args.value("path", "");
-         if (args.contains("diff") && args["diff"].is_string()) {
-           e.kind = ProposedEdit::Kind::Diff;
-           e.content = args["diff"].get<std::string>();
-         } else if (args.contains("content") && args["content"].is_string()) {
-           e.content = args["content"].get<std::string>();
-           if (!e.content.empty() && e.content.back() != '\n') e.content += '\n';
-         } else {
-           return {"propose_edit needs either 'content' (the whole new file) or 'diff'", true};
-         }
-         auto plan = planEdit(deps_.root, e, ledger.get());
-         if (auto* r = std::get_if<RejectedEdit>(&plan))
-           return {"edit refused: " + r->reason, true};
-         std::lock_guard lock(proposedMu);
-         proposed.push_back(std::move(e));
-         return {"edit to " + std::get<PlannedEdit>(plan).relPath +
-                     " recorded; it will be checked and shown to the user",
-                 false};
-       }});
+  box.add({proposeEditSpec(),
+           [this, run, ledger, &proposed, &proposedMu](const json& args,
+                                                       const CancelToken&) -> ToolOutput {
+             ProposedEdit e;
+             e.path = args.value("path", "");
+             if (args.contains("diff") && args["diff"].is_string()) {
+               e.kind = ProposedEdit::Kind::Diff;
+               e.content = args["diff"].get<std::string>();
+             } else if (args.contains("content") && args["content"].is_string()) {
+               e.content = args["content"].get<std::string>();
+               if (!e.content.empty() && e.content.back() != '\n') e.content += '\n';
+             } else {
+               return {"propose_edit needs either 'content' (the whole new file) or 'diff'", true};
+             }
+             ReadLedger view;
+             view.mergeFrom(run->seen);
+             view.mergeFrom(*ledger);
+             auto plan = planEdit(deps_.root, e, &view);
+             std::lock_guard lock(proposedMu);
+             if (auto* r = std::get_if<RejectedEdit>(&plan)) {
+               // Recorded as a rejected edit too, so `workflow show` lists it.
+               proposed.push_back({std::move(e), r->reason});
+               return {"edit refused: " + r->reason, true};
+             }
+             proposed.push_back({std::move(e), {}});
+             return {"edit to " + std::get<PlannedEdit>(plan).relPath +
+                         " recorded; it will be checked and shown to the user",
+                     false};
+           }});
 
   const int total = static_cast<int>(run->record.steps.size());
   AgentResult result;
@@ -438,7 +477,7 @@ void WorkflowRunner::runStep(const std::shared_ptr<Run>& run, std::size_t index)
     emit({WorkflowEvent::Kind::StepStarted, run->id, step.id, "running",
           step.id + ": " + step.role +
               (attempt > 1 ? " (attempt " + std::to_string(attempt) + ")" : ""),
-          0, total});
+          stepsDone(*run), total});
     AgentObserver observer;
     observer.message = [this, run, &step](const Message& m) {
       try {
@@ -456,7 +495,7 @@ void WorkflowRunner::runStep(const std::shared_ptr<Run>& run, std::size_t index)
         spdlog::warn("workflow {}: cannot store a tool call: {}", run->id, e.what());
       }
       emit({WorkflowEvent::Kind::ToolCalled, run->id, step.id, out.isError ? "error" : "ok",
-            step.id + ": " + c.name + (out.isError ? " failed" : ""), 0, total});
+            step.id + ": " + c.name + (out.isError ? " failed" : ""), stepsDone(*run), total});
     };
     {
       std::lock_guard lock(proposedMu);
@@ -465,9 +504,9 @@ void WorkflowRunner::runStep(const std::shared_ptr<Run>& run, std::size_t index)
     result = runAgent(*run->router, box, *role, run->roles->limits(), task, observer,
                       run->cancel.token());
     if (result.status != AgentResult::Status::Failed || !result.retryable ||
-        attempt > options_.stepRetries || run->cancel.token().cancelled())
+        attempt > run->limits.stepRetries || run->cancel.token().cancelled())
       break;
-    auto delay = options_.retryBaseDelay * (1 << (attempt - 1));
+    auto delay = run->limits.retryBaseDelay * (1 << (attempt - 1));
     spdlog::info("workflow {}: step {} failed ({}); retrying in {} ms", run->id, step.id,
                  result.error, delay.count());
     auto until = Clock::now() + delay;
@@ -508,6 +547,7 @@ void WorkflowRunner::runStep(const std::shared_ptr<Run>& run, std::size_t index)
   if (step.state == "completed" && edits)
     handleEdits(run, step.id, step.output, std::move(proposed), *ledger);
   deps_.store->stepFinished(run->id, step);
+  int done = 0;
   {
     std::lock_guard lock(run->mu);
     auto& slot = run->record.steps[index];
@@ -518,32 +558,59 @@ void WorkflowRunner::runStep(const std::shared_ptr<Run>& run, std::size_t index)
     slot.completionTokens = step.completionTokens;
     slot.turns = step.turns;
     run->finishedThreads.push_back(index);
+    done = countDone(run->record);
   }
   emit({WorkflowEvent::Kind::StepFinished, run->id, step.id, step.state,
-        step.id + ": " + step.state + (step.error.empty() ? "" : " (" + step.error + ")"), 0,
+        step.id + ": " + step.state + (step.error.empty() ? "" : " (" + step.error + ")"), done,
         total});
   run->changed.notify_all();
 }
 
 void WorkflowRunner::handleEdits(const std::shared_ptr<Run>& run, const std::string& stepId,
-                                 const std::string& output, std::vector<ProposedEdit> edits,
+                                 const std::string& output, std::vector<Proposal> edits,
                                  ReadLedger& ledger) {
-  // Code blocks in the answer count too, unless a tool call already covered the file.
+  // Code blocks in the answer count too, unless a tool call already proposed the file.
   for (auto& e : parseProposedEdits(output)) {
-    bool covered =
-        std::any_of(edits.begin(), edits.end(), [&](auto& x) { return x.path == e.path; });
-    if (!covered) edits.push_back(std::move(e));
+    bool covered = std::any_of(edits.begin(), edits.end(),
+                               [&](auto& x) { return x.refusal.empty() && x.edit.path == e.path; });
+    if (!covered) edits.push_back({std::move(e), {}});
   }
+  // A run of this step that was interrupted (the process died before the
+  // step finished) may have recorded the same edits already: each is
+  // handled once, so a resume neither lists nor applies it twice.
+  std::vector<EditRecord> earlier;
+  if (auto current = deps_.store->load(run->id))
+    for (auto& r : current->edits)
+      if (r.stepId == stepId) earlier.push_back(r);
+  std::vector<bool> matched(earlier.size(), false);
+
   const int total = static_cast<int>(run->record.steps.size());
-  for (auto& e : edits) {
-    EditRecord rec{0, stepId, e.path, kindName(e.kind), e.content, "proposed", {}};
-    rec.id = deps_.store->addEdit(run->id, rec);
-    std::string state = "proposed", reason;
-    if (run->mode != ApplyMode::None) {
-      auto plan = planEdit(deps_.root, e, &ledger);
+  for (auto& [e, refusal] : edits) {
+    std::int64_t recordId = 0;
+    for (std::size_t i = 0; i < earlier.size() && !recordId; ++i)
+      if (!matched[i] && earlier[i].path == e.path && earlier[i].kind == kindName(e.kind) &&
+          earlier[i].content == e.content) {
+        matched[i] = true;
+        recordId = earlier[i].id;
+        if (earlier[i].state != "proposed" || run->mode == ApplyMode::None)
+          recordId = -1;  // already settled
+      }
+    if (recordId < 0) continue;
+    if (recordId == 0)
+      recordId = deps_.store->addEdit(
+          run->id, EditRecord{0, stepId, e.path, kindName(e.kind), e.content, "proposed", {}});
+    // The same checks in every mode: a proposal that could not be applied
+    // is listed as rejected, with the reason, never as "proposed".
+    std::string state = "rejected", reason = refusal;
+    if (reason.empty()) {
+      ReadLedger view;
+      view.mergeFrom(run->seen);
+      view.mergeFrom(ledger);
+      auto plan = planEdit(deps_.root, e, &view);
       if (auto* r = std::get_if<RejectedEdit>(&plan)) {
-        state = "rejected";
         reason = r->reason;
+      } else if (run->mode == ApplyMode::None) {
+        state = "proposed";
       } else {
         auto& p = std::get<PlannedEdit>(plan);
         std::optional<std::string> err =
@@ -551,18 +618,20 @@ void WorkflowRunner::handleEdits(const std::shared_ptr<Run>& run, const std::str
                 ? applyPlannedEdit(deps_.root, p)
                 : run->applier(p, "switchboard " + run->id + ": " + stepId);
         if (err) {
-          state = "rejected";
           reason = *err;
         } else {
           state = "applied";
-          ledger.record(p.relPath, p.newText);  // the step's next edit of it builds on this
+          // The step's next edit of it builds on this; later steps on what
+          // is on disk now (an editor applying it may not have saved yet).
+          ledger.record(p.relPath, p.newText);
+          if (auto now = readFileText(p.absPath)) noteSeen(*run, p.relPath, sha256Hex(*now));
         }
       }
-      deps_.store->setEditState(rec.id, state, reason);
     }
+    if (state != "proposed") deps_.store->setEditState(recordId, state, reason);
     emit({WorkflowEvent::Kind::Edit, run->id, stepId, state,
-          stepId + ": " + e.path + " " + state + (reason.empty() ? "" : " (" + reason + ")"), 0,
-          total});
+          stepId + ": " + e.path + " " + state + (reason.empty() ? "" : " (" + reason + ")"),
+          stepsDone(*run), total});
   }
 }
 

@@ -50,10 +50,10 @@ struct WorkflowEvent {
   int stepsDone = 0, stepsTotal = 0;
 };
 
+// The runner's own timing. How steps are scheduled and retried
+// (maxParallel, stepRetries, retryBaseDelay) comes with each run's RoleSet,
+// from the "agents.workflows" settings of the client that started it.
 struct WorkflowOptions {
-  int maxParallel = 3;  // steps of one workflow running at once
-  int stepRetries = 2;  // for transient backend errors, after the router's own retries
-  std::chrono::milliseconds retryBaseDelay{1000};
   std::chrono::milliseconds pollInterval{200};  // cancel requests from other processes, heartbeat
 };
 
@@ -103,9 +103,12 @@ class WorkflowRunner {
   void launch(const std::string& id, ClientApplier applier, Models models);
   void drive(const std::shared_ptr<Run>& run);
   void runStep(const std::shared_ptr<Run>& run, std::size_t index);
+  struct Proposal;
   void handleEdits(const std::shared_ptr<Run>& run, const std::string& stepId,
-                   const std::string& output, std::vector<ProposedEdit> fromTools,
-                   ReadLedger& ledger);
+                   const std::string& output, std::vector<Proposal> fromTools, ReadLedger& ledger);
+  // Notes what a step saw of a file (or wrote to it) in the workflow's ledger and the store.
+  void noteSeen(Run& run, const std::string& relPath, const std::string& hash);
+  static int stepsDone(Run& run);
   void emit(const WorkflowEvent& e);
 
   Deps deps_;

@@ -64,6 +64,8 @@ CREATE TABLE IF NOT EXISTS edits(
   id INTEGER PRIMARY KEY, workflow_id TEXT NOT NULL, step_id TEXT NOT NULL, path TEXT, kind TEXT, content TEXT,
   state TEXT, reason TEXT);
 CREATE INDEX IF NOT EXISTS edits_by_workflow ON edits(workflow_id);
+CREATE TABLE IF NOT EXISTS reads(
+  workflow_id TEXT NOT NULL, path TEXT NOT NULL, hash TEXT NOT NULL, PRIMARY KEY(workflow_id, path));
 )sql";
 
 const char* roleName(Message::Role r) {
@@ -447,6 +449,27 @@ void WorkflowStore::setEditState(std::int64_t editId, const std::string& state,
       .bind(2, reason)
       .bind(3, editId)
       .step();
+}
+
+void WorkflowStore::recordRead(const std::string& id, const std::string& path,
+                               const std::string& hash) {
+  std::lock_guard lock(mu_);
+  db_->prepare(
+         "INSERT INTO reads(workflow_id, path, hash) VALUES(?, ?, ?)"
+         " ON CONFLICT(workflow_id, path) DO UPDATE SET hash = excluded.hash")
+      .bind(1, id)
+      .bind(2, path)
+      .bind(3, hash)
+      .step();
+}
+
+std::map<std::string, std::string> WorkflowStore::reads(const std::string& id) {
+  std::lock_guard lock(mu_);
+  std::map<std::string, std::string> out;
+  auto q = db_->prepare("SELECT path, hash FROM reads WHERE workflow_id = ?");
+  q.bind(1, id);
+  while (q.step()) out[q.text(0)] = q.text(1);
+  return out;
 }
 
 int WorkflowStore::markInterrupted() {

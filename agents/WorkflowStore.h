@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -96,6 +97,11 @@ class WorkflowStore {
   void addToolCall(const std::string& id, const ToolCallRecord& call);
   std::int64_t addEdit(const std::string& id, const EditRecord& edit);
   void setEditState(std::int64_t editId, const std::string& state, const std::string& reason = {});
+  // What the workflow's steps have seen of each file (content hash by
+  // workspace-relative path), so a later step, or the same workflow after a
+  // resume, does not overwrite changes made on disk since.
+  void recordRead(const std::string& id, const std::string& path, const std::string& hash);
+  std::map<std::string, std::string> reads(const std::string& id);
 
   // Workflows marked running whose process is gone become interrupted.
   int markInterrupted();

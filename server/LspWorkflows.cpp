@@ -5,6 +5,7 @@
 // client that started the workflow with workspace/applyEdit.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <filesystem>
 #include <future>
@@ -49,6 +50,7 @@ json firstArgument(const json& params) {
 struct LspServer::WorkflowWatch {
   std::mutex mu;
   std::map<std::string, std::shared_ptr<WorkDoneProgress>> tokens;  // by workflow id
+  std::map<std::string, int> percentage;  // the last reported, by workflow id: never goes back
   int next = 0;
 };
 
@@ -81,8 +83,12 @@ void LspServer::watchWorkflows() {
       } else if (e.kind == K::Finished) {
         it->second->end(e.message);
         watch->tokens.erase(it);
+        watch->percentage.erase(e.workflowId);
       } else {
-        it->second->report(e.message, e.stepsTotal > 0 ? 100 * e.stepsDone / e.stepsTotal : 0);
+        // Step threads emit in any order: a count computed earlier may arrive later.
+        int& pct = watch->percentage[e.workflowId];
+        if (e.stepsTotal > 0) pct = std::max(pct, 100 * e.stepsDone / e.stepsTotal);
+        it->second->report(e.message, pct);
       }
     }));
 }

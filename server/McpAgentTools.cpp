@@ -1,8 +1,11 @@
 #include "McpAgentTools.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <mutex>
+#include <optional>
 #include <sstream>
 
 #include "McpCodeTools.h"
@@ -197,11 +200,29 @@ void addWorkflowTools(McpCatalog& c, const std::shared_ptr<Shared>& s) {
           if (!args.value("wait", true))
             return done(McpToolResult::text("workflow " + id + " started",
                                             {{"id", id}, {"state", "running"}}));
-          int token = runner->subscribe([id,
-                                         progress = ctx.progress](const agents::WorkflowEvent& e) {
-            if (e.workflowId == id && e.kind != agents::WorkflowEvent::Kind::ToolCalled && progress)
-              progress(e.stepsDone, static_cast<double>(e.stepsTotal), e.message);
-          });
+          // MCP wants progress to increase with every notification: in
+          // thousandths of a step, the steps done (the last one just short
+          // of the total, which the end reaches), or a thousandth more than
+          // before for an event that finishes no step. Events come from
+          // several step threads; the lock keeps values and order together.
+          struct Counter {
+            std::mutex mu;
+            std::int64_t last = 0;
+          };
+          auto counter = std::make_shared<Counter>();
+          int token = runner->subscribe(
+              [id, counter, progress = ctx.progress](const agents::WorkflowEvent& e) {
+                using K = agents::WorkflowEvent::Kind;
+                if (e.workflowId != id || e.kind == K::ToolCalled || !progress) return;
+                std::lock_guard lock(counter->mu);
+                const std::int64_t total = 1000LL * e.stepsTotal;
+                std::int64_t target = 1000LL * e.stepsDone;
+                if (e.kind != K::Finished) target = std::min(target, total - 500);
+                counter->last = std::max(counter->last + 1, target);
+                std::optional<double> of;
+                if (total > 0 && counter->last <= total) of = e.stepsTotal;
+                progress(static_cast<double>(counter->last) / 1000.0, of, e.message);
+              });
           bool cancelled = false;
           while (!runner->wait(id, std::chrono::milliseconds(200)))
             if (ctx.cancel.cancelled() && !cancelled) {

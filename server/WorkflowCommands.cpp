@@ -53,7 +53,7 @@ void printWorkflow(const agents::WorkflowRecord& w, std::ostream& out, bool outp
   }
   for (auto& e : w.edits)
     out << "  edit " << e.path << " (" << e.kind << ", from " << e.stepId << "): " << e.state
-        << (e.reason.empty() ? "" : " - " + e.reason) << "\n";
+        << (e.reason.empty() ? "" : ": " + e.reason) << "\n";
 }
 
 // Starts (or resumes) a workflow with begin(), which returns its id, and
@@ -235,6 +235,7 @@ int runWorkflowCommand(const CommandLine& cl, WorkflowCliContext& ctx, std::ostr
           calls.push_back({{"step", c.stepId},
                            {"name", c.name},
                            {"arguments", c.arguments},
+                           {"output", c.output},
                            {"isError", c.isError},
                            {"ms", c.ms}});
         j["toolCalls"] = calls;

@@ -8,8 +8,13 @@
 namespace sb {
 
 WorkflowHub::WorkflowHub(WorkspaceRegistry& registry, Workers& workers, EngineOptions engine,
-                         agents::WorkflowOptions options)
-    : registry_(registry), workers_(workers), engine_(std::move(engine)), options_(options) {}
+                         agents::WorkflowOptions options,
+                         std::shared_ptr<const agents::RoleSet> roles)
+    : registry_(registry),
+      workers_(workers),
+      engine_(std::move(engine)),
+      options_(options),
+      roles_(roles ? std::move(roles) : std::make_shared<agents::RoleSet>()) {}
 
 WorkflowHub::~WorkflowHub() {
   // Runners first: their agents may be inside a catalog tool.
@@ -43,8 +48,7 @@ std::shared_ptr<agents::WorkflowRunner> WorkflowHub::runner(const std::string& r
     auto store =
         std::make_shared<agents::WorkflowStore>(agents::WorkflowStore::defaultPath(canonical));
     e.runner = std::make_shared<agents::WorkflowRunner>(
-        agents::WorkflowRunner::Deps{canonical, store, nullptr, agentToolsFrom(e.catalog),
-                                     std::make_shared<agents::RoleSet>()},
+        agents::WorkflowRunner::Deps{canonical, store, nullptr, agentToolsFrom(e.catalog), roles_},
         options_);
     for (auto& [token, sub] : subscriptions_)
       if (sub.root == canonical) sub.runnerToken = e.runner->subscribe(sub.listener);

@@ -18,8 +18,12 @@ namespace sb {
 
 class WorkflowHub {
  public:
+  // roles: the agents settings the process started with (roles, limits,
+  // agents.workflows), for runs that do not bring their client's own; null:
+  // the built-in defaults.
   WorkflowHub(WorkspaceRegistry& registry, Workers& workers, EngineOptions engine,
-              agents::WorkflowOptions options = {});
+              agents::WorkflowOptions options = {},
+              std::shared_ptr<const agents::RoleSet> roles = nullptr);
   ~WorkflowHub();
   WorkflowHub(const WorkflowHub&) = delete;
   WorkflowHub& operator=(const WorkflowHub&) = delete;
@@ -54,6 +58,7 @@ class WorkflowHub {
   Workers& workers_;
   EngineOptions engine_;
   agents::WorkflowOptions options_;
+  std::shared_ptr<const agents::RoleSet> roles_;
   mutable std::mutex mu_;
   std::map<std::string, Entry> entries_;
   std::map<int, Subscription> subscriptions_;

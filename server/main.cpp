@@ -60,6 +60,18 @@ bool setUpLogging(const CommandLine& cl) {
   return true;
 }
 
+// The agents settings the process started with; loadSettings already
+// skipped a layer whose "agents" object is invalid.
+std::shared_ptr<const agents::RoleSet> startupRoles(const agents::Settings& settings) {
+  auto roles = std::make_shared<agents::RoleSet>();
+  try {
+    roles->configure(settings.agents);
+  } catch (const std::invalid_argument& e) {
+    spdlog::error("settings: {}", e.what());
+  }
+  return roles;
+}
+
 bool numberOption(const CommandLine& cl, const std::string& name, size_t& out) {
   if (!cl.has(name)) return true;
   try {
@@ -321,7 +333,7 @@ int main(int argc, char** argv) {
   }
   if (cmd == "workflow" || cmd == "status") {
     std::string root = std::filesystem::weakly_canonical(cl->get("--workspace", ".")).string();
-    WorkflowHub hub(registry, workers, options.engine);
+    WorkflowHub hub(registry, workers, options.engine, {}, startupRoles(options.settings));
     if (cmd == "status") {
       StatusCliContext status{{options.engine.llm, {registry.open(root)}, &registry, &hub, {root}},
                               loaded.settings.backends,
@@ -332,7 +344,7 @@ int main(int argc, char** argv) {
     return runWorkflowCommand(*cl, ctx, std::cout, std::cerr);
   }
   if (!cl->has("--no-index")) options.workspaces = &registry;
-  WorkflowHub hub(registry, workers, options.engine);
+  WorkflowHub hub(registry, workers, options.engine, {}, startupRoles(options.settings));
   if (options.workspaces) options.workflows = &hub;
   // Serving daemons publish their figures for `switchboard status` in other processes.
   std::optional<StatusPublisher> publisher;

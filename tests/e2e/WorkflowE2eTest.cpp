@@ -121,6 +121,39 @@ TEST_F(Workflows, CliWithoutApplyOnlyProposes) {
   for (auto& e : result["edits"]) EXPECT_EQ(e["state"], "proposed");
 }
 
+TEST_F(Workflows, ShowListsEditsRefusedInProposeOnlyModeWithTheirReasons) {
+  unsafeDeveloper_ = true;
+  fs::create_directories(dir_ / "outside");
+  fs::create_directory_symlink(dir_ / "outside", fs::path(ws_) / "link");
+  fs::create_directories(fs::path(ws_) / ".switchboard" / "workflows");
+  std::ofstream(fs::path(ws_) / ".switchboard" / "workflows" / "dev.json")
+      << R"({"name": "dev", "steps": [{"id": "dev", "role": "developer", "task": "{{task}}"}]})";
+  auto run = cli({"workflow", "run", "dev", "--task", "x", "--json"});
+  ASSERT_EQ(run.status.code, 0) << run.err;
+  std::string id = json::parse(run.out)["id"];
+
+  auto text = cli({"workflow", "show", id});
+  ASSERT_EQ(text.status.code, 0) << text.err;
+  for (const char* path : {"../t.py", "/etc/x.py", "link/x.py"})
+    EXPECT_NE(text.out.find(std::string("edit ") + path + " (file, from dev): rejected: "),
+              std::string::npos)
+        << path << " in\n"
+        << text.out;
+
+  auto shown = cli({"workflow", "show", id, "--json"});
+  ASSERT_EQ(shown.status.code, 0) << shown.err;
+  json w = json::parse(shown.out);
+  ASSERT_EQ(w["edits"].size(), 3u) << w.dump(2);
+  for (auto& e : w["edits"]) {
+    EXPECT_EQ(e["state"], "rejected") << e.dump();
+    EXPECT_FALSE(e.value("reason", "").empty()) << e.dump();
+  }
+  ASSERT_EQ(w["toolCalls"].size(), 1u);
+  EXPECT_EQ(w["toolCalls"][0]["output"].get<std::string>().rfind("edit refused: ", 0), 0u)
+      << w["toolCalls"][0].dump();
+  EXPECT_TRUE(fs::is_empty(dir_ / "outside"));
+}
+
 TEST_F(Workflows, KillNineMidWorkflowThenResumeFinishesWithoutRedoingSteps) {
   holdDeveloper_ = true;
   std::vector<std::string> argv = {SB_BINARY,
@@ -209,6 +242,18 @@ TEST_F(Workflows, LspRunsWorkflowsEditsGoThroughTheClientAndEveryClientSeesProgr
   ASSERT_TRUE(ca.response.contains("result")) << ca.response.dump();
   EXPECT_EQ(ca.response["result"]["id"].get<std::string>().rfind("wf-", 0), 0u);
   ASSERT_TRUE(cb.pumpUntil([&] { return ended(cb); }, 10s));
+  // The reports before the end say how far the workflow is, never going back.
+  int lastPct = 0, reportsWithProgress = 0;
+  for (auto& p : ca.progress) {
+    if (p["token"].get<std::string>().find("switchboard/workflow/") != 0 ||
+        p["value"]["kind"] != "report" || !p["value"].contains("percentage"))
+      continue;
+    int pct = p["value"]["percentage"];
+    EXPECT_GE(pct, lastPct);
+    lastPct = pct;
+    reportsWithProgress += pct > 0;
+  }
+  EXPECT_GT(reportsWithProgress, 0);
   // Edits reached the client that started the workflow, none the other.
   ASSERT_EQ(ca.applied.size(), 2u);
   EXPECT_TRUE(cb.applied.empty());
@@ -339,7 +384,13 @@ TEST_F(McpAgent, AgentToolsAreListedAndAnswer) {
                   {{"progressToken", "p1"}});
   EXPECT_FALSE(run.value("isError", false)) << run.dump();
   EXPECT_EQ(run["structuredContent"]["state"], "completed");
-  EXPECT_FALSE(progress_.empty());                                            // a step at a time
+  EXPECT_FALSE(progress_.empty());  // a step at a time
+  // Strictly increasing (the MCP rule), with the workflow's 5 steps as the total.
+  for (std::size_t i = 1; i < progress_.size(); ++i)
+    EXPECT_GT(progress_[i]["progress"].get<double>(), progress_[i - 1]["progress"].get<double>())
+        << progress_[i - 1].dump() << " then " << progress_[i].dump();
+  EXPECT_EQ(progress_.back()["progress"].get<double>(), 5.0);
+  EXPECT_EQ(progress_.back()["total"].get<double>(), 5.0);
   EXPECT_EQ(read("shop/pricing.py").find("without_vat"), std::string::npos);  // proposed only
   json status = tool("workflow_status", json::object());
   EXPECT_EQ(status["structuredContent"]["workflows"][0]["id"], run["structuredContent"]["id"]);

@@ -100,6 +100,13 @@ class Workflows : public ::testing::Test {
       r.hang = true;  // until the daemon gives up the request (cancelled, killed)
       return r;
     }
+    if (role == "developer" && unsafeDeveloper_) {
+      if (toolResults(req) == 0)
+        return fake::toolCallReply(
+            req, {FakeToolCall{"propose_edit", {{"path", "../t.py"}, {"content", "t = 1\n"}}}});
+      return fake::autoReply(
+          req, "```python:/etc/x.py\nx = 1\n```\n\n```python:link/x.py\nx = 1\n```\n");
+    }
     if (role == "planner") return fake::autoReply(req, "PLAN: add without_vat to shop/pricing.py");
     if (role == "developer") {
       if (toolResults(req) == 0)
@@ -152,6 +159,7 @@ class Workflows : public ::testing::Test {
   std::string ws_;
   fake::FakeBackend backend_;
   std::atomic<bool> holdDeveloper_{false};
+  std::atomic<bool> unsafeDeveloper_{false};  // proposes edits outside the workspace
 };
 
 // An LSP client that answers what the daemon asks: progress tokens and

@@ -95,6 +95,7 @@ struct WorkflowRig {
   std::unique_ptr<WorkflowRunner> runner;
 
   explicit WorkflowRig(WorkflowOptions options = fastOptions(), int routerRetries = 0) {
+    roles->configure(fastRetries());
     auto cfg = backend("fake", Provider::OpenAi, server.url() + "/v1");
     cfg.maxRetries = routerRetries;
     cfg.breakerThreshold = 1000;
@@ -104,10 +105,10 @@ struct WorkflowRig {
   }
   static WorkflowOptions fastOptions() {
     WorkflowOptions o;
-    o.retryBaseDelay = std::chrono::milliseconds(20);
     o.pollInterval = std::chrono::milliseconds(20);
     return o;
   }
+  static nlohmann::json fastRetries() { return {{"workflows", {{"retryBaseDelayMs", 20}}}}; }
   WorkflowRecord finish(const std::string& id,
                         std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
     if (!runner->wait(id, timeout)) throw std::runtime_error("workflow did not finish");

@@ -164,9 +164,9 @@ TEST(ConfigSchema, EveryDocumentedRoleFieldIsReadByRoles) {
   EXPECT_EQ(r->description, "Audits");
 }
 
-TEST(ConfigSchema, WorkflowOptionsHaveTheRunnersDefaults) {
+TEST(ConfigSchema, WorkflowLimitsHaveTheRunnersDefaults) {
   const json& wf = agentsSchema()["properties"]["workflows"]["properties"];
-  const sb::agents::WorkflowOptions defaults;
+  const sb::agents::WorkflowLimits defaults;
   EXPECT_EQ(keysOf(wf), (std::set<std::string>{"maxParallel", "stepRetries", "retryBaseDelayMs"}));
   EXPECT_EQ(wf["maxParallel"]["default"].get<int>(), defaults.maxParallel);
   EXPECT_EQ(wf["stepRetries"]["default"].get<int>(), defaults.stepRetries);

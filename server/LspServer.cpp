@@ -46,6 +46,22 @@ Callback<T> replyWith(Reply reply, Convert convert) {
   };
 }
 
+// Re-indexes changed files on a worker thread; a failed write (database
+// locked, disk full) is logged and the index keeps what it had.
+void updateIndexesLater(Workers& workers, std::vector<std::shared_ptr<WorkspaceIndex>> indexes,
+                        std::vector<std::string> paths) {
+  if (paths.empty()) return;
+  boost::asio::post(workers.executor(), [indexes = std::move(indexes), paths = std::move(paths)] {
+    for (const auto& index : indexes) {
+      try {
+        index->updatePaths(paths);
+      } catch (const std::exception& e) {
+        spdlog::error("updating the index of {} failed: {}", index->root(), e.what());
+      }
+    }
+  });
+}
+
 }  // namespace
 
 LspServer::LspServer(const SessionContext& session, Workers& workers, LspOptions options)
@@ -320,17 +336,7 @@ void LspServer::didChangeWatchedFiles(const json& params) {
   std::vector<std::string> paths;
   for (const auto& change : params.at("changes"))
     if (auto path = fileUriToPath(change.value("uri", ""))) paths.push_back(*path);
-  if (paths.empty()) return;
-  auto indexes = engine_->workspaces();
-  boost::asio::post(workers_.executor(), [indexes, paths] {
-    for (const auto& index : indexes) {
-      try {
-        index->updatePaths(paths);
-      } catch (const std::exception& e) {
-        spdlog::error("updating the index of {} failed: {}", index->root(), e.what());
-      }
-    }
-  });
+  updateIndexesLater(workers_, engine_->workspaces(), std::move(paths));
 }
 
 void LspServer::didChangeConfiguration(const json& params) {
@@ -406,7 +412,11 @@ void LspServer::didClose(const json& params) {
                             {{"uri", uri}, {"diagnostics", json::array()}});
 }
 
-void LspServer::didSave(const json&) {}
+// A saved file is re-indexed, for clients that do not watch files.
+void LspServer::didSave(const json& params) {
+  if (auto path = fileUriToPath(lsp::documentUri(params)))
+    updateIndexesLater(workers_, engine_->workspaces(), {*path});
+}
 
 // ---- features ----
 

@@ -114,7 +114,7 @@ class DaemonDbFault : public ::testing::Test {
 // Another process holds the write lock past the busy timeout while the
 // daemon's first index pass wants to write: the pass fails and says so, the
 // daemon answers from the committed index meanwhile, and once the lock is
-// gone a file-change notification commits the new files.
+// gone a save and a file-change notification commit the new files.
 TEST_F(DaemonDbFault, LockedDatabaseIsReportedAndLaterUpdatesCommit) {
   writeModules(ws() + "/a", "a", 20, 5);
   indexOnce();
@@ -130,11 +130,15 @@ TEST_F(DaemonDbFault, LockedDatabaseIsReportedAndLaterUpdatesCommit) {
   locker->exec("ROLLBACK");
   locker.reset();
 
+  // A save re-indexes one file; the watcher's notification the others.
+  lsp->notify("textDocument/didSave", {{"textDocument", {{"uri", fileUri("b/b_7.py")}}}});
+  EXPECT_TRUE(eventuallyFinds("b_7_f2")) << proc->err();
+  EXPECT_FALSE(findsSymbol("b_8_f2"));
   json changes = json::array();
   for (int i = 0; i < 20; ++i)
     changes.push_back({{"uri", fileUri("b/b_" + std::to_string(i) + ".py")}, {"type", 1}});
   lsp->notify("workspace/didChangeWatchedFiles", {{"changes", changes}});
-  EXPECT_TRUE(eventuallyFinds("b_7_f2")) << proc->err();
+  EXPECT_TRUE(eventuallyFinds("b_8_f2")) << proc->err();
   EXPECT_TRUE(proc->running()) << proc->err();
   stopDaemon();
 

@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <filesystem>
 #include <unordered_map>
@@ -303,9 +304,16 @@ void LspServer::startIndexing(std::function<void(const IndexReport&)> done) {
         progress->report(std::to_string(p.done) + "/" + std::to_string(p.total) + " files", pct);
       };
     listener.done = [progress, done](const IndexReport& r) {
-      if (progress)
-        progress->end(std::to_string(r.scanned) + " files, " + std::to_string(r.parsed) +
-                      " indexed");
+      if (progress) {
+        // A failed pass (database locked, disk full) is a note from the
+        // registry, as `switchboard index` reads it: the client shows it.
+        auto failed = std::find_if(r.notes.begin(), r.notes.end(), [](const std::string& n) {
+          return n.rfind("indexing failed", 0) == 0;
+        });
+        progress->end(failed != r.notes.end() ? *failed
+                                              : std::to_string(r.scanned) + " files, " +
+                                                    std::to_string(r.parsed) + " indexed");
+      }
       if (done) done(r);
     };
     options_.workspaces->refresh(index, std::move(listener));

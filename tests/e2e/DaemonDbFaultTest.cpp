@@ -48,10 +48,12 @@ class DaemonDbFault : public ::testing::Test {
       argv.push_back(a);
     proc.emplace(ChildProcess::start(cleanEnv(dir, argv)));
     lsp.emplace(proc->io());
-    json init = lsp->request(
-        "initialize",
-        {{"processId", nullptr}, {"rootUri", "file://" + ws()}, {"capabilities", json::object()}},
-        30s);
+    lsp->onServerRequest([](const json&) { return json(); });  // accepts progress tokens
+    json init = lsp->request("initialize",
+                             {{"processId", nullptr},
+                              {"rootUri", "file://" + ws()},
+                              {"capabilities", {{"window", {{"workDoneProgress", true}}}}}},
+                             30s);
     ASSERT_TRUE(init.contains("result")) << init.dump() << proc->err();
     lsp->notify("initialized", json::object());
   }
@@ -92,6 +94,20 @@ class DaemonDbFault : public ::testing::Test {
     return false;
   }
 
+  // The message of the index pass's progress "end", once it arrives.
+  std::string progressEndMessage(Millis timeout = 30s) {
+    const auto deadline = Clock::now() + timeout;
+    for (;;) {
+      for (const auto& n : lsp->notifications())
+        if (n.value("method", "") == "$/progress" &&
+            n["params"]["value"].value("kind", "") == "end")
+          return n["params"]["value"].value("message", "");
+      if (Clock::now() >= deadline) return "(no progress end)";
+      lsp->request("workspace/symbol", {{"query", "x"}}, 30s);  // collects notifications meanwhile
+      std::this_thread::sleep_for(100ms);
+    }
+  }
+
   // shutdown + exit; the daemon must end by itself with status 0.
   void stopDaemon() {
     lsp->request("shutdown", nullptr, 30s);
@@ -127,6 +143,7 @@ TEST_F(DaemonDbFault, LockedDatabaseIsReportedAndLaterUpdatesCommit) {
   expectOutline("a/a_3.py", "a_3_f0");
   EXPECT_TRUE(findsSymbol("a_7_f2")) << proc->err();
   EXPECT_FALSE(findsSymbol("b_7_f2"));
+  EXPECT_NE(progressEndMessage().find("locked"), std::string::npos) << proc->err();
   locker->exec("ROLLBACK");
   locker.reset();
 

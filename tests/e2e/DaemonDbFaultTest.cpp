@@ -144,6 +144,13 @@ TEST_F(DaemonDbFault, LockedDatabaseIsReportedAndLaterUpdatesCommit) {
   EXPECT_TRUE(findsSymbol("a_7_f2")) << proc->err();
   EXPECT_FALSE(findsSymbol("b_7_f2"));
   EXPECT_NE(progressEndMessage().find("locked"), std::string::npos) << proc->err();
+  // An edit indexes the buffer when typing pauses: that write fails too, and says so.
+  lsp->notify("textDocument/didChange",
+              {{"textDocument", {{"uri", fileUri("a/a_3.py")}, {"version", 2}}},
+               {"contentChanges",
+                {{{"text", readText(ws() + "/a/a_3.py") + "def a_3_new():\n  pass\n"}}}}});
+  EXPECT_TRUE(logShows("\\[error\\] updating the index with .*a_3\\.py failed: .*locked"))
+      << proc->err();
   locker->exec("ROLLBACK");
   locker.reset();
 

@@ -49,36 +49,58 @@ ResponseCache::ResponseCache(CacheOptions options) : options_(std::move(options)
   std::error_code ec;
   auto parent = std::filesystem::path(options_.path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  auto failed = open();
+  if (failed && (failed->code == SQLITE_CORRUPT || failed->code == SQLITE_NOTADB)) {
+    // Only cached answers are lost; keep the file for inspection anyway.
+    const std::string aside = options_.path + ".corrupt";
+    std::filesystem::rename(options_.path, aside, ec);
+    for (const char* suffix : {"-wal", "-shm"}) std::filesystem::remove(options_.path + suffix, ec);
+    spdlog::warn("llm cache {} was unusable ({}); set aside as {}, starting empty", options_.path,
+                 failed->message, aside);
+    failed = open();
+  }
+  if (failed) spdlog::warn("llm cache disabled: {}: {}", options_.path, failed->message);
+}
+
+std::optional<ResponseCache::Failure> ResponseCache::open() {
   sqlite3* raw = nullptr;
   int rc =
       sqlite3_open_v2(options_.path.c_str(), &raw,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   db_.reset(raw);
   if (rc != SQLITE_OK) {
-    spdlog::warn("llm cache disabled: cannot open {}: {}", options_.path,
-                 raw ? sqlite3_errmsg(raw) : "out of memory");
+    Failure f{rc & 0xff, raw ? sqlite3_errmsg(raw) : "out of memory"};
     db_.reset();
-    return;
+    return f;
   }
-  sqlite3_busy_timeout(db_.get(), 1000);
-  if (!exec("PRAGMA journal_mode=WAL") ||
-      !exec("CREATE TABLE IF NOT EXISTS responses(backend TEXT NOT NULL, model TEXT NOT NULL, hash "
-            "TEXT NOT NULL,"
-            " text TEXT NOT NULL, finish_reason TEXT NOT NULL, created INTEGER NOT NULL,"
-            " PRIMARY KEY(backend, model, hash))") ||
-      !exec("CREATE INDEX IF NOT EXISTS responses_created ON responses(created)")) {
-    db_.reset();
+  // Short: a cache write runs on the way to the caller, and another process
+  // holding the lock means one entry not written, not a slow completion.
+  sqlite3_busy_timeout(db_.get(), 100);
+  std::optional<Failure> failed = exec("PRAGMA journal_mode=WAL");
+  if (!failed)
+    failed = exec(
+        "CREATE TABLE IF NOT EXISTS responses(backend TEXT NOT NULL, model TEXT NOT NULL, hash "
+        "TEXT NOT NULL, text TEXT NOT NULL, finish_reason TEXT NOT NULL, created INTEGER NOT NULL,"
+        " PRIMARY KEY(backend, model, hash))");
+  if (!failed) failed = exec("CREATE INDEX IF NOT EXISTS responses_created ON responses(created)");
+  if (!failed) {
+    // Damage past the header shows only when the pages are read.
+    Stmt check = prepare(db_.get(), "PRAGMA quick_check(1)");
+    if (!check || sqlite3_step(check.get()) != SQLITE_ROW || column(check.get(), 0) != "ok")
+      failed = Failure{SQLITE_CORRUPT, "failed its integrity check"};
   }
+  if (failed) db_.reset();
+  return failed;
 }
 
 ResponseCache::~ResponseCache() = default;
 
-bool ResponseCache::exec(const char* sql) {
+std::optional<ResponseCache::Failure> ResponseCache::exec(const char* sql) {
   char* err = nullptr;
-  if (sqlite3_exec(db_.get(), sql, nullptr, nullptr, &err) == SQLITE_OK) return true;
-  spdlog::warn("llm cache disabled: {}", err ? err : "error");
+  if (sqlite3_exec(db_.get(), sql, nullptr, nullptr, &err) == SQLITE_OK) return std::nullopt;
+  Failure f{sqlite3_errcode(db_.get()) & 0xff, err ? err : sqlite3_errmsg(db_.get())};
   sqlite3_free(err);
-  return false;
+  return f;
 }
 
 bool ResponseCache::cacheable(const LlmRequest& req) const {
@@ -99,8 +121,10 @@ std::optional<ResponseCache::Entry> ResponseCache::get(const std::string& backen
   bindText(s.get(), 2, model);
   bindText(s.get(), 3, requestHash);
   sqlite3_bind_int64(s.get(), 4, nowMs() - options_.ttl.count());
-  if (sqlite3_step(s.get()) != SQLITE_ROW) return std::nullopt;
-  return Entry{column(s.get(), 0), column(s.get(), 1)};
+  int rc = sqlite3_step(s.get());
+  if (rc == SQLITE_ROW) return Entry{column(s.get(), 0), column(s.get(), 1)};
+  if (rc != SQLITE_DONE) spdlog::warn("llm cache: lookup skipped: {}", sqlite3_errmsg(db_.get()));
+  return std::nullopt;
 }
 
 void ResponseCache::put(const std::string& backend, const std::string& model,
@@ -116,8 +140,10 @@ void ResponseCache::put(const std::string& backend, const std::string& model,
   bindText(s.get(), 5, entry.finishReason);
   int64_t now = nowMs();
   sqlite3_bind_int64(s.get(), 6, now);
-  if (sqlite3_step(s.get()) != SQLITE_DONE)
-    spdlog::warn("llm cache: {}", sqlite3_errmsg(db_.get()));
+  if (sqlite3_step(s.get()) != SQLITE_DONE) {
+    spdlog::warn("llm cache: entry not written: {}", sqlite3_errmsg(db_.get()));
+    return;  // the clean-ups below would fail the same way
+  }
   // Expired rows, then the oldest beyond the cap.
   Stmt expire = prepare(db_.get(), "DELETE FROM responses WHERE created<?1");
   if (expire) {

@@ -1,7 +1,11 @@
 // Completed responses in SQLite, keyed by (backend, model, hash of the full
 // request as sent: URL and body, never headers). Only the completion text and
 // finish reason are stored. Entries expire after a TTL; beyond maxEntries the
-// oldest are evicted. A cache that cannot be opened logs once and stays off.
+// oldest are evicted. A damaged cache file is set aside (renamed *.corrupt)
+// and replaced by an empty one; a cache that still cannot be opened (locked,
+// unwritable) logs once and stays off. Reads and writes that fail (another
+// process holding the lock) log and are skipped: the request goes to the
+// backend.
 #pragma once
 
 #include <memory>
@@ -38,7 +42,13 @@ class ResponseCache {
   struct Closer {
     void operator()(sqlite3* db) const;
   };
-  bool exec(const char* sql);
+  struct Failure {
+    int code;  // SQLite's primary result code
+    std::string message;
+  };
+  // Opens and prepares the file; on failure db_ is null.
+  std::optional<Failure> open();
+  std::optional<Failure> exec(const char* sql);
 
   CacheOptions options_;
   std::mutex mu_;

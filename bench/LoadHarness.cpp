@@ -1,12 +1,15 @@
 // Load harness: N LSP clients on the daemon's Unix socket at once, each
-// opening its own document and looping edits and requests (documentSymbol,
-// hover, completion without a model, workspace/symbol) for a fixed time.
-// The daemon's RSS is sampled from /proc/PID/status throughout. Prints
-// per-method and overall p50/p99 latency and the RSS range; exits non-zero
-// on any error response, timeout or disconnect, or if the RSS passes the
-// bound. Loopback only: the socket lives in a private scratch folder.
+// opening its own file of a generated workspace and looping edits and
+// requests (documentSymbol, hover, completion without a model,
+// workspace/symbol) for a fixed time. The daemon's RSS is sampled from
+// /proc/PID/status throughout. Prints per-method and overall p50/p99 latency
+// and the RSS range; exits non-zero on any error response, timeout or
+// disconnect, an error line in the daemon's log, an RSS above the bound, or
+// an RSS at the end more than the growth bound above the RSS after warm-up
+// (a fifth of the run, at most 10 s). Loopback only: the socket lives in a
+// private scratch folder.
 //
-//   switchboard_load [--clients 50] [--seconds 60] [--rss-limit-mb 96]
+//   switchboard_load [--clients 50] [--seconds 60] [--rss-limit-mb 96] [--growth-limit-mb 16]
 //
 // A short run is a ctest test (e2e.load_short); the 60 s figures are in
 // docs/benchmarks.md.
@@ -16,12 +19,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -45,6 +50,7 @@ struct Options {
   int clients = 50;
   double seconds = 60;
   long rssLimitMb = 96;
+  long growthLimitMb = 16;
 };
 
 long rssKb(pid_t pid) {
@@ -93,20 +99,50 @@ double percentile(std::vector<double> v, double p) {
   return v[std::min(i, v.size() - 1)];
 }
 
-void runClient(int id, const std::string& socket, const std::string& root,
-               Clock::time_point deadline, Stats& stats, std::atomic<int>& ready) {
+// The workspace file client `id` opens.
+std::string clientFile(const fs::path& root, int id) {
+  return (root / "load" / ("client_" + std::to_string(id) + ".py")).string();
+}
+
+std::string readFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Lines of the daemon's log that report an error (its own or a sanitizer's).
+std::vector<std::string> errorLines(const std::string& log) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos < log.size()) {
+    size_t end = log.find('\n', pos);
+    if (end == std::string::npos) end = log.size();
+    std::string line = log.substr(pos, end - pos);
+    std::string lower = line;
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (lower.find("error") != std::string::npos || lower.find("[critical]") != std::string::npos)
+      out.push_back(line);
+    pos = end + 1;
+  }
+  return out;
+}
+
+void runClient(int id, const std::string& socket, const fs::path& root, Clock::time_point deadline,
+               Stats& stats, std::atomic<int>& ready) {
   try {
     FdStream stream = connectUnix(socket, 10s);
     LspClient lsp(stream);
-    json init = lsp.request(
-        "initialize",
-        {{"processId", nullptr}, {"rootUri", "file://" + root}, {"capabilities", json::object()}},
-        30s);
+    json init = lsp.request("initialize",
+                            {{"processId", nullptr},
+                             {"rootUri", "file://" + root.string()},
+                             {"capabilities", json::object()}},
+                            30s);
     if (!init.contains("result"))
       return stats.error("client " + std::to_string(id) + ": initialize failed");
     lsp.notify("initialized", json::object());
-    const std::string uri = memUri("load_" + std::to_string(id) + ".py");
-    const std::string text = documentText(id, 40);
+    const std::string path = clientFile(root, id);
+    const std::string uri = "file://" + path;
+    const std::string text = readFile(path);
     lsp.open(uri, "python", text);
     ready++;
     std::mt19937 rng(static_cast<unsigned>(id));
@@ -164,7 +200,9 @@ void runClient(int id, const std::string& socket, const std::string& root,
 }
 
 [[noreturn]] void usage() {
-  std::fprintf(stderr, "usage: switchboard_load [--clients N] [--seconds S] [--rss-limit-mb MB]\n");
+  std::fprintf(stderr,
+               "usage: switchboard_load [--clients N] [--seconds S] [--rss-limit-mb MB] "
+               "[--growth-limit-mb MB]\n");
   std::exit(2);
 }
 
@@ -183,16 +221,21 @@ int main(int argc, char** argv) {
       opt.seconds = std::atof(value());
     else if (!std::strcmp(argv[i], "--rss-limit-mb"))
       opt.rssLimitMb = std::atol(value());
+    else if (!std::strcmp(argv[i], "--growth-limit-mb"))
+      opt.growthLimitMb = std::atol(value());
     else
       usage();
   }
 
-  // A private folder: the socket, a scratch HOME, a copy of the Python fixture.
+  // A private folder: the socket, a scratch HOME, a workspace (a copy of the
+  // Python fixture and one generated 170-line file per client).
   char pattern[] = "/tmp/sb-load-XXXXXX";
   if (!::mkdtemp(pattern)) return 2;
   const fs::path dir = pattern;
   const fs::path root = dir / "ws";
   fs::copy(fs::path(SB_DATA_DIR) / "index" / "python", root, fs::copy_options::recursive);
+  fs::create_directories(root / "load");
+  for (int i = 0; i < opt.clients; ++i) std::ofstream(clientFile(root, i)) << documentText(i, 40);
   const std::string socket = (dir / "lsp.sock").string();
   int rc = 0;
   {
@@ -211,11 +254,11 @@ int main(int argc, char** argv) {
     Stats stats;
     std::atomic<int> ready{0};
     std::atomic<bool> sampling{true};
-    std::vector<long> samples;
+    std::vector<std::pair<Clock::time_point, long>> samples;
     std::thread sampler([&] {
       while (sampling) {
         long kb = rssKb(proc.pid());
-        if (kb > 0) samples.push_back(kb);
+        if (kb > 0) samples.emplace_back(Clock::now(), kb);
         std::this_thread::sleep_for(100ms);
       }
     });
@@ -229,15 +272,25 @@ int main(int argc, char** argv) {
                                       std::chrono::duration<double>(opt.seconds));
     std::vector<std::thread> clients;
     for (int i = 0; i < opt.clients; ++i)
-      clients.emplace_back(runClient, i, socket, root.string(), deadline, std::ref(stats),
-                           std::ref(ready));
+      clients.emplace_back(runClient, i, socket, root, deadline, std::ref(stats), std::ref(ready));
     for (auto& t : clients) t.join();
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     sampling = false;
     sampler.join();
     drain.join();
+    proc.io().pump(200ms);  // what the daemon logged as the clients left
     const long rssEnd = rssKb(proc.pid());
     const bool alive = proc.running();
+    // The RSS once the clients are all busy and the allocator has warmed up.
+    const auto warm = start + std::chrono::duration_cast<Clock::duration>(
+                                  std::chrono::duration<double>(std::min(opt.seconds / 5, 10.0)));
+    long rssWarm = -1;
+    for (const auto& [t, kb] : samples)
+      if (t >= warm) {
+        rssWarm = kb;
+        break;
+      }
+    if (rssWarm < 0) rssWarm = rssEnd;
 
     std::vector<double> all;
     std::printf("%d clients, %.1f s, %ld edits\n", opt.clients, elapsed, stats.edits.load());
@@ -250,9 +303,13 @@ int main(int argc, char** argv) {
     std::printf("%-30s %8zu %10.2f %10.2f %10.2f  (%.0f requests/s)\n", "all", all.size(),
                 percentile(all, 0.5) / 1000, percentile(all, 0.99) / 1000,
                 percentile(all, 1.0) / 1000, static_cast<double>(all.size()) / elapsed);
-    long peak = samples.empty() ? rssEnd : *std::max_element(samples.begin(), samples.end());
-    std::printf("daemon RSS: %.1f MB at start, %.1f MB peak, %.1f MB at the end (bound %ld MB)\n",
-                rssStart / 1024.0, peak / 1024.0, rssEnd / 1024.0, opt.rssLimitMb);
+    long peak = rssEnd;
+    for (const auto& sample : samples) peak = std::max(peak, sample.second);
+    std::printf(
+        "daemon RSS: %.1f MB at start, %.1f MB after warm-up, %.1f MB peak, %.1f MB at the end "
+        "(bound %ld MB; growth after warm-up %.1f MB, bound %ld MB)\n",
+        rssStart / 1024.0, rssWarm / 1024.0, peak / 1024.0, rssEnd / 1024.0, opt.rssLimitMb,
+        (rssEnd - rssWarm) / 1024.0, opt.growthLimitMb);
 
     if (!stats.errors.empty()) {
       std::printf("ERRORS:\n");
@@ -265,6 +322,15 @@ int main(int argc, char** argv) {
     }
     if (peak / 1024 > opt.rssLimitMb) {
       std::printf("RSS over the bound\n");
+      rc = 1;
+    }
+    if ((rssEnd - rssWarm) / 1024 > opt.growthLimitMb) {
+      std::printf("RSS grew past the bound after warm-up\n");
+      rc = 1;
+    }
+    if (auto lines = errorLines(proc.err()); !lines.empty()) {
+      std::printf("the daemon logged errors:\n");
+      for (const auto& l : lines) std::printf("  %s\n", l.c_str());
       rc = 1;
     }
     if (!alive) {

@@ -96,14 +96,19 @@ struct Engine::State : std::enable_shared_from_this<Engine::State> {
     if (!d->latest) return;
     try {
       if (sink) sink(d->latest, syntaxDiagnostics(*d->latest));
-      // Typing has paused: bring the index up to date with the buffer.
-      if (d->latest->version() > d->indexedVersion) {
+    } catch (const std::exception& e) {
+      spdlog::error("diagnostics for {} failed: {}", d->latest->uri(), e.what());
+    }
+    // Typing has paused: bring the index up to date with the buffer. A write
+    // that fails (database locked, disk full) is tried again at the next pause.
+    if (d->latest->version() > d->indexedVersion) {
+      try {
         auto [index, rel] = locate(d->latest->uri());
         if (index) index->updateFromSnapshot(*d->latest, rel);
         d->indexedVersion = d->latest->version();
+      } catch (const std::exception& e) {
+        spdlog::error("updating the index with {} failed: {}", d->latest->uri(), e.what());
       }
-    } catch (const std::exception& e) {
-      spdlog::error("diagnostics for {} failed: {}", d->latest->uri(), e.what());
     }
   }
 

@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <filesystem>
 #include <unordered_map>
@@ -47,6 +48,22 @@ Callback<T> replyWith(Reply reply, Convert convert) {
       shared->error(rpc::InternalError, e.what());
     }
   };
+}
+
+// Re-indexes changed files on a worker thread; a failed write (database
+// locked, disk full) is logged and the index keeps what it had.
+void updateIndexesLater(Workers& workers, std::vector<std::shared_ptr<WorkspaceIndex>> indexes,
+                        std::vector<std::string> paths) {
+  if (paths.empty()) return;
+  boost::asio::post(workers.executor(), [indexes = std::move(indexes), paths = std::move(paths)] {
+    for (const auto& index : indexes) {
+      try {
+        index->updatePaths(paths);
+      } catch (const std::exception& e) {
+        spdlog::error("updating the index of {} failed: {}", index->root(), e.what());
+      }
+    }
+  });
 }
 
 }  // namespace
@@ -300,9 +317,16 @@ void LspServer::startIndexing(std::function<void(const IndexReport&)> done) {
         progress->report(std::to_string(p.done) + "/" + std::to_string(p.total) + " files", pct);
       };
     listener.done = [progress, done](const IndexReport& r) {
-      if (progress)
-        progress->end(std::to_string(r.scanned) + " files, " + std::to_string(r.parsed) +
-                      " indexed");
+      if (progress) {
+        // A failed pass (database locked, disk full) is a note from the
+        // registry, as `switchboard index` reads it: the client shows it.
+        auto failed = std::find_if(r.notes.begin(), r.notes.end(), [](const std::string& n) {
+          return n.rfind("indexing failed", 0) == 0;
+        });
+        progress->end(failed != r.notes.end() ? *failed
+                                              : std::to_string(r.scanned) + " files, " +
+                                                    std::to_string(r.parsed) + " indexed");
+      }
       if (done) done(r);
     };
     options_.workspaces->refresh(index, std::move(listener));
@@ -327,17 +351,7 @@ void LspServer::didChangeWatchedFiles(const json& params) {
   std::vector<std::string> paths;
   for (const auto& change : params.at("changes"))
     if (auto path = fileUriToPath(change.value("uri", ""))) paths.push_back(*path);
-  if (paths.empty()) return;
-  auto indexes = engine_->workspaces();
-  boost::asio::post(workers_.executor(), [indexes, paths] {
-    for (const auto& index : indexes) {
-      try {
-        index->updatePaths(paths);
-      } catch (const std::exception& e) {
-        spdlog::error("updating the index of {} failed: {}", index->root(), e.what());
-      }
-    }
-  });
+  updateIndexesLater(workers_, engine_->workspaces(), std::move(paths));
 }
 
 void LspServer::didChangeConfiguration(const json& params) {
@@ -415,7 +429,11 @@ void LspServer::didClose(const json& params) {
                             {{"uri", uri}, {"diagnostics", json::array()}});
 }
 
-void LspServer::didSave(const json&) {}
+// A saved file is re-indexed, for clients that do not watch files.
+void LspServer::didSave(const json& params) {
+  if (auto path = fileUriToPath(lsp::documentUri(params)))
+    updateIndexesLater(workers_, engine_->workspaces(), {*path});
+}
 
 // ---- features ----
 

@@ -6,7 +6,6 @@
 // lose committed index data. Every process runs with a clean environment and
 // a scratch HOME.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 #include <sys/stat.h>
 #include <nlohmann/json.hpp>
 
@@ -18,6 +17,7 @@
 
 #include "ChildProcess.h"
 #include "FakeBackend.h"
+#include "FaultHelpers.h"
 #include "LspClient.h"
 #include "ScratchDir.h"
 
@@ -25,70 +25,7 @@ namespace sb::e2e {
 namespace {
 
 namespace fs = std::filesystem;
-using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
-
-std::vector<std::string> cleanEnv(const ScratchDir& dir, std::vector<std::string> argv) {
-  std::vector<std::string> out = {"/usr/bin/env", "-i", "HOME=" + (dir / "home"),
-                                  "XDG_CONFIG_HOME=" + (dir / "home/.config"),
-                                  "XDG_CACHE_HOME=" + (dir / "home/.cache")};
-  for (const auto& v : sanitizerEnvironment()) out.push_back(v);
-  out.insert(out.end(), argv.begin(), argv.end());
-  return out;
-}
-
-// Python modules `prefix_N.py`, each with `functions` functions named
-// `prefix_N_fK`, so an index of them is large and every file is recognisable.
-void writeModules(const std::string& dir, const std::string& prefix, int count, int functions) {
-  fs::create_directories(dir);
-  for (int i = 0; i < count; ++i) {
-    std::ofstream out(dir + "/" + prefix + "_" + std::to_string(i) + ".py");
-    for (int k = 0; k < functions; ++k)
-      out << "def " << prefix << "_" << i << "_f" << k
-          << "(a, b):\n    \"\"\"Adds.\"\"\"\n    return a + b + " << k << "\n\n";
-  }
-}
-
-// A read-only look at an index database from the test.
-class Db {
- public:
-  explicit Db(const std::string& path, bool readOnly = true) {
-    int rc = sqlite3_open_v2(path.c_str(), &db_,
-                             readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE, nullptr);
-    if (rc != SQLITE_OK) throw std::runtime_error("cannot open " + path);
-    sqlite3_busy_timeout(db_, 5000);
-  }
-  ~Db() { sqlite3_close_v2(db_); }
-  Db(const Db&) = delete;
-  Db& operator=(const Db&) = delete;
-
-  std::string text(const std::string& sql) {
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
-      throw std::runtime_error(sql + ": " + sqlite3_errmsg(db_));
-    std::string out;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-      out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    return out;
-  }
-  long long count(const std::string& sql) { return std::stoll(text(sql)); }
-  int exec(const std::string& sql) {
-    return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
-  }
-
-  // The invariants a consistent index keeps: SQLite's own check, and no rows
-  // pointing at a file that is not there.
-  void expectConsistent() {
-    EXPECT_EQ(text("PRAGMA integrity_check"), "ok");
-    EXPECT_EQ(count("SELECT count(*) FROM symbols WHERE file_id NOT IN (SELECT id FROM files)"), 0);
-    EXPECT_EQ(count("SELECT count(*) FROM refs WHERE file_id NOT IN (SELECT id FROM files)"), 0);
-    EXPECT_EQ(count("SELECT count(*) FROM imports WHERE file_id NOT IN (SELECT id FROM files)"), 0);
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
 
 class IndexFault : public ::testing::Test {
  protected:
@@ -96,11 +33,7 @@ class IndexFault : public ::testing::Test {
   std::string ws() const { return dir / "ws"; }
   std::string indexDir() const { return dir / "index"; }
   // The one database file in the index folder.
-  std::string dbPath() const {
-    for (const auto& e : fs::directory_iterator(indexDir()))
-      if (e.path().extension() == ".sqlite") return e.path().string();
-    return {};
-  }
+  std::string dbPath() const { return sqliteFileIn(indexDir()); }
   Finished index(Millis timeout = 60s) {
     return runToCompletion(cleanEnv(dir, {SB_BINARY, "index", ws(), "--index-dir", indexDir()}),
                            timeout);
@@ -109,12 +42,7 @@ class IndexFault : public ::testing::Test {
     Db db(dbPath());
     return db.count("SELECT count(*) FROM files WHERE path LIKE '" + prefix + "%'");
   }
-  std::vector<std::string> corruptFiles() const {
-    std::vector<std::string> out;
-    for (const auto& e : fs::directory_iterator(indexDir()))
-      if (e.path().string().find(".corrupt") != std::string::npos) out.push_back(e.path().string());
-    return out;
-  }
+  std::vector<std::string> corruptFiles() const { return corruptFilesIn(indexDir()); }
 
   ScratchDir dir;
 };

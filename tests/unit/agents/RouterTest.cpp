@@ -3,8 +3,10 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <thread>
 
@@ -180,6 +182,86 @@ TEST(Router, CacheHitSkipsTheServerAndExpires) {
   EXPECT_FALSE(run(router, chat("same prompt", true)).result().fromCache);  // TTL expired
   EXPECT_EQ(server.requestCount(), 5u);
   std::filesystem::remove(cache.path);
+}
+
+// Routes spdlog's default logger into a string for the scope.
+class CapturedLog {
+ public:
+  CapturedLog() : previous_(spdlog::default_logger()) {
+    auto logger = std::make_shared<spdlog::logger>(
+        "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(out_));
+    logger->set_level(spdlog::level::trace);
+    spdlog::set_default_logger(logger);
+  }
+  ~CapturedLog() { spdlog::set_default_logger(previous_); }
+  CapturedLog(const CapturedLog&) = delete;
+  CapturedLog& operator=(const CapturedLog&) = delete;
+  std::string text() const { return out_.str(); }
+
+ private:
+  std::ostringstream out_;
+  std::shared_ptr<spdlog::logger> previous_;
+};
+
+// Garbage in the cache file: set aside as *.corrupt and replaced by an empty
+// cache, which works; completions never notice.
+TEST(Router, CorruptCacheFileIsSetAsideAndRebuilt) {
+  FakeBackend server;
+  CacheOptions cache;
+  cache.path = tempPath("corrupt.sqlite");
+  std::filesystem::remove(cache.path + ".corrupt");
+  {
+    std::ofstream out(cache.path, std::ios::binary);
+    out << std::string(8192, '\x5a');
+  }
+  CapturedLog log;
+  LlmRouter router({backend("b", Provider::OpenAi, server.url() + "/v1")}, cache);
+  EXPECT_NE(log.text().find("set aside"), std::string::npos) << log.text();
+  EXPECT_TRUE(std::filesystem::exists(cache.path + ".corrupt"));
+
+  Completion first = run(router, chat("prompt"));
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  Completion second = run(router, chat("prompt"));
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_TRUE(second.result().fromCache);
+  EXPECT_EQ(server.requestCount(), 1u);
+  for (const char* suffix : {"", ".corrupt", "-wal", "-shm"})
+    std::filesystem::remove(cache.path + suffix);
+}
+
+// Another process holds the cache's write lock: lookups still work (WAL),
+// new entries are skipped with a log line, completions go to the backend;
+// once the lock is gone, entries are written again.
+TEST(Router, LockedCacheIsBypassedWithALogLine) {
+  FakeBackend server;
+  CacheOptions cache;
+  cache.path = tempPath("locked.sqlite");
+  CapturedLog log;
+  LlmRouter router({backend("b", Provider::OpenAi, server.url() + "/v1")}, cache);
+  ASSERT_TRUE(run(router, chat("before")).ok());
+
+  sqlite3* locker = nullptr;
+  ASSERT_EQ(sqlite3_open(cache.path.c_str(), &locker), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(locker, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+  Completion hit = run(router, chat("before"));
+  ASSERT_TRUE(hit.ok()) << hit.error().message;
+  EXPECT_TRUE(hit.result().fromCache);
+  for (int i = 0; i < 2; ++i) {
+    Completion r = run(router, chat("during"));
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_FALSE(r.result().fromCache);  // its entry could not be written
+  }
+  EXPECT_NE(log.text().find("llm cache: entry not written"), std::string::npos) << log.text();
+  EXPECT_EQ(server.requestCount(), 3u);
+  sqlite3_exec(locker, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(locker);
+
+  ASSERT_TRUE(run(router, chat("after")).ok());
+  Completion again = run(router, chat("after"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again.result().fromCache);
+  EXPECT_EQ(server.requestCount(), 4u);
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(cache.path + suffix);
 }
 
 TEST(Router, CancelMidStreamClosesTheConnection) {

@@ -1,7 +1,12 @@
 #include "analysis/Text.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "analysis/Utf8.h"
 
@@ -98,6 +103,55 @@ Position LineIndex::positionAt(std::string_view text, uint32_t offset, PositionE
     pos += len;
   }
   return {line, units};
+}
+
+LineSlice sliceLines(std::string_view text, uint32_t first, uint32_t last) {
+  const auto size = static_cast<uint32_t>(text.size());
+  const uint32_t after = last == UINT32_MAX ? UINT32_MAX : last + 1;  // the line the slice ends at
+  if (text.empty() || std::memchr(text.data(), '\r', text.size())) {
+    // \r endings are rare: the full index handles them.
+    LineIndex lines(text);
+    LineSlice s;
+    s.lineCount = lines.lineCount();
+    s.begin = first < s.lineCount ? lines.lineStart(first) : size;
+    s.end = after < s.lineCount ? lines.lineStart(after) : size;
+    return s;
+  }
+  // \n only: count newlines a block at a time, looking closer only at the
+  // blocks where line `first` or line `after` starts.
+  LineSlice s{first == 0 ? 0 : size, size, 1};
+  uint32_t newlines = 0;
+  auto target = [&] {
+    if (s.begin == size && first > 0) return first;
+    if (s.end == size && after > newlines) return after;
+    return UINT32_MAX;
+  };
+  auto atNewline = [&](uint32_t pos) {
+    ++newlines;
+    if (newlines == first) s.begin = pos + 1;
+    if (newlines == after) s.end = pos + 1;
+  };
+  const char* p = text.data();
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i nl = _mm_set1_epi8('\n');
+  for (; i + 16 <= text.size(); i += 16) {
+    auto mask = static_cast<uint32_t>(_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)), nl)));
+    auto count = static_cast<uint32_t>(std::popcount(mask));
+    if (count == 0) continue;
+    if (uint32_t t = target(); t == UINT32_MAX || newlines + count < t) {
+      newlines += count;
+      continue;
+    }
+    for (; mask != 0; mask &= mask - 1)
+      atNewline(static_cast<uint32_t>(i) + static_cast<uint32_t>(std::countr_zero(mask)));
+  }
+#endif
+  for (; i < text.size(); ++i)
+    if (p[i] == '\n') atNewline(static_cast<uint32_t>(i));
+  s.lineCount = newlines + 1;
+  return s;
 }
 
 }  // namespace sb

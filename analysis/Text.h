@@ -57,4 +57,13 @@ class LineIndex {
   bool hasLoneCr_ = false;
 };
 
+// The byte range of lines [first, last] (0-based, inclusive) and the number
+// of lines, counted as LineIndex counts them, in one pass that keeps no index:
+// for reading a slice of a file once. A range past the end is cut at the end.
+struct LineSlice {
+  uint32_t begin = 0, end = 0;  // byte offsets
+  uint32_t lineCount = 1;
+};
+LineSlice sliceLines(std::string_view text, uint32_t first, uint32_t last);
+
 }  // namespace sb

@@ -164,7 +164,7 @@ void ContentLengthDecoder::parseHeaders(const FrameSink& sink) {
   }
 }
 
-std::string ContentLengthEncoder::encode(std::string_view body) const {
+std::string ContentLengthEncoder::encode(std::string body) const {
   std::string out = "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n";
   out.append(body);
   return out;
@@ -199,10 +199,9 @@ void LineDecoder::feed(std::string_view bytes, const FrameSink& sink) {
   }
 }
 
-std::string LineEncoder::encode(std::string_view body) const {
-  std::string out(body);
-  out.push_back('\n');
-  return out;
+std::string LineEncoder::encode(std::string body) const {
+  body.push_back('\n');
+  return body;
 }
 
 }  // namespace sb

@@ -27,7 +27,8 @@ class FrameDecoder {
 class FrameEncoder {
  public:
   virtual ~FrameEncoder() = default;
-  virtual std::string encode(std::string_view body) const = 0;
+  // Takes the body by value: a line frame reuses its buffer.
+  virtual std::string encode(std::string body) const = 0;
 };
 
 // "Content-Length: N\r\n[Content-Type: ...\r\n]\r\n<N bytes>".
@@ -53,7 +54,7 @@ class ContentLengthDecoder final : public FrameDecoder {
 
 class ContentLengthEncoder final : public FrameEncoder {
  public:
-  std::string encode(std::string_view body) const override;
+  std::string encode(std::string body) const override;
 };
 
 // One JSON value per line; blank lines are skipped, "\r\n" is accepted.
@@ -71,7 +72,7 @@ class LineDecoder final : public FrameDecoder {
 
 class LineEncoder final : public FrameEncoder {
  public:
-  std::string encode(std::string_view body) const override;
+  std::string encode(std::string body) const override;
 };
 
 }  // namespace sb

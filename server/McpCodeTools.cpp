@@ -330,17 +330,20 @@ void addTools(McpCatalog& c, const std::shared_ptr<Workspace>& w) {
         std::string text = std::move(read.text);
         if (std::string_view(text).substr(0, 8192).find('\0') != std::string_view::npos)
           return done(McpToolResult::error("binary file"));
-        LineIndex lines(text);
-        uint32_t total = lines.lineCount();
-        uint32_t first = args.value("startLine", 1u), last = args.value("endLine", total);
+        constexpr uint32_t kMaxLines = 2000;
+        uint32_t first = args.value("startLine", 1u);
+        uint32_t last =
+            std::min(args.value("endLine", UINT32_MAX),
+                     first > UINT32_MAX - kMaxLines ? UINT32_MAX : first + kMaxLines - 1);
+        if (last < first) return done(McpToolResult::error("endLine is before startLine"));
+        LineSlice slice = sliceLines(text, first - 1, last - 1);
+        uint32_t total = slice.lineCount;
         if (first > total)
           return done(McpToolResult::error("startLine is past the end (" + std::to_string(total) +
                                            " lines)"));
-        last = std::min({last, total, first + 1999});
-        if (last < first) return done(McpToolResult::error("endLine is before startLine"));
-        uint32_t b = lines.lineStart(first - 1);
-        uint32_t e = last >= total ? static_cast<uint32_t>(text.size()) : lines.lineStart(last);
-        if (b > 0 || e < text.size()) text = text.substr(b, e - b);
+        last = std::min(last, total);
+        if (slice.begin > 0 || slice.end < text.size())
+          text = text.substr(slice.begin, slice.end - slice.begin);
         done(McpToolResult::text(std::move(text), {{"path", w->rel(abs)},
                                                    {"startLine", first},
                                                    {"endLine", last},

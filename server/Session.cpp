@@ -21,8 +21,8 @@ Session::Session(std::shared_ptr<Transport> transport, Framing framing, size_t m
   // The endpoint may outlive the session (replies racing a disconnect); it
   // holds the transport, never the session.
   std::weak_ptr<Transport> weakTransport = transport_;
-  auto send = [weakTransport, encoder](const std::string& body) {
-    if (auto t = weakTransport.lock()) t->send(encoder->encode(body));
+  auto send = [weakTransport, encoder](std::string body) {
+    if (auto t = weakTransport.lock()) t->send(encoder->encode(std::move(body)));
   };
   endpoint_ = RpcEndpoint::create(
       std::move(send), [peer](std::string_view line) { spdlog::debug("[{}] {}", peer, line); });

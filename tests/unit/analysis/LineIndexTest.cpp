@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 
 #include "analysis/Text.h"
@@ -185,6 +186,38 @@ TEST(LineIndex, LongAsciiLineUsesTheFastPathCorrectly) {
   EXPECT_EQ(idx.offsetAt(text, {0, 10'001}, PositionEncoding::Utf16), 10'002u);
   EXPECT_EQ(idx.positionAt(text, 10'002, PositionEncoding::Utf16), (Position{0, 10'001}));
   EXPECT_EQ(idx.positionAt(text, 10'002, PositionEncoding::Utf8), (Position{0, 10'002}));
+}
+
+// sliceLines must agree with LineIndex on every text and range: block edges,
+// lines past the end, and \r endings (which take the index's path).
+TEST(SliceLines, AgreesWithTheLineIndexOnRandomTextsAndRanges) {
+  std::mt19937 rng(7);
+  const std::string alphabet[] = {"a",    "bc", "\n",       "\n",
+                                  "\r\n", "\r", "\xC3\xA9", "0123456789abcdef"};
+  for (int round = 0; round < 400; ++round) {
+    std::string text;
+    bool withCr = round % 4 == 0;
+    for (int n = static_cast<int>(rng() % 300); n > 0; --n) {
+      const std::string& piece = alphabet[rng() % 8];
+      if (!withCr && piece.find('\r') != std::string::npos) continue;
+      text += piece;
+    }
+    LineIndex idx(text);
+    uint32_t lines = idx.lineCount();
+    for (int q = 0; q < 8; ++q) {
+      uint32_t first = rng() % (lines + 3);
+      uint32_t last = first + rng() % (lines + 3);
+      LineSlice s = sliceLines(text, first, last);
+      ASSERT_EQ(s.lineCount, lines) << round;
+      uint32_t size = static_cast<uint32_t>(text.size());
+      EXPECT_EQ(s.begin, first < lines ? idx.lineStart(first) : size) << round << " " << first;
+      EXPECT_EQ(s.end, last + 1 < lines ? idx.lineStart(last + 1) : size) << round << " " << last;
+    }
+  }
+  LineSlice all = sliceLines("a\nb\n", 0, UINT32_MAX);
+  EXPECT_EQ(all.begin, 0u);
+  EXPECT_EQ(all.end, 4u);
+  EXPECT_EQ(all.lineCount, 3u);
 }
 
 }  // namespace

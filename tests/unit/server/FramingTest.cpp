@@ -17,7 +17,7 @@ struct Collected {
 };
 
 std::string frame(std::string_view body) {
-  return ContentLengthEncoder().encode(body);
+  return ContentLengthEncoder().encode(std::string(body));
 }
 
 TEST(ContentLengthDecoder, DecodesOneMessage) {

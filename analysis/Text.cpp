@@ -134,18 +134,29 @@ LineSlice sliceLines(std::string_view text, uint32_t first, uint32_t last) {
   const char* p = text.data();
   size_t i = 0;
 #if defined(__SSE2__)
+  // Chunks of up to 255 blocks: each block's matches are added into byte
+  // counters (a match is -1, so subtract), summed once per chunk. A chunk in
+  // which a wanted line starts is walked again newline by newline.
   const __m128i nl = _mm_set1_epi8('\n');
-  for (; i + 16 <= text.size(); i += 16) {
-    auto mask = static_cast<uint32_t>(_mm_movemask_epi8(
-        _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)), nl)));
-    auto count = static_cast<uint32_t>(std::popcount(mask));
-    if (count == 0) continue;
+  const __m128i zero = _mm_setzero_si128();
+  auto block = [&](size_t at) {
+    return _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at)), nl);
+  };
+  while (i + 16 <= text.size()) {
+    const size_t blocks = std::min<size_t>((text.size() - i) / 16, 255);
+    __m128i counts = zero;
+    for (size_t b = 0; b < blocks; ++b) counts = _mm_sub_epi8(counts, block(i + 16 * b));
+    __m128i sums = _mm_sad_epu8(counts, zero);
+    auto count = static_cast<uint32_t>(_mm_cvtsi128_si32(sums) + _mm_extract_epi16(sums, 4));
     if (uint32_t t = target(); t == UINT32_MAX || newlines + count < t) {
       newlines += count;
+      i += 16 * blocks;
       continue;
     }
-    for (; mask != 0; mask &= mask - 1)
-      atNewline(static_cast<uint32_t>(i) + static_cast<uint32_t>(std::countr_zero(mask)));
+    for (size_t b = 0; b < blocks; ++b, i += 16)
+      for (auto mask = static_cast<uint32_t>(_mm_movemask_epi8(block(i))); mask != 0;
+           mask &= mask - 1)
+        atNewline(static_cast<uint32_t>(i) + static_cast<uint32_t>(std::countr_zero(mask)));
   }
 #endif
   for (; i < text.size(); ++i)

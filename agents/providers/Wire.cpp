@@ -73,6 +73,12 @@ int intOr(const json& j, const char* key, int fallback) {
   return it != j.end() && it->is_number_integer() ? it->get<int>() : fallback;
 }
 
+bool boolOr(const json& j, const char* key, bool fallback) {
+  if (!j.is_object()) return fallback;
+  auto it = j.find(key);
+  return it != j.end() && it->is_boolean() ? it->get<bool>() : fallback;
+}
+
 void settleToolArguments(std::vector<ToolCall>& calls) {
   int n = 0;
   for (auto& c : calls) {

@@ -9,7 +9,6 @@
 #include <array>
 #include <filesystem>
 #include <fstream>
-#include <optional>
 #include <regex>
 
 #include "Daemon.h"
@@ -102,35 +101,6 @@ TEST(SocketTest, TcpServesThreeClientsAtOnce) {
   ASSERT_TRUE(daemon.proc().wait(5s)) << "daemon ignored SIGTERM";
 }
 
-TEST(SocketTest, UnixSocketIsOwnerOnlyAndServes) {
-  std::string dirTemplate = (std::filesystem::temp_directory_path() / "sb-e2e-XXXXXX").string();
-  ASSERT_NE(::mkdtemp(dirTemplate.data()), nullptr);
-  const std::filesystem::path dir = dirTemplate;
-  const std::string path = (dir / "switchboard.sock").string();
-  {
-    ListeningDaemon daemon("unix:" + path);
-    EXPECT_EQ(daemon.waitForAddress(), "unix:" + path);
-
-    struct stat st {};
-    ASSERT_EQ(::lstat(path.c_str(), &st), 0) << "no socket file at " << path;
-    EXPECT_TRUE(S_ISSOCK(st.st_mode));
-    EXPECT_EQ(st.st_mode & 0777, 0600u) << "socket mode is " << std::oct << (st.st_mode & 0777);
-
-    FdStream stream = connectUnix(path);
-    LspClient client(stream);
-    client.initialize();
-    client.open(memUri("unix.py"), "python", "class OverUnix:\n    pass\n");
-    auto reply = client.request("textDocument/documentSymbol",
-                                {{"textDocument", {{"uri", memUri("unix.py")}}}});
-    EXPECT_EQ(symbolPaths(reply["result"]), std::vector<std::string>{"OverUnix"}) << reply.dump();
-
-    daemon.proc().signal(SIGTERM);
-    EXPECT_TRUE(daemon.proc().wait(5s)) << "daemon ignored SIGTERM";
-  }
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
-}
-
 // One client answering the daemon's window/workDoneProgress/create with a
 // wrongly typed error ({"code":"no"}) once threw out of the JSON-RPC layer and
 // ended the whole daemon, taking every other client's session with it.
@@ -178,6 +148,35 @@ TEST(SocketTest, AClientsMalformedAnswerDoesNotStopTheDaemon) {
     json again = bad.request("shutdown", nullptr);
     EXPECT_TRUE(again.contains("result")) << again.dump();
     EXPECT_TRUE(daemon.proc().running()) << daemon.proc().err();
+
+    daemon.proc().signal(SIGTERM);
+    EXPECT_TRUE(daemon.proc().wait(5s)) << "daemon ignored SIGTERM";
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+TEST(SocketTest, UnixSocketIsOwnerOnlyAndServes) {
+  std::string dirTemplate = (std::filesystem::temp_directory_path() / "sb-e2e-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(dirTemplate.data()), nullptr);
+  const std::filesystem::path dir = dirTemplate;
+  const std::string path = (dir / "switchboard.sock").string();
+  {
+    ListeningDaemon daemon("unix:" + path);
+    EXPECT_EQ(daemon.waitForAddress(), "unix:" + path);
+
+    struct stat st {};
+    ASSERT_EQ(::lstat(path.c_str(), &st), 0) << "no socket file at " << path;
+    EXPECT_TRUE(S_ISSOCK(st.st_mode));
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << "socket mode is " << std::oct << (st.st_mode & 0777);
+
+    FdStream stream = connectUnix(path);
+    LspClient client(stream);
+    client.initialize();
+    client.open(memUri("unix.py"), "python", "class OverUnix:\n    pass\n");
+    auto reply = client.request("textDocument/documentSymbol",
+                                {{"textDocument", {{"uri", memUri("unix.py")}}}});
+    EXPECT_EQ(symbolPaths(reply["result"]), std::vector<std::string>{"OverUnix"}) << reply.dump();
 
     daemon.proc().signal(SIGTERM);
     EXPECT_TRUE(daemon.proc().wait(5s)) << "daemon ignored SIGTERM";

@@ -236,3 +236,11 @@ TEST(Providers, AnOllamaBackendSendingAStringDoneIsReadAsNotDone) {
   ASSERT_TRUE(r.ok()) << r.describe();
   EXPECT_EQ(r.result().text, "a");
 }
+
+TEST(Providers, AnEmptyErrorMessageFallsBackToTheBody) {
+  // A failed call must always say something (found by fuzz_response_decoder:
+  // an Anthropic error event with "message":"").
+  EXPECT_EQ(errorMessageFromBody(R"({"error":{"message":""}})"), R"({"error":{"message":""}})");
+  EXPECT_EQ(errorMessageFromBody(R"({"error":"","message":"m"})"), "m");
+  EXPECT_EQ(errorMessageFromBody(R"({"error":{"message":"overloaded"}})"), "overloaded");
+}

@@ -58,6 +58,18 @@ bool is2xx(int status) {
   return status >= 200 && status < 300;
 }
 
+// Runs a decoder step. The decoders read untrusted JSON; should one still
+// throw, the exception would leave through libcurl's C callback and end the
+// process: it becomes this call's BadResponse instead.
+template <class Step>
+WireError guardedDecode(Step&& step) {
+  try {
+    return step();
+  } catch (const std::exception& e) {
+    return badResponse(std::string("undecodable response: ") + e.what());
+  }
+}
+
 }  // namespace
 
 struct LlmRouter::Impl {
@@ -220,7 +232,7 @@ struct LlmRouter::Impl {
                 chunk.substr(0, kMaxErrorBody - std::min(kMaxErrorBody, errorBody->size())));
             return true;
           }
-          *decodeError = decoder->feed(chunk, onDelta);
+          *decodeError = guardedDecode([&] { return decoder->feed(chunk, onDelta); });
           return !*decodeError;
         },
         [this, call, decoder, errorBody, decodeError, onDelta](HttpResult r) {
@@ -248,7 +260,7 @@ struct LlmRouter::Impl {
     switch (r.outcome) {
       case O::Ok:
         if (is2xx(r.head.status)) {
-          if (auto e = decoder.finish(onDelta)) {
+          if (auto e = guardedDecode([&] { return decoder.finish(onDelta); })) {
             err = *e;
             break;
           }

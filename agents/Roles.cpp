@@ -121,7 +121,11 @@ void RoleSet::configure(const json& agents) {
   if (rs == agents.end()) return;
   if (!rs->is_object())
     throw std::invalid_argument("agents.roles: expected an object of roles by name");
-  for (auto& [name, spec] : rs->items()) {
+  for (auto& item : rs->items()) {
+    // Not a structured binding: the lambdas below capture `spec`, which
+    // clang before 16 refuses for a binding (the fuzz build uses clang 14).
+    const std::string& name = item.key();
+    const json& spec = item.value();
     std::string where = "agents.roles." + name;
     if (!spec.is_object()) throw std::invalid_argument(where + ": expected an object");
     Role r = roles_.count(name) ? roles_[name] : Role{name, "", "", kReadTools, {}, 0.2};

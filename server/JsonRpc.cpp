@@ -2,6 +2,8 @@
 
 #include "protocol/JsonWriter.h"
 
+#include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace sb {
@@ -15,6 +17,29 @@ namespace {
 
 std::string idKey(const json& id) {
   return id.dump();
+}
+
+// A client's answer to one of our requests, read without trusting its types:
+// a non-integer code or non-string message must not throw (json::value does).
+ResponseOrError responseOf(const json& msg) {
+  ResponseOrError r;
+  auto e = msg.find("error");
+  if (e == msg.end() || !e->is_object()) {
+    auto result = msg.find("result");
+    r.result = result != msg.end() ? *result : json();
+    return r;
+  }
+  RpcError error{rpc::InternalError, "", nullptr};
+  if (auto code = e->find("code"); code != e->end() && code->is_number_integer()) {
+    auto value = code->get<std::int64_t>();
+    if (value >= std::numeric_limits<int>::min() && value <= std::numeric_limits<int>::max())
+      error.code = static_cast<int>(value);
+  }
+  if (auto message = e->find("message"); message != e->end() && message->is_string())
+    error.message = message->get<std::string>();
+  if (auto data = e->find("data"); data != e->end()) error.data = *data;
+  r.error = std::move(error);
+  return r;
 }
 
 bool validId(const json& id) {
@@ -196,14 +221,13 @@ void RpcEndpoint::handleOne(json msg, const std::shared_ptr<BatchCollector>& bat
     if (!callback) {
       log("response to unknown request id " + idKey(id) + " dropped");
     } else {
-      ResponseOrError r;
-      if (auto e = msg.find("error"); e != msg.end() && e->is_object()) {
-        r.error = RpcError{e->value("code", int(rpc::InternalError)), e->value("message", ""),
-                           e->contains("data") ? (*e)["data"] : json()};
-      } else {
-        r.result = msg.value("result", json());
+      // The callback may be a front end's code; a bug there must cost this
+      // one answer, never the daemon shared with other clients.
+      try {
+        callback(responseOf(msg));
+      } catch (const std::exception& e) {
+        log("handling the response to " + idKey(id) + " failed: " + e.what());
       }
-      callback(std::move(r));
     }
     return settleSilently();
   }

@@ -371,7 +371,12 @@ struct McpHttpTransport::Impl {
     // Absent means 2025-03-26 (the header came with 2025-06-18).
     std::string v = req.header("mcp-protocol-version");
     if (v.empty() || mcp::isSupported(v)) return true;
-    jsonError(ex, 400, -32000, "Bad Request: unsupported MCP-Protocol-Version '" + v + "'");
+    // Quoted only when it looks like a version: a header value is not
+    // echoed whole (it may carry anything, a credential included).
+    bool dateLike = v.size() <= 16 && v.find_first_not_of("0123456789-") == std::string::npos;
+    jsonError(ex, 400, -32000,
+              dateLike ? "Bad Request: unsupported MCP-Protocol-Version '" + v + "'"
+                       : std::string("Bad Request: unsupported MCP-Protocol-Version"));
     return false;
   }
 
@@ -541,10 +546,14 @@ void McpHttpTransport::Impl::get(const HttpRequest& req, const std::shared_ptr<H
       std::optional<SseStream::Replay> replay;
       if (it != session->streams.end()) replay = it->second->replayAfter(eventId->seq);
       if (!replay)
-        return jsonError(
-            *ex, 400, -32000,
-            "Bad Request: Last-Event-ID '" + lastEventId +
-                "' names no event of a stream this session can resume (unknown or expired)");
+        // Quoted only when it is an event id: an arbitrary header value is
+        // not echoed (it may carry anything, a credential included).
+        return jsonError(*ex, 400, -32000,
+                         eventId ? "Bad Request: Last-Event-ID '" + lastEventId +
+                                       "' names no event of a stream this session can resume "
+                                       "(unknown or expired)"
+                                 : std::string("Bad Request: Last-Event-ID is not an event id "
+                                               "(STREAM-SEQ) of this server"));
       stream = it->second;
       if (replay->gap)
         spdlog::warn("[mcp http {}] resuming stream {} after {}: older events were already dropped",

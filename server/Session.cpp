@@ -33,7 +33,17 @@ Session::Session(std::shared_ptr<Transport> transport, Framing framing, size_t m
                      peer};
   frontEnd_ = makeFrontEnd(ctx);
   endpoint_->setHandler(frontEnd_.get());
-  sink_.onMessage = [this](const std::string& body) { endpoint_->receive(body); };
+  // The endpoint answers a handler's failure itself; anything still escaping
+  // is a bug that must cost this one message, not the process (a daemon
+  // serves other clients, and an exception here would reach the io thread).
+  sink_.onMessage = [this](const std::string& body) {
+    try {
+      endpoint_->receive(body);
+    } catch (const std::exception& e) {
+      spdlog::error("[{}] message dropped, handling it failed: {}", transport_->describe(),
+                    e.what());
+    }
+  };
   sink_.onError = [this](std::string error) {
     spdlog::warn("[{}] framing error: {}", transport_->describe(), error);
     endpoint_->framingError(error);

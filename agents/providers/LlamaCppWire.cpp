@@ -30,10 +30,9 @@ json body(const LlmRequest& req, const BackendConfig& cfg) {
 void finalFields(const json& v, StreamState& st) {
   st.promptTokens = intOr(v, "tokens_evaluated", st.promptTokens);
   st.completionTokens = intOr(v, "tokens_predicted", st.completionTokens);
-  auto stop = v.find("stop");
-  if (stop != v.end() && stop->is_boolean() && stop->get<bool>()) {
+  if (boolOr(v, "stop")) {
     st.done = true;
-    bool limit = v.value("stopped_limit", false);
+    bool limit = boolOr(v, "stopped_limit");
     st.finishReason = limit ? "length" : "stop";
   }
 }

@@ -88,7 +88,7 @@ WireError value(const json& v, bool chat, StreamState& st, const DeltaCallback& 
     st.text += delta;
     if (onDelta) onDelta(delta);
   }
-  if (v.value("done", false)) {
+  if (boolOr(v, "done")) {
     st.done = true;
     st.finishReason = stringOr(v, "done_reason", "stop");
     st.promptTokens = intOr(v, "prompt_eval_count");

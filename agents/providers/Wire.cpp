@@ -45,13 +45,17 @@ WireRequest buildWireRequest(const LlmRequest& req, const BackendConfig& cfg,
 
 std::string errorMessageFromBody(std::string_view body) {
   auto j = json::parse(body, nullptr, false);
+  // An empty message says nothing: the body is shown instead.
+  auto text = [](const json& v) {
+    return v.is_string() && !v.get_ref<const std::string&>().empty();
+  };
   if (j.is_object()) {
     if (auto e = j.find("error"); e != j.end()) {
-      if (e->is_string()) return e->get<std::string>();
-      if (e->is_object() && e->contains("message") && (*e)["message"].is_string())
-        return (*e)["message"].get<std::string>();
+      if (text(*e)) return e->get<std::string>();
+      if (auto m = e->is_object() ? e->find("message") : e->end(); m != e->end() && text(*m))
+        return m->get<std::string>();
     }
-    if (auto m = j.find("message"); m != j.end() && m->is_string()) return m->get<std::string>();
+    if (auto m = j.find("message"); m != j.end() && text(*m)) return m->get<std::string>();
   }
   std::string s(body.substr(0, 200));
   return s;
@@ -71,6 +75,12 @@ int intOr(const json& j, const char* key, int fallback) {
   if (!j.is_object()) return fallback;
   auto it = j.find(key);
   return it != j.end() && it->is_number_integer() ? it->get<int>() : fallback;
+}
+
+bool boolOr(const json& j, const char* key, bool fallback) {
+  if (!j.is_object()) return fallback;
+  auto it = j.find(key);
+  return it != j.end() && it->is_boolean() ? it->get<bool>() : fallback;
 }
 
 void settleToolArguments(std::vector<ToolCall>& calls) {

@@ -71,6 +71,9 @@ std::string errorMessageFromBody(std::string_view body);
 // Shared by the providers.
 WireError badResponse(std::string message);
 std::string stringOr(const nlohmann::json& j, const char* key, std::string fallback = {});
+// Backend JSON is untrusted: these read a field only when it has the expected
+// type (json::value and get<> throw on a mismatch) and give `fallback` otherwise.
 int intOr(const nlohmann::json& j, const char* key, int fallback = 0);
+bool boolOr(const nlohmann::json& j, const char* key, bool fallback = false);
 
 }  // namespace sb::agents

@@ -184,9 +184,10 @@ class BackendFault : public ::testing::Test {
     // seen by exactly one request.
     // The user's file (the workspace's may not choose servers).
     writeText(dir / "home/.config/switchboard/config.json",
-              R"({"backends": [{"name": "fake", "provider": "openai",
+              R"({"backends": [{"name": "fake", "provider": ")" + provider +
+                  R"(",
         "baseUrl": ")" +
-                  backend.url() + R"(/v1", "model": "fake-model",
+                  backend.url() + basePath + R"(", "model": "fake-model",
         "timeouts": {"connectMs": 1000, "firstTokenMs": 1500, "totalMs": 3000},
         "retry": {"maxRetries": 0}, "circuitBreaker": {"failureThreshold": 1000}}],
         "completion": {"debounceMs": 0}})");
@@ -233,6 +234,7 @@ class BackendFault : public ::testing::Test {
     EXPECT_TRUE(proc->running()) << proc->err();
   }
 
+  std::string provider = "openai", basePath = "/v1";  // set by a subclass before SetUp
   ScratchDir dir;
   fake::FakeBackend backend;
   std::optional<ChildProcess> proc;
@@ -268,6 +270,9 @@ TEST_F(BackendFault, HangResetGarbageAndMidStreamErrorsLeaveTheDaemonServing) {
   expectSurvives(fake::errorReply(500, "internal error"), "a plain 500");
   expectSurvives(sse({delta, delta, delta, delta, delta, delta}, false, 1000ms),
                  "a stream that stalls past totalMs");
+  expectSurvives(sse({"data: {\"choices\":[{\"text\":7,\"delta\":{\"content\":[]},"
+                      "\"finish_reason\":1}],\"usage\":\"x\"}\n\n"}),
+                 "well-formed JSON with wrong types");
   // The backend behaves again: completions work.
   backend.setDefaultText("d(1, 2)");
   json r;
@@ -279,6 +284,28 @@ TEST_F(BackendFault, HangResetGarbageAndMidStreamErrorsLeaveTheDaemonServing) {
       modelItem |= item.dump().find("d(1, 2)") != std::string::npos;
   }
   EXPECT_TRUE(modelItem) << r.dump();
+}
+
+// The same daemon with an Ollama backend, whose stream decoding once threw on
+// a wrongly typed field ({"done":"b"}) and ended the process from inside
+// libcurl's callback.
+class OllamaBackendFault : public BackendFault {
+ protected:
+  OllamaBackendFault() {
+    provider = "ollama";
+    basePath = "";
+  }
+};
+
+TEST_F(OllamaBackendFault, WellFormedJsonWithWrongTypesLeavesTheDaemonServing) {
+  fake::Reply ndjson;
+  ndjson.contentType = "application/x-ndjson";
+  ndjson.chunks = {"{\"response\":\"d\",\"done\":\"b\"}\n",
+                   "{\"response\":{},\"done\":true,\"done_reason\":5,\"eval_count\":\"2\"}\n"};
+  expectSurvives(ndjson, "well-formed JSON with wrong types");
+  fake::Reply whole;
+  whole.body = R"({"response":[1],"done":"yes","prompt_eval_count":{}})";
+  expectSurvives(whole, "a whole response with wrong types");
 }
 
 // --- clients that go away ------------------------------------------------

@@ -103,6 +103,61 @@ TEST(SocketTest, TcpServesThreeClientsAtOnce) {
   ASSERT_TRUE(daemon.proc().wait(5s)) << "daemon ignored SIGTERM";
 }
 
+// One client answering the daemon's window/workDoneProgress/create with a
+// wrongly typed error ({"code":"no"}) once threw out of the JSON-RPC layer and
+// ended the whole daemon, taking every other client's session with it.
+TEST(SocketTest, AClientsMalformedAnswerDoesNotStopTheDaemon) {
+  std::string dirTemplate = (std::filesystem::temp_directory_path() / "sb-e2e-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(dirTemplate.data()), nullptr);
+  const std::filesystem::path dir = dirTemplate;
+  std::filesystem::create_directories(dir / "ws");
+  std::ofstream(dir / "ws" / "a.py") << "def indexed():\n    pass\n";
+  {
+    ListeningDaemon daemon("tcp://127.0.0.1:0", {"--index-dir", (dir / "index").string()});
+    std::smatch m;
+    std::string address = daemon.waitForAddress();
+    ASSERT_TRUE(std::regex_match(address, m, std::regex("tcp://127\\.0\\.0\\.1:(\\d+)")))
+        << address;
+    int port = std::stoi(m[1]);
+
+    FdStream otherStream = connectTcp("127.0.0.1", port);
+    LspClient other(otherStream);
+    other.initialize();
+    other.open(memUri("other.py"), "python", "class StillServed:\n    pass\n");
+
+    // Indexing the workspace makes the daemon ask for a progress token.
+    FdStream badStream = connectTcp("127.0.0.1", port);
+    LspClient bad(badStream);
+    json init =
+        bad.request("initialize", {{"rootUri", "file://" + (dir / "ws").string()},
+                                   {"capabilities", {{"window", {{"workDoneProgress", true}}}}}});
+    ASSERT_TRUE(init.contains("result")) << init.dump();
+    bad.notify("initialized", json::object());
+    std::optional<json> create;
+    for (int i = 0; i < 50 && !create; ++i) {
+      auto msg = bad.next(200ms);
+      if (msg && msg->value("method", "") == "window/workDoneProgress/create") create = msg;
+    }
+    ASSERT_TRUE(create) << "the daemon never asked for a progress token\n" << daemon.proc().err();
+    bad.send(
+        {{"jsonrpc", "2.0"}, {"id", (*create)["id"]}, {"error", {{"code", "no"}, {"message", 7}}}});
+
+    // Both sessions, and the daemon, carry on.
+    auto reply = other.request("textDocument/documentSymbol",
+                               {{"textDocument", {{"uri", memUri("other.py")}}}});
+    EXPECT_EQ(symbolPaths(reply["result"]), std::vector<std::string>{"StillServed"})
+        << reply.dump();
+    json again = bad.request("shutdown", nullptr);
+    EXPECT_TRUE(again.contains("result")) << again.dump();
+    EXPECT_TRUE(daemon.proc().running()) << daemon.proc().err();
+
+    daemon.proc().signal(SIGTERM);
+    EXPECT_TRUE(daemon.proc().wait(5s)) << "daemon ignored SIGTERM";
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
 TEST(SocketTest, UnixSocketIsOwnerOnlyAndServes) {
   std::string dirTemplate = (std::filesystem::temp_directory_path() / "sb-e2e-XXXXXX").string();
   ASSERT_NE(::mkdtemp(dirTemplate.data()), nullptr);

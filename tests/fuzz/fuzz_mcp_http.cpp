@@ -183,17 +183,49 @@ class FakeExchange final : public HttpExchange {
     for (const auto& [k, v] : headers_)
       if (k == "Content-Type") contentType = v;
     if (contentType == "application/json") checkJsonRpc(body_, "a JSON answer");
-    if (contentType == "text/event-stream") {
-      std::string_view rest = events_;
-      while (!rest.empty()) {
-        constexpr std::string_view kHead = "event: message\ndata: ";
-        SB_FUZZ_CHECK(rest.substr(0, kHead.size()) == kHead, "an SSE event starts with '%.40s'",
-                      std::string(rest).c_str());
-        size_t end = rest.find("\n\n");
-        SB_FUZZ_CHECK(end != std::string_view::npos, "an unterminated SSE event");
-        checkJsonRpc(rest.substr(kHead.size(), end - kHead.size()), "an SSE event");
-        rest.remove_prefix(end + 2);
+    if (contentType == "text/event-stream") checkEvents(events_);
+  }
+
+  // Every event is `[id: N-M\n]event: message\n` and data lines holding one
+  // JSON-RPC message, or (resumability, 2025-11-25) the priming event
+  // `id: N-M\ndata: \n` that only hands the client a Last-Event-ID.
+  static void checkEvents(std::string_view rest) {
+    auto line = [&rest]() {
+      size_t nl = rest.find('\n');
+      SB_FUZZ_CHECK(nl != std::string_view::npos, "an unterminated SSE line '%.40s'",
+                    std::string(rest).c_str());
+      std::string_view l = rest.substr(0, nl);
+      rest.remove_prefix(nl + 1);
+      return l;
+    };
+    auto startsWith = [](std::string_view s, std::string_view p) {
+      return s.substr(0, p.size()) == p;
+    };
+    while (!rest.empty()) {
+      std::string_view l = line();
+      bool hasId = startsWith(l, "id: ");
+      if (hasId) {
+        std::string_view id = l.substr(4);
+        size_t dash = id.find('-');
+        SB_FUZZ_CHECK(dash != std::string_view::npos && dash > 0 && dash + 1 < id.size() &&
+                          id.find_first_not_of("0123456789-") == std::string_view::npos &&
+                          id.find('-', dash + 1) == std::string_view::npos,
+                      "an SSE event id '%.40s' is not STREAM-SEQ", std::string(id).c_str());
+        l = line();
       }
+      if (hasId && l == "data: ") {  // the priming event
+        SB_FUZZ_CHECK(line().empty(), "a priming event with more than one data line");
+        continue;
+      }
+      SB_FUZZ_CHECK(l == "event: message", "an SSE event starts with '%.40s'",
+                    std::string(l).c_str());
+      std::string data;
+      for (l = line(); !l.empty(); l = line()) {
+        SB_FUZZ_CHECK(startsWith(l, "data: "), "an SSE event line '%.40s'", std::string(l).c_str());
+        if (!data.empty()) data += '\n';
+        data += l.substr(6);
+      }
+      checkJsonRpc(data, "an SSE event");
     }
   }
 

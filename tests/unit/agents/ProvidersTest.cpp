@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "Harness.h"
+#include "agents/ResponseDecoder.h"
 
 using namespace sb::agents;
 using namespace sb::agents::test;
@@ -174,4 +175,72 @@ TEST(Providers, AnthropicStreamErrorEvent) {
   Completion r = run(router, chat("x", true));
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("Overloaded"), std::string::npos) << r.error().message;
+}
+
+// Well-formed JSON with wrongly typed fields, per wire format. Reading such a
+// field once threw json::type_error out of the decoder, through libcurl's
+// callback, and ended the process ({"done":"b"} from an Ollama backend).
+TEST(Providers, WellFormedJsonWithWrongTypesIsNotTrusted) {
+  struct Body {
+    const WireFormat& wire;
+    bool stream;
+    std::string body;
+  };
+  const Body bodies[] = {
+      {ollamaGenerateWire(), true, "{\"response\":\"a\",\"done\":\"b\"}\n"},
+      {ollamaChatWire(), true,
+       "{\"message\":{\"content\":7,\"tool_calls\":[{\"function\":[]}]},\"done\":1}\n"},
+      {ollamaGenerateWire(), false, "{\"response\":[],\"done\":{},\"eval_count\":\"4\"}"},
+      {llamaCppInfillWire(), true,
+       "data: {\"content\":\"x\",\"stop\":true,\"stopped_limit\":\"y\"}\n\n"},
+      {llamaCppInfillWire(), false, "{\"content\":\"x\",\"stop\":\"no\",\"tokens_predicted\":[]}"},
+      {openAiChatWire(), true,
+       "data: {\"choices\":[{\"delta\":{\"content\":1,\"tool_calls\":[{\"index\":\"0\","
+       "\"function\":{\"arguments\":{}}}]},\"finish_reason\":2}],\"usage\":[]}\n\n"},
+      {openAiChatWire(), false,
+       "{\"choices\":[{\"message\":{\"tool_calls\":[{\"function\":7}]}}]}"},
+      {anthropicMessagesWire(), true,
+       "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"delta\":"
+       "{\"type\":\"text_delta\",\"text\":5}}\n\n"},
+      {anthropicMessagesWire(), false,
+       "{\"content\":[1,{\"type\":\"text\",\"text\":{}}],\"usage\":1}"},
+  };
+  for (const auto& b : bodies) {
+    ResponseDecoder decoder(b.wire, b.stream);
+    DeltaCallback ignore = [](std::string_view) {};
+    EXPECT_NO_THROW({
+      if (!decoder.feed(b.body, ignore)) decoder.finish(ignore);
+    }) << b.body;
+  }
+
+  // A wrongly typed flag reads as absent: the stream goes on to the real end.
+  ResponseDecoder ollama(ollamaGenerateWire(), true);
+  DeltaCallback ignore = [](std::string_view) {};
+  ASSERT_FALSE(ollama.feed("{\"response\":\"a\",\"done\":\"b\"}\n", ignore));
+  EXPECT_FALSE(ollama.state().done);
+  ASSERT_FALSE(ollama.feed("{\"response\":\"b\",\"done\":true}\n", ignore));
+  ASSERT_FALSE(ollama.finish(ignore));
+  EXPECT_TRUE(ollama.state().done);
+  EXPECT_EQ(ollama.state().text, "ab");
+}
+
+TEST(Providers, AnOllamaBackendSendingAStringDoneIsReadAsNotDone) {
+  FakeBackend server;
+  sb::fake::Reply reply;
+  reply.contentType = "application/x-ndjson";
+  reply.chunks = {"{\"message\":{\"role\":\"assistant\",\"content\":\"a\"},\"done\":\"b\"}\n"};
+  server.enqueue(reply);
+  LlmRouter router({backend("o", Provider::Ollama, server.url())});
+  Completion r = run(router, chat("x", true));
+  // The call completes (the process lives) with the text sent; "b" is no flag.
+  ASSERT_TRUE(r.ok()) << r.describe();
+  EXPECT_EQ(r.result().text, "a");
+}
+
+TEST(Providers, AnEmptyErrorMessageFallsBackToTheBody) {
+  // A failed call must always say something (found by fuzz_response_decoder:
+  // an Anthropic error event with "message":"").
+  EXPECT_EQ(errorMessageFromBody(R"({"error":{"message":""}})"), R"({"error":{"message":""}})");
+  EXPECT_EQ(errorMessageFromBody(R"({"error":"","message":"m"})"), "m");
+  EXPECT_EQ(errorMessageFromBody(R"({"error":{"message":"overloaded"}})"), "overloaded");
 }

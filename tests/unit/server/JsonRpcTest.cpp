@@ -209,6 +209,37 @@ TEST(RpcEndpoint, OutgoingCallErrorAndCloseAreDelivered) {
   ASSERT_TRUE(second && second->error);
 }
 
+TEST(RpcEndpoint, MalformedErrorInAResponseIsTolerated) {
+  // A client answering our request with a wrongly typed error object once
+  // threw json::type_error out of receive() and terminated the daemon.
+  for (const char* error :
+       {R"({"code":"no"})", R"({"code":1.5,"message":7})", R"({"code":1e12,"message":null})",
+        R"({"message":["x"],"data":{"k":1}})"}) {
+    Harness h;
+    std::optional<ResponseOrError> got;
+    h.ep->call("window/workDoneProgress/create", {{"token", "t"}},
+               [&](ResponseOrError r) { got = std::move(r); });
+    std::string id = h.last()["id"].get<std::string>();
+    EXPECT_NO_THROW(
+        h.ep->receive(R"({"jsonrpc":"2.0","id":")" + id + R"(","error":)" + error + "}"))
+        << error;
+    ASSERT_TRUE(got && got->error) << error;
+    EXPECT_EQ(got->error->code, rpc::InternalError) << error;
+    EXPECT_EQ(got->error->message, "") << error;
+  }
+}
+
+TEST(RpcEndpoint, ResponseCallbackThatThrowsDoesNotEscapeReceive) {
+  Harness h;
+  h.ep->call("a", nullptr, [](ResponseOrError) { throw std::runtime_error("handler bug"); });
+  json req = h.last();
+  EXPECT_NO_THROW(
+      h.ep->receive(json({{"jsonrpc", "2.0"}, {"id", req["id"]}, {"result", 1}}).dump()));
+  // The endpoint still serves requests afterwards.
+  h.ep->receive(R"({"jsonrpc":"2.0","id":5,"method":"m"})");
+  EXPECT_EQ(h.requests.size(), 1u);
+}
+
 TEST(RpcEndpoint, ResponseToUnknownIdIsDroppedQuietly) {
   Harness h;
   h.ep->receive(R"({"jsonrpc":"2.0","id":"nobody","result":1})");

@@ -289,7 +289,7 @@ TEST(SocketTest, HttpRequestOnTheLspPortIsRefusedAndClosed) {
   const int port = std::stoi(m[1]);
   const std::string body =
       R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}})";
-  for (const std::string& method : {"POST", "OPTIONS"}) {
+  for (std::string method : {"POST", "OPTIONS"}) {
     FdStream http = connectTcp("127.0.0.1", port);
     http.write(method + " / HTTP/1.1\r\nHost: evil.example:" + std::to_string(port) +
                "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +

@@ -2,9 +2,10 @@
 // byte stream a client sends, split into requests by parseHttpRequest (the
 // parser HttpServer's connections use), in one piece and in input-derived
 // chunks, and each request is handed to McpHttpTransport (with a bearer token
-// and a small catalog: a resource and a prompt, no tools, so every answer is
-// given synchronously). A header value "$S" stands for the latest session id
-// the transport handed out, so fuzzed streams can reach session state.
+// and a small catalog: a resource, a prompt and one tool that runs on the
+// receiving thread (McpTool::runsInline), so every answer is given
+// synchronously and tools/call's argument validation is fuzzed too). A header value "$S" stands for
+// the latest session id the transport handed out, so fuzzed streams can reach session state.
 // Checks:
 //  - the parser finds the same requests and the same refusal however the
 //    stream is cut (an over-long head is refused once the buffer passes the
@@ -265,11 +266,30 @@ std::shared_ptr<const sb::McpCatalog> catalog() {
                                          {{"type", "text"},
                                           {"text", "hi " + args["name"].get<std::string>()}}}}})}};
        }});
+  sb::McpTool echo;
+  echo.name = "echo";
+  echo.inputSchema = {{"type", "object"},
+                      {"properties",
+                       {{"text", {{"type", "string"}, {"minLength", 1}}},
+                        {"times", {{"type", "integer"}, {"minimum", 1}, {"maximum", 3}}},
+                        {"mode", {{"enum", {"plain", "upper"}}}},
+                        {"tags", {{"type", "array"}, {"items", {{"type", "string"}}}}}}},
+                      {"required", {"text"}},
+                      {"additionalProperties", false}};
+  echo.outputSchema = {{"type", "object"}, {"properties", {{"n", {{"type", "integer"}}}}}};
+  echo.call = [](const json& args, sb::McpToolContext,
+                 std::function<void(sb::McpToolResult)> done) {
+    std::string out;
+    for (int i = args.value("times", 1); i > 0; --i) out += args["text"].get<std::string>();
+    done(sb::McpToolResult::text(out, {{"n", static_cast<int>(out.size())}}));
+  };
+  echo.runsInline = [](const json&) { return true; };
+  c->tools.push_back(std::move(echo));
   return c;
 }
 
 void serve(const std::vector<Parsed>& requests) {
-  static sb::Workers workers(1);  // idle: the catalog has no tools
+  static sb::Workers workers(1);  // idle: the one tool runs inline
   static const auto kCatalog = catalog();
   std::vector<std::pair<HttpRequest, std::shared_ptr<FakeExchange>>> done;
   {

@@ -284,8 +284,9 @@ TEST_F(Secrets, WorkflowRunsNeverStoreTheKeys) {
         60s);
     EXPECT_TRUE(run.status.exited()) << run.status.describe() << run.err;
     printed.emplace_back("workflow run output", run.out + run.err);
-    if (m == Mode::Unauthorized)  // the refusal is reported, without the key it echoed
+    if (m == Mode::Unauthorized) {  // the refusal is reported, without the key it echoed
       EXPECT_NE((run.out + run.err).find("401"), std::string::npos) << run.out << run.err;
+    }
   }
   mode = Mode::Ok;
   bool sawKey = false;

@@ -48,8 +48,9 @@ TEST(WorkflowProgress, EventsCarryTheStepsDoneSoFar) {
     EXPECT_EQ(e.stepsTotal, 5);
     EXPECT_LE(e.stepsDone, 5);
     if (e.kind == WorkflowEvent::Kind::StepFinished) finished.push_back(e.stepsDone);
-    if (e.kind == WorkflowEvent::Kind::StepStarted && e.stepId == "implement")
+    if (e.kind == WorkflowEvent::Kind::StepStarted && e.stepId == "implement") {
       EXPECT_EQ(e.stepsDone, 1) << "the plan was done";
+    }
     progressBeforeTheEnd |= e.kind != WorkflowEvent::Kind::Finished && e.stepsDone > 0;
   }
   EXPECT_TRUE(progressBeforeTheEnd);

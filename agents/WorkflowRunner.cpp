@@ -60,6 +60,7 @@ struct WorkflowRunner::Run {
   std::map<std::size_t, std::thread> threads;  // running steps
   std::vector<std::size_t> finishedThreads;    // to join
   bool done = false;
+  bool finishing = false;  // guarded by shared_->mu: the outcome is decided, nothing to stop
   std::thread driver;
 };
 
@@ -196,7 +197,11 @@ bool WorkflowRunner::cancel(const std::string& id) {
   std::shared_ptr<Run> run;
   {
     std::lock_guard lock(shared_->mu);
-    if (auto it = shared_->runs.find(id); it != shared_->runs.end()) run = it->second;
+    if (auto it = shared_->runs.find(id); it != shared_->runs.end()) {
+      // A run that has finished but is not yet removed has nothing to stop.
+      if (it->second->finishing) return false;
+      run = it->second;
+    }
   }
   if (run) {
     run->cancel.cancel();
@@ -332,6 +337,10 @@ void WorkflowRunner::drive(const std::shared_ptr<Run>& run) {
   }
   if (run->cancel.token().cancelled() && state == "completed") state = "cancelled";
   lock.unlock();
+  {
+    std::lock_guard g(shared_->mu);
+    run->finishing = true;
+  }
   deps_.store->setState(run->id, state, error);
   emit({WorkflowEvent::Kind::Finished,
         run->id,

@@ -178,6 +178,17 @@ TEST(Workflow, CancellationStopsRunningStepsPromptly) {
       1, std::chrono::seconds(5)));  // the HTTP transfer was aborted
 }
 
+TEST(Workflow, CancellingAFinishedWorkflowSaysThereWasNothingToStop) {
+  WorkflowRig rig;
+  rig.server.setResponder([](const RecordedRequest& req) -> std::optional<Reply> {
+    return sb::fake::autoReply(req, "ok");
+  });
+  std::string id = rig.runner->start(templateNamed("review"), "x", ApplyMode::None);
+  ASSERT_TRUE(rig.runner->wait(id, std::chrono::seconds(10)));
+  EXPECT_FALSE(rig.runner->cancel(id));
+  EXPECT_EQ(rig.finish(id).state, "completed");
+}
+
 TEST(Workflow, CancelRequestFromAnotherProcessIsHonoured) {
   WorkflowRig rig;
   rig.server.setResponder([](const RecordedRequest&) -> std::optional<Reply> {

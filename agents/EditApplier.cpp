@@ -18,6 +18,7 @@
 #include "agents/Sha256.h"
 #include "agents/UnifiedDiff.h"
 #include "analysis/FileText.h"
+#include "analysis/UniqueFd.h"
 #include "analysis/WorkspaceScanner.h"
 
 namespace sb::agents {
@@ -282,29 +283,6 @@ class Planner {
 
 // ---- Writing ----
 
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-  Fd& operator=(Fd&& o) noexcept {
-    reset(std::exchange(o.fd_, -1));
-    return *this;
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() { reset(); }
-  int get() const { return fd_; }
-  explicit operator bool() const { return fd_ >= 0; }
-  void reset(int fd = -1) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
-  }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
-
 // Removes the temp file unless the rename went through.
 class TempGuard {
  public:
@@ -380,7 +358,7 @@ std::optional<std::string> applyImpl(const std::string& workspaceRoot, const Pla
 
   // Walk down from the root without following symlinks: the plan resolved
   // them all, so any symlink met now was put there since.
-  Fd dir(::open(rootStr.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd dir(::open(rootStr.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!dir) return "cannot open the workspace root: " + errnoText(errno);
   std::string walked;
   for (size_t k = 0; k + 1 < parts.size(); ++k) {
@@ -407,7 +385,7 @@ std::optional<std::string> applyImpl(const std::string& workspaceRoot, const Pla
   struct stat st {};
   bool exists = false;
   {
-    Fd cur(::openat(dir.get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    UniqueFd cur(::openat(dir.get(), name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     if (cur) {
       if (::fstat(cur.get(), &st) != 0) return "cannot stat the file: " + errnoText(errno);
       if (!S_ISREG(st.st_mode)) return "the target is no longer a regular file";
@@ -435,7 +413,7 @@ std::optional<std::string> applyImpl(const std::string& workspaceRoot, const Pla
   if (exists && *plan.oldText == plan.newText) return std::nullopt;  // nothing to change
 
   std::string tmp;
-  Fd out;
+  UniqueFd out;
   for (int attempt = 0; attempt < 8 && !out; ++attempt) {
     tmp = tempName(name);
     out.reset(::openat(dir.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,

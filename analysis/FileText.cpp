@@ -7,18 +7,10 @@
 #include <cerrno>
 #include <cstdint>
 
+#include "UniqueFd.h"
+
 namespace sb {
 namespace {
-
-struct Fd {
-  int fd;
-  explicit Fd(int f) : fd(f) {}
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-};
 
 // Reads to the end or up to `expected` bytes (0: size unknown, read in chunks).
 std::optional<std::string> readAll(int fd, size_t expected) {
@@ -43,27 +35,35 @@ std::optional<std::string> readAll(int fd, size_t expected) {
 }  // namespace
 
 std::optional<std::string> readFileText(const std::string& path) {
-  Fd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (f.fd < 0) return std::nullopt;
+  UniqueFd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!f) return std::nullopt;
   struct stat st {};
-  if (::fstat(f.fd, &st) != 0 || S_ISDIR(st.st_mode)) return std::nullopt;
-  return readAll(f.fd, st.st_size > 0 ? static_cast<size_t>(st.st_size) : 0);
+  if (::fstat(f.get(), &st) != 0 || S_ISDIR(st.st_mode)) return std::nullopt;
+  return readAll(f.get(), st.st_size > 0 ? static_cast<size_t>(st.st_size) : 0);
 }
 
 RegularFileText readRegularFile(const std::string& path, size_t maxBytes) {
+  UniqueFd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW));
+  if (!f) {
+    RegularFileText out;
+    out.problem = errno == ELOOP ? RegularFileText::Problem::NotRegular
+                                 : RegularFileText::Problem::CannotOpen;
+    return out;
+  }
+  return readRegularFile(f.get(), maxBytes);
+}
+
+RegularFileText readRegularFile(int fd, size_t maxBytes) {
   using P = RegularFileText::Problem;
   RegularFileText out;
-  Fd f(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW));
   struct stat st {};
-  if (f.fd < 0) {
-    out.problem = errno == ELOOP ? P::NotRegular : P::CannotOpen;
-  } else if (::fstat(f.fd, &st) != 0) {
+  if (::fstat(fd, &st) != 0) {
     out.problem = P::CannotOpen;
   } else if (!S_ISREG(st.st_mode)) {
     out.problem = P::NotRegular;
   } else if (static_cast<uint64_t>(st.st_size) > maxBytes) {
     out.problem = P::TooLarge;
-  } else if (auto text = readAll(f.fd, static_cast<size_t>(st.st_size))) {
+  } else if (auto text = readAll(fd, static_cast<size_t>(st.st_size))) {
     // A regular file of size 0 may still have bytes (procfs is not regular,
     // but some FUSE files are): read what is there, up to the cap.
     out.text = std::move(*text);

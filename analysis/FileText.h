@@ -23,5 +23,7 @@ struct RegularFileText {
   Problem problem = Problem::None;
 };
 RegularFileText readRegularFile(const std::string& path, size_t maxBytes);
+// The same for a descriptor already open (not closed here): one fstat.
+RegularFileText readRegularFile(int fd, size_t maxBytes);
 
 }  // namespace sb

@@ -1,6 +1,9 @@
 // Framing and JSON-RPC parsing: the path every message takes.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+
+#include "Corpus.h"
 #include "protocol/JsonWriter.h"
 #include "server/Framing.h"
 #include "server/JsonRpc.h"
@@ -56,9 +59,18 @@ void BM_NotificationParse(benchmark::State& state) {
 BENCHMARK(BM_NotificationParse);
 
 // A read_file answer as MCP sends it: ~24 KB of source text in the content,
-// the line range in structuredContent. Arg 0: nlohmann's dump; 1: the wire writer.
-json readFileReply() {
+// the line range in structuredContent. The text: a synthetic line repeated
+// (every line alike, so branches predict perfectly) or real Python (the
+// standard library's asyncio, as bench/mcp_vs_filesystem reads).
+json readFileReply(bool realCode) {
   std::string code;
+  if (realCode) {
+    for (const auto& f : bench::collectSources("/usr/lib/python3.11/asyncio", {".py"}, 1 << 20)) {
+      code += f.text;
+      if (code.size() >= 24 * 1024) break;
+    }
+    code.resize(std::min<size_t>(code.size(), 24 * 1024));
+  }
   for (int i = 0; code.size() < 24 * 1024; ++i)
     code += "    if (items[" + std::to_string(i) +
             "].name != \"\\t\") { total += weight(i); }  // step\n";
@@ -69,8 +81,9 @@ json readFileReply() {
   return {{"jsonrpc", "2.0"}, {"id", 12}, {"result", result}};
 }
 
+// Arg 0: nlohmann's dump; 1: the wire writer. Arg 1: synthetic (0) or real code (1).
 void BM_SerializeReadFileReply(benchmark::State& state) {
-  const json reply = readFileReply();
+  const json reply = readFileReply(state.range(1) != 0);
   size_t bytes = 0;
   for (auto _ : state) {
     std::string out = state.range(0) ? jsonText(reply)
@@ -80,7 +93,7 @@ void BM_SerializeReadFileReply(benchmark::State& state) {
   }
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
 }
-BENCHMARK(BM_SerializeReadFileReply)->Arg(0)->Arg(1);
+BENCHMARK(BM_SerializeReadFileReply)->ArgsProduct({{0, 1}, {0, 1}});
 
 }  // namespace
 }  // namespace sb

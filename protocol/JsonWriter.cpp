@@ -26,41 +26,33 @@ constexpr std::array<uint8_t, 256> kClass = [] {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
-// Writes the escape for `c` (a control character, '"' or '\\') at d; at most 6 bytes.
+// The second byte of a two-byte escape (the n of \n), or 0 where only \u00XX will do.
+constexpr std::array<char, 256> kShortEscape = [] {
+  std::array<char, 256> t{};
+  t['"'] = '"';
+  t['\\'] = '\\';
+  t['\b'] = 'b';
+  t['\t'] = 't';
+  t['\n'] = 'n';
+  t['\f'] = 'f';
+  t['\r'] = 'r';
+  return t;
+}();
+
+// Writes the escape for `c` (a control character, '"' or '\\') at d; at most
+// 6 bytes. A table, not a switch: which escape comes next is unpredictable
+// in code (newline, quote, ...), and a mispredicted branch per escape was most of
+// the cost.
 char* writeEscape(char* d, unsigned char c) {
-  char short_ = 0;
-  switch (c) {
-    case '"':
-      short_ = '"';
-      break;
-    case '\\':
-      short_ = '\\';
-      break;
-    case '\b':
-      short_ = 'b';
-      break;
-    case '\t':
-      short_ = 't';
-      break;
-    case '\n':
-      short_ = 'n';
-      break;
-    case '\f':
-      short_ = 'f';
-      break;
-    case '\r':
-      short_ = 'r';
-      break;
-    default: {
-      constexpr char hex[] = "0123456789abcdef";
-      const char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-      std::memcpy(d, u, 6);
-      return d + 6;
-    }
-  }
   d[0] = '\\';
-  d[1] = short_;
-  return d + 2;
+  if (char e = kShortEscape[c]) {
+    d[1] = e;
+    return d + 2;
+  }
+  constexpr char hex[] = "0123456789abcdef";
+  const char u[5] = {'u', '0', '0', hex[c >> 4], hex[c & 15]};
+  std::memcpy(d + 1, u, 5);
+  return d + 6;
 }
 
 // The length of the well-formed UTF-8 sequence at s[i] (RFC 3629: no
@@ -102,6 +94,10 @@ Mask copyBlock(const char* p, char* d) {
 size_t firstLook(Mask m) {
   return static_cast<size_t>(std::countr_zero(m));
 }
+void storeBlock(char* d, const char* p) {
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(d),
+                   _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+}
 #else
 // Eight bytes at a time with the "has a zero byte" bit tricks: a false hit can
 // only follow a true one (a borrow), so the lowest set bit is exact.
@@ -119,6 +115,9 @@ Mask copyBlock(const char* p, char* d) {
 }
 size_t firstLook(Mask m) {
   return static_cast<size_t>(std::countr_zero(m)) / 8;
+}
+void storeBlock(char* d, const char* p) {
+  std::memcpy(d, p, kBlock);
 }
 #endif
 
@@ -141,43 +140,68 @@ void appendNumber(std::string& out, const nlohmann::json& v) {
 void appendJsonString(std::string& out, std::string_view s) {
   const char* p = s.data();
   const size_t n = s.size();
+  // What one step may write: a block whose every byte is escaped (6 bytes
+  // each) and the block stored after its last escape.
+  constexpr size_t kRoom = kBlock * 6 + kBlock;
   // Written through a pointer into room made up front (grown when escapes
   // need more): whole blocks are copied before they are looked at, so plain
   // text costs one load and one store per block.
   size_t used = out.size();
-  out.resize(used + n + n / 8 + 2 * kBlock + 8);
+  out.resize(used + n + n / 8 + kRoom + 8);
   char* d = out.data() + used;
   char* end = out.data() + out.size();
-  // A block, or the tail and one escape (6), replacement (3) or UTF-8 sequence (4).
-  constexpr size_t kStep = kBlock + 6;
   *d++ = '"';
   size_t i = 0;
   while (true) {
-    if (static_cast<size_t>(end - d) < kStep) {
+    if (static_cast<size_t>(end - d) < kRoom) {
       used = static_cast<size_t>(d - out.data());
-      out.resize(std::max(out.size() * 2, used + kStep + (n - i)));
+      out.resize(std::max(out.size() * 2, used + kRoom + (n - i)));
       d = out.data() + used;
       end = out.data() + out.size();
     }
-    if (i + kBlock <= n) {
+    if (i + 2 * kBlock <= n) {
       Mask m = copyBlock(p + i, d);
       if (m == 0) {
         i += kBlock;
         d += kBlock;
         continue;
       }
-      size_t k = firstLook(m);
-      i += k;
-      d += k;
+      // Every escape the mask shows is handled without looking at the block
+      // again: after each, the rest of the block is stored at its new place
+      // (a block past this one exists, so that load stays inside `s`).
+      size_t from = 0;  // the block's first byte not yet in place at d
+      bool nonAscii = false;
+      do {
+        size_t k = firstLook(m);
+        m &= m - 1;
+        auto c = static_cast<unsigned char>(p[i + k]);
+        if (kClass[c] == 0) continue;  // the 8-byte mask's false hit past a true one
+        d += k - from;
+        if (kClass[c] == 2) {
+          nonAscii = true;
+          i += k;
+          break;
+        }
+        d = writeEscape(d, c);
+        from = k + 1;
+        storeBlock(d, p + i + from);
+      } while (m != 0);
+      if (!nonAscii) {
+        d += kBlock - from;
+        i += kBlock;
+        continue;
+      }
     } else {
       while (i < n && kClass[static_cast<unsigned char>(p[i])] == 0) *d++ = p[i++];
       if (i == n) break;
+      if (auto c = static_cast<unsigned char>(p[i]); kClass[c] == 1) {
+        d = writeEscape(d, c);
+        ++i;
+        continue;
+      }
     }
-    auto c = static_cast<unsigned char>(p[i]);
-    if (kClass[c] == 1) {
-      d = writeEscape(d, c);
-      ++i;
-    } else if (size_t len = utf8Length(s, i)) {
+    // A byte of 0x80 or more at p[i]: a UTF-8 sequence copied whole, or U+FFFD.
+    if (size_t len = utf8Length(s, i)) {
       std::memcpy(d, p + i, len);
       d += len;
       i += len;

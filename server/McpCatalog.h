@@ -42,10 +42,10 @@ struct McpTool {
   // Runs on a worker; calls `done` exactly once, from any thread.
   std::function<void(const json& args, McpToolContext ctx, std::function<void(McpToolResult)> done)>
       call;
-  // When set and true for a call's arguments, the call runs on the thread
-  // that received it: for small, bounded work that never waits (a worker
-  // hand-off costs more than the work itself).
-  std::function<bool(const json& args)> runsInline = nullptr;
+  // When set, tried first on the thread that received the call: for small,
+  // bounded work that never waits (a worker hand-off costs more than the
+  // work itself). nullopt hands the call to `call` on a worker.
+  std::function<std::optional<McpToolResult>(const json& args)> answerInline = nullptr;
 };
 
 struct McpResource {

@@ -9,6 +9,7 @@
 
 #include "analysis/CodeSearch.h"
 #include "analysis/FileText.h"
+#include "analysis/RootDir.h"
 #include "protocol/Uri.h"
 
 namespace sb {
@@ -17,11 +18,12 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr size_t kReadFileMaxBytes = 16 * 1024 * 1024;
-constexpr off_t kReadInlineMaxBytes = 1024 * 1024;
+constexpr size_t kReadInlineMaxBytes = 1024 * 1024;
 
 // The workspace a catalog serves, shared by its handlers.
 struct Workspace {
   std::string root;
+  std::optional<RootDir> rootDir;  // on `root`, for read_file's fast path
   std::shared_ptr<WorkspaceIndex> index;
   WorkspaceRegistry* registry;
   std::unique_ptr<Engine> engine;
@@ -68,6 +70,34 @@ json symbolJson(const Workspace& w, const SymbolInfo& s) {
   if (!s.signature.empty()) j["signature"] = s.signature;
   if (!s.doc.empty()) j["doc"] = s.doc;
   return j;
+}
+
+// read_file's answer for a file's bytes (or the reason there are none);
+// `rel` is the path reported back.
+McpToolResult readFileAnswer(const json& args, RegularFileText read, const std::string& rel) {
+  using P = RegularFileText::Problem;
+  const std::string& path = args["path"].get_ref<const std::string&>();
+  if (read.problem == P::NotRegular) return McpToolResult::error(path + " is not a file");
+  if (read.problem == P::TooLarge) return McpToolResult::error("file is over 16 MB");
+  if (read.problem != P::None) return McpToolResult::error("cannot read " + path);
+  std::string text = std::move(read.text);
+  if (std::string_view(text).substr(0, 8192).find('\0') != std::string_view::npos)
+    return McpToolResult::error("binary file");
+  constexpr uint32_t kMaxLines = 2000;
+  uint32_t first = args.value("startLine", 1u);
+  uint32_t last = std::min(args.value("endLine", UINT32_MAX),
+                           first > UINT32_MAX - kMaxLines ? UINT32_MAX : first + kMaxLines - 1);
+  if (last < first) return McpToolResult::error("endLine is before startLine");
+  LineSlice slice = sliceLines(text, first - 1, last - 1);
+  uint32_t total = slice.lineCount;
+  if (first > total)
+    return McpToolResult::error("startLine is past the end (" + std::to_string(total) + " lines)");
+  last = std::min(last, total);
+  if (slice.begin > 0 || slice.end < text.size())
+    text = text.substr(slice.begin, slice.end - slice.begin);
+  return McpToolResult::text(
+      std::move(text),
+      {{"path", rel}, {"startLine", first}, {"endLine", last}, {"totalLines", total}});
 }
 
 json outlineJson(const DocumentSnapshot& doc, const std::vector<OutlineSymbol>& symbols) {
@@ -320,44 +350,17 @@ void addTools(McpCatalog& c, const std::shared_ptr<Workspace>& w) {
              {"path", "startLine", "endLine", "totalLines"}),
       readOnly, [w](const json& args, McpToolContext, std::function<void(McpToolResult)> done) {
         std::string abs = confinedPath(w->root, args["path"]);
-        RegularFileText read = readRegularFile(abs, kReadFileMaxBytes);
-        using P = RegularFileText::Problem;
-        const std::string& path = args["path"].get_ref<const std::string&>();
-        if (read.problem == P::NotRegular)
-          return done(McpToolResult::error(path + " is not a file"));
-        if (read.problem == P::TooLarge) return done(McpToolResult::error("file is over 16 MB"));
-        if (read.problem != P::None) return done(McpToolResult::error("cannot read " + path));
-        std::string text = std::move(read.text);
-        if (std::string_view(text).substr(0, 8192).find('\0') != std::string_view::npos)
-          return done(McpToolResult::error("binary file"));
-        constexpr uint32_t kMaxLines = 2000;
-        uint32_t first = args.value("startLine", 1u);
-        uint32_t last =
-            std::min(args.value("endLine", UINT32_MAX),
-                     first > UINT32_MAX - kMaxLines ? UINT32_MAX : first + kMaxLines - 1);
-        if (last < first) return done(McpToolResult::error("endLine is before startLine"));
-        LineSlice slice = sliceLines(text, first - 1, last - 1);
-        uint32_t total = slice.lineCount;
-        if (first > total)
-          return done(McpToolResult::error("startLine is past the end (" + std::to_string(total) +
-                                           " lines)"));
-        last = std::min(last, total);
-        if (slice.begin > 0 || slice.end < text.size())
-          text = text.substr(slice.begin, slice.end - slice.begin);
-        done(McpToolResult::text(std::move(text), {{"path", w->rel(abs)},
-                                                   {"startLine", first},
-                                                   {"endLine", last},
-                                                   {"totalLines", total}}));
+        done(readFileAnswer(args, readRegularFile(abs, kReadFileMaxBytes), w->rel(abs)));
       }});
-  // A small file is read on the receiving thread: the hand-off to a worker
-  // would cost more than the read. The stat only picks the thread; the call
-  // itself confines the path.
-  c.tools.back().runsInline = [w](const json& args) {
-    const std::string& path = args["path"].get_ref<const std::string&>();
-    std::string full = !path.empty() && path.front() == '/' ? path : w->root + "/" + path;
-    struct stat st {};
-    return ::stat(full.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
-           st.st_size <= kReadInlineMaxBytes;
+  // A plain path to a small file is answered on the receiving thread, opened
+  // in one system call beneath the root; anything else goes to a worker and
+  // the slow, link-following path above.
+  c.tools.back().answerInline = [w](const json& args) -> std::optional<McpToolResult> {
+    RootDir::Opened file = w->rootDir->open(args["path"].get_ref<const std::string&>());
+    if (!file.fd) return std::nullopt;
+    RegularFileText read = readRegularFile(file.fd.get(), kReadInlineMaxBytes);
+    if (read.problem == RegularFileText::Problem::TooLarge) return std::nullopt;
+    return readFileAnswer(args, std::move(read), file.rel);
   };
 
   c.tools.push_back(McpTool{
@@ -562,6 +565,7 @@ std::shared_ptr<const McpCatalog> makeCodeCatalog(const std::string& root,
   auto w = std::make_shared<Workspace>();
   w->index = registry.open(root);
   w->root = w->index->root();
+  w->rootDir.emplace(w->root);
   w->registry = &registry;
   w->engine = std::make_unique<Engine>(workers, options, nullptr);
   w->engine->setWorkspaces({w->index});

@@ -259,6 +259,13 @@ void McpServer::callTool(const json& params, Request& request) {
   // Bad arguments are the model's to fix: a tool error, not a protocol error.
   if (auto problem = mcp::validateArguments(tool->inputSchema, args))
     return finish(McpToolResult::error("Invalid arguments for " + tool->name + ": " + *problem));
+  if (tool->answerInline) {
+    try {
+      if (auto r = tool->answerInline(args)) return finish(std::move(*r));
+    } catch (const std::exception& e) {
+      return finish(McpToolResult::error(std::string("tool failed: ") + e.what()));
+    }
+  }
 
   McpToolContext ctx;
   ctx.cancel = request.cancel;
@@ -288,7 +295,6 @@ void McpServer::callTool(const json& params, Request& request) {
     r.error = RpcError{rpc::InternalError, "session closed", nullptr};
     done(std::move(r));
   };
-  const bool onThisThread = tool->runsInline && tool->runsInline(args);
   auto run = [tool, args = std::move(args), ctx = std::move(ctx),
               finish = std::move(finish)]() mutable {
     if (ctx.cancel.cancelled()) return finish(McpToolResult::error("cancelled"));
@@ -298,7 +304,6 @@ void McpServer::callTool(const json& params, Request& request) {
       finish(McpToolResult::error(std::string("tool failed: ") + e.what()));
     }
   };
-  if (onThisThread) return run();
   boost::asio::post(workers_.executor(), std::move(run));
 }
 

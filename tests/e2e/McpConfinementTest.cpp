@@ -158,6 +158,37 @@ TEST_P(McpConfinement, EveryPathTakingToolPromptAndResourceRefuses) {
   EXPECT_FALSE(r["result"].value("isError", false)) << r.dump();
 }
 
+// The other side: every way of naming a file inside the workspace reads it,
+// whether it takes read_file's one-call fast path (a plain path) or the slow
+// one (dots, doubled slashes, an absolute path, links that stay inside), and
+// both report the same workspace path.
+TEST_F(McpConfinement, PathsThatStayInsideAreReadWhicheverWayTheyAreWritten) {
+  fs::create_symlink("shop/pricing.py", ws_ / "inlink.py");
+  fs::create_directory_symlink("shop", ws_ / "shoplink");
+  initialize();
+  const json plain =
+      call("tools/call", {{"name", "read_file"}, {"arguments", {{"path", "shop/pricing.py"}}}});
+  ASSERT_FALSE(plain["result"].value("isError", false)) << plain.dump();
+  const std::string text = plain["result"]["content"][0]["text"];
+  EXPECT_EQ(plain["result"]["structuredContent"]["path"], "shop/pricing.py");
+  const std::vector<std::string> paths = {"./shop/pricing.py",
+                                          "shop//pricing.py",
+                                          "shop/../shop/pricing.py",
+                                          (ws_ / "shop/pricing.py").string(),
+                                          "inlink.py",
+                                          "shoplink/pricing.py"};
+  for (const auto& path : paths) {
+    json r = call("tools/call", {{"name", "read_file"}, {"arguments", {{"path", path}}}});
+    if (path.find("..") != std::string::npos) {  // refused whatever it leads to
+      EXPECT_TRUE(r["result"].value("isError", false)) << path << ": " << r.dump();
+      continue;
+    }
+    ASSERT_FALSE(r["result"].value("isError", false)) << path << ": " << r.dump();
+    EXPECT_EQ(r["result"]["content"][0]["text"], text) << path;
+    EXPECT_EQ(r["result"]["structuredContent"]["path"], "shop/pricing.py") << path;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Escapes, McpConfinement,
     ::testing::Values(

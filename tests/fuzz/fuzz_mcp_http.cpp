@@ -3,7 +3,7 @@
 // parser HttpServer's connections use), in one piece and in input-derived
 // chunks, and each request is handed to McpHttpTransport (with a bearer token
 // and a small catalog: a resource, a prompt and one tool that runs on the
-// receiving thread (McpTool::runsInline), so every answer is given
+// receiving thread (McpTool::answerInline), so every answer is given
 // synchronously and tools/call's argument validation is fuzzed too). A header value "$S" stands for
 // the latest session id the transport handed out, so fuzzed streams can reach session state.
 // Checks:
@@ -277,13 +277,15 @@ std::shared_ptr<const sb::McpCatalog> catalog() {
                       {"required", {"text"}},
                       {"additionalProperties", false}};
   echo.outputSchema = {{"type", "object"}, {"properties", {{"n", {{"type", "integer"}}}}}};
-  echo.call = [](const json& args, sb::McpToolContext,
-                 std::function<void(sb::McpToolResult)> done) {
+  // Answered inline; `call` (a worker) is never reached.
+  echo.answerInline = [](const json& args) -> std::optional<sb::McpToolResult> {
     std::string out;
     for (int i = args.value("times", 1); i > 0; --i) out += args["text"].get<std::string>();
-    done(sb::McpToolResult::text(out, {{"n", static_cast<int>(out.size())}}));
+    return sb::McpToolResult::text(out, {{"n", static_cast<int>(out.size())}});
   };
-  echo.runsInline = [](const json&) { return true; };
+  echo.call = [](const json&, sb::McpToolContext, std::function<void(sb::McpToolResult)> done) {
+    done(sb::McpToolResult::error("echo runs inline"));
+  };
   c->tools.push_back(std::move(echo));
   return c;
 }

@@ -82,6 +82,25 @@ TEST(JsonWriter, SpecialBytesAtEveryOffsetAroundBlockEdges) {
   }
 }
 
+// Several special bytes in one block are handled from one look at it: any two
+// of them, at any two offsets of the first 48 bytes of a 80-byte text, in
+// either order (an escape then a multi-byte character, two escapes side by
+// side, ...).
+TEST(JsonWriter, AnyTwoSpecialBytesInOneBlock) {
+  const std::string specials[] = {"\"",   "\\",       "\n",           "\t",  std::string(1, '\0'),
+                                  "\x1f", "\xC3\xA9", "\xE2\x82\xAC", "\xFF"};
+  for (const auto& first : specials)
+    for (const auto& second : specials)
+      for (size_t a = 0; a < 48; ++a)
+        for (size_t b = a; b < 48; ++b) {
+          std::string s(80, 'x');
+          s.insert(b, second);
+          s.insert(a, first);
+          json v = s;
+          ASSERT_EQ(jsonText(v), reference(v)) << a << " " << b;
+        }
+}
+
 // Text that is all escapes grows six-fold: the room made up front is not
 // enough and must grow as it goes.
 TEST(JsonWriter, TextOfOnlyControlCharactersGrowsAsNeeded) {

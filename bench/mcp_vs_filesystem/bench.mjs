@@ -9,7 +9,15 @@
 //   node bench.mjs --switchboard BIN [--workspace DIR] [--scratch DIR]
 //                  [--iterations 200] [--read-iterations 1000] [--warmup 20] [--large DIR]...
 //                  [--large-iterations 50] [--large-reference-iterations 3]
-//                  [--client sdk|raw] [--smoke] [--json FILE]
+//                  [--client sdk|raw|native] [--native-client BIN] [--floor BIN]
+//                  [--smoke] [--json FILE]
+//
+// --floor BIN: bench_mcp_floor, a server answering read_file from replies
+// prepared at start; its ratio against server-filesystem, measured in the
+// same run, is the best any server could reach with this client and machine.
+// --client native (with --native-client BIN: bench_mcp_native_client): ping
+// and read_file only, timed by a C++ client whose own cost per call is a
+// write and a read, so the round trip is the servers' and the pipe's.
 //
 // Without --workspace, a fixed corpus is copied from the machine's Python
 // standard library into the scratch folder (see SMALL_CORPUS).
@@ -18,7 +26,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -29,6 +37,8 @@ const require = createRequire(import.meta.url);
 const { values: opt } = parseArgs({
   options: {
     switchboard: { type: "string", default: process.env.SB_BINARY },
+    floor: { type: "string" },
+    "native-client": { type: "string" },
     workspace: { type: "string" },
     scratch: { type: "string", default: path.join(os.tmpdir(), "switchboard-mcpbench") },
     iterations: { type: "string", default: "200" },
@@ -45,7 +55,7 @@ const { values: opt } = parseArgs({
 });
 // Relative paths are the caller's (run.sh changes folder before starting node).
 const here = (p) => p && path.resolve(process.env.SB_CALLER_CWD ?? process.cwd(), p);
-for (const k of ["switchboard", "workspace", "scratch", "json"]) opt[k] = here(opt[k]);
+for (const k of ["switchboard", "floor", "native-client", "workspace", "scratch", "json"]) opt[k] = here(opt[k]);
 opt.large = opt.large.map(here);
 if (!opt.switchboard) {
   console.error("--switchboard BIN (or SB_BINARY) is required");
@@ -358,6 +368,56 @@ async function alone([fn, pid], n, warmup) {
   return { ...stats(t), cpu: (cpuMs(pid) - c) / n };
 }
 
+// read_file: whole files of 200-2000 lines (Switchboard's read_file returns
+// at most 2000), picked evenly from the sorted list.
+function pickReadFiles(workspace) {
+  const candidates = listFiles(workspace).filter((f) => {
+    const n = fs.readFileSync(f, "utf8").split("\n").length - 1;
+    return n >= 200 && n <= 2000;
+  });
+  const count = Math.min(READ_FILES, candidates.length);
+  return Array.from({ length: count }, (_, i) => candidates[Math.floor((i * candidates.length) / count)]);
+}
+
+function readRowTitle(picked) {
+  const lines = picked.map((f) => fs.readFileSync(f, "utf8").split("\n").length - 1);
+  const avgLines = Math.round(lines.reduce((a, b) => a + b, 0) / lines.length);
+  const avgKb = picked.reduce((a, f) => a + fs.statSync(f).size, 0) / picked.length / 1024;
+  return `read_file vs read_text_file, ${picked.length} files of 200–2000 lines (mean ${avgLines} lines, ` +
+         `${avgKb.toFixed(1)} KiB)`;
+}
+
+const FLOOR_ROW = "floor: the same read_file calls answered from memory by bench_mcp_floor (no file access, " +
+                  "reply bytes prepared at start) vs read_text_file: the best ratio any server could reach";
+
+// --client native: the C++ client times ping and read_file (and the floor)
+// against both servers, interleaved as here; the rows are reported alike.
+function runNative(workspace) {
+  const picked = pickReadFiles(workspace);
+  const fsEntry = require.resolve("@modelcontextprotocol/server-filesystem/dist/index.js");
+  const servers = {
+    switchboard: { argv: [opt.switchboard, "mcp", workspace, "--index-dir", path.join(opt.scratch, "index-small")],
+                   relative: true, tool: "read_file", waitForIndex: true },
+    filesystem: { argv: [process.execPath, fsEntry, workspace], relative: false, tool: "read_text_file" },
+  };
+  const pairs = [{ what: "ping", a: "switchboard", b: "filesystem" }, { what: "read", a: "switchboard", b: "filesystem" }];
+  if (opt.floor) {
+    servers.floor = { argv: [opt.floor, workspace], relative: true, tool: "read_file" };
+    pairs.push({ what: "read", a: "floor", b: "filesystem" });
+  }
+  const config = path.join(opt.scratch, "native-client.json");
+  fs.writeFileSync(config, JSON.stringify({ workspace, files: picked, servers, pairs, n: READ_N, warmup: WARMUP,
+                                            order: opt.order, block: BLOCK }));
+  const env = { ...process.env, XDG_CONFIG_HOME: path.join(opt.scratch, "xdg-config") };
+  const r = spawnSync(opt["native-client"], [config], { env, encoding: "utf8", maxBuffer: 1 << 26,
+                                                        stdio: ["ignore", "pipe", "inherit"] });
+  if (r.status !== 0) throw new Error(`bench_mcp_native_client failed (${r.status ?? r.signal})`);
+  const results = JSON.parse(r.stdout);
+  const titles = ["ping (no work: the floor of any call)", readRowTitle(picked), FLOOR_ROW];
+  results.forEach((pair, i) =>
+    report(titles[i], { ...stats(pair.a.samples), cpu: pair.a.cpu }, { ...stats(pair.b.samples), cpu: pair.b.cpu }));
+}
+
 // ---------------------------------------------------------------- main
 
 const rows = [];
@@ -396,6 +456,17 @@ console.log(`# workspace ${workspace}: ${describe(facts.workspace)}; ${N} measur
             `(${READ_N} for read_file) after ${WARMUP} warm-up`);
 
 let failed = false;
+if (opt.client === "native") {
+  if (!opt["native-client"]) throw new Error("--client native needs --native-client BIN");
+  console.log("| tools/call (ms) | n | Switchboard median | p90 | p99 | server-filesystem median | p90 | p99 | " +
+              "ratio of medians | server CPU per call, Switchboard / server-filesystem |");
+  console.log("|---|---|---|---|---|---|---|---|---|---|");
+  runNative(workspace);
+  facts.loadAfter = os.loadavg();
+  console.log(`# load after ${facts.loadAfter.map((l) => l.toFixed(2)).join(" ")}`);
+  if (opt.json) fs.writeFileSync(opt.json, JSON.stringify({ facts, rows }, null, 2) + "\n");
+  process.exit(0);
+}
 const sb = await startSwitchboard(workspace, path.join(opt.scratch, "index-small"));
 const fsc = await startFilesystem(workspace);
 try {
@@ -408,15 +479,7 @@ try {
   const [ps, pf] = await interleaved([() => sb.ping(), sb.pid], [() => fsc.ping(), fsc.pid], READ_N);
   report("ping (no work: the floor of any call)", ps, pf);
 
-  // read_file: whole files of 200-2000 lines (Switchboard's read_file returns
-  // at most 2000), picked evenly from the sorted list.
-  const candidates = listFiles(workspace).filter((f) => {
-    const n = fs.readFileSync(f, "utf8").split("\n").length - 1;
-    return n >= 200 && n <= 2000;
-  });
-  const picked = Array.from({ length: Math.min(READ_FILES, candidates.length) },
-                            (_, i) => candidates[Math.floor((i * candidates.length) / Math.min(READ_FILES, candidates.length))]);
-  const readLines = picked.map((f) => fs.readFileSync(f, "utf8").split("\n").length - 1);
+  const picked = pickReadFiles(workspace);
   for (const f of picked) {
     const want = fs.readFileSync(f, "utf8");
     assert.equal(await sbRead(sb, workspace, f)(), want, `switchboard read_file ${f}`);
@@ -425,10 +488,23 @@ try {
   let k = 0, j = 0;
   const [rs, rf] = await interleaved([() => sbRead(sb, workspace, picked[k++ % picked.length])(), sb.pid],
                                      [() => fsRead(fsc, picked[j++ % picked.length])(), fsc.pid], READ_N);
-  const avgLines = Math.round(readLines.reduce((a, b) => a + b, 0) / readLines.length);
-  const avgKb = picked.reduce((a, f) => a + fs.statSync(f).size, 0) / picked.length / 1024;
-  report(`read_file vs read_text_file, ${picked.length} files of 200–2000 lines (mean ${avgLines} lines, ` +
-         `${avgKb.toFixed(1)} KiB)`, rs, rf);
+  report(readRowTitle(picked), rs, rf);
+  if (opt.floor) {
+    // The same calls to a server that does no work, in place of Switchboard:
+    // the client's and the pipe's share of the round trip, and so the best
+    // ratio of medians any server could reach here.
+    const floor = await connect("floor", opt.floor, [workspace], { ...process.env });
+    try {
+      for (const f of picked)
+        assert.equal(await sbRead(floor, workspace, f)(), fs.readFileSync(f, "utf8"), `floor read_file ${f}`);
+      let x = 0, y = 0;
+      const [fl, rf2] = await interleaved([() => sbRead(floor, workspace, picked[x++ % picked.length])(), floor.pid],
+                                          [() => fsRead(fsc, picked[y++ % picked.length])(), fsc.pid], READ_N);
+      report(FLOOR_ROW, fl, rf2);
+    } finally {
+      await floor.close();
+    }
+  }
 
   // search_code (literal) vs the reference's list + read + grep.
   for (const literal of LITERALS) {

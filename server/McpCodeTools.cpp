@@ -539,6 +539,29 @@ void addResourcesAndPrompts(McpCatalog& c, const std::shared_ptr<Workspace>& w) 
   };
 }
 
+// Where `path` leads as far as it exists, links followed, a dangling one
+// too (empty for a loop of links): what decides between "no such file" and
+// "outside the workspace" for a path that does not resolve.
+fs::path leadsTo(fs::path path) {
+  std::error_code ec;
+  for (int hops = 0; hops < 40; ++hops) {
+    // The deepest part of the path that exists as an entry (a link counts).
+    fs::path existing = path, tail;
+    while (existing.has_relative_path() && !fs::exists(fs::symlink_status(existing, ec))) {
+      tail = tail.empty() ? existing.filename() : existing.filename() / tail;
+      existing = existing.parent_path();
+    }
+    if (!fs::is_symlink(fs::symlink_status(existing, ec)) || fs::exists(existing, ec))
+      return fs::weakly_canonical(path, ec);
+    // A dangling link: on from where it points.
+    fs::path target = fs::read_symlink(existing, ec);
+    if (ec) return {};
+    fs::path base = target.is_absolute() ? target : existing.parent_path() / target;
+    path = tail.empty() ? base : base / tail;
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string confinedPath(const std::string& root, const std::string& path) {
@@ -551,8 +574,11 @@ std::string confinedPath(const std::string& root, const std::string& path) {
   fs::path abs = p.is_absolute() ? p : fs::path(root) / p;
   std::string resolved = resolveInside(root, abs.string());
   if (resolved.empty()) {
-    std::error_code ec;
-    if (!fs::exists(abs, ec) && (abs.string() == root || abs.string().rfind(root + "/", 0) == 0))
+    // Where the path leads as far as it exists, links followed: a missing
+    // file behind a link that points out is "outside" like an existing one,
+    // so the answer never tells what exists out there.
+    std::string leads = leadsTo(abs).string();
+    if (!leads.empty() && (leads == root || leads.rfind(root + "/", 0) == 0))
       throw std::invalid_argument("no such file: " + path);
     throw std::invalid_argument("path '" + path + "' is outside the workspace " + root);
   }

@@ -95,9 +95,19 @@ TEST_F(ConfinedPath, FollowsSymlinksThatStayInside) {
 TEST_F(ConfinedPath, MissingFilesAndEmptyPathsAreRefused) {
   EXPECT_NE(refusal("sub/missing.py").find("no such file"), std::string::npos);
   EXPECT_NE(refusal("").find("empty"), std::string::npos);
-  // A missing file behind an escaping link does not pass as "inside".
+  // A missing file behind an escaping link is "outside", exactly like an
+  // existing one: the refusal does not tell what exists out there.
   fs::create_directory_symlink(base_ / "outside", base_ / "ws" / "linkdir");
-  EXPECT_NE(refusal("linkdir/missing.py"), "");
+  EXPECT_NE(refusal("linkdir/missing.py").find("outside the workspace"), std::string::npos);
+  EXPECT_NE(refusal("linkdir/c.py").find("outside the workspace"), std::string::npos);
+  fs::create_symlink(base_ / "outside" / "missing.py", base_ / "ws" / "dangling.py");
+  EXPECT_NE(refusal("dangling.py").find("outside the workspace"), std::string::npos);
+  // A dangling link that points inside is just a missing file; a loop is refused.
+  fs::create_symlink(base_ / "ws" / "sub" / "gone.py", base_ / "ws" / "stale.py");
+  EXPECT_NE(refusal("stale.py").find("no such file"), std::string::npos);
+  fs::create_symlink("loop2", base_ / "ws" / "loop1");
+  fs::create_symlink("loop1", base_ / "ws" / "loop2");
+  EXPECT_NE(refusal("loop1").find("outside the workspace"), std::string::npos);
 }
 
 TEST(McpHttpHostCheck, AcceptsLoopbackNamesWithOrWithoutPort) {

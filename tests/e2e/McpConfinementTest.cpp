@@ -15,6 +15,7 @@
 
 #include "ChildProcess.h"
 #include "FakeBackend.h"
+#include "JsonLines.h"
 
 namespace sb::e2e {
 namespace {
@@ -71,24 +72,9 @@ class McpConfinement : public ::testing::TestWithParam<Escape> {
         json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}}
             .dump() +
         "\n");
-    json found;
-    bool ok = proc_->io().waitUntil(
-        [&] {
-          std::string& in = proc_->io().inbox();
-          size_t nl;
-          while ((nl = in.find('\n')) != std::string::npos) {
-            json m = json::parse(in.substr(0, nl));
-            in.erase(0, nl + 1);
-            if (m.contains("id") && m["id"] == id && !m.contains("method")) {
-              found = std::move(m);
-              return true;
-            }
-          }
-          return false;
-        },
-        30s);
-    EXPECT_TRUE(ok) << "no response to " << method << "; stderr: " << proc_->err();
-    return found;
+    auto found = waitForResponse(proc_->io(), id, 30s);
+    EXPECT_TRUE(found) << "no response to " << method << "; stderr: " << proc_->err();
+    return found.value_or(json());
   }
   void initialize() {
     call("initialize", {{"protocolVersion", "2025-06-18"},

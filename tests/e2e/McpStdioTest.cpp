@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "ChildProcess.h"
+#include "JsonLines.h"
 
 namespace sb::e2e {
 namespace {
@@ -37,24 +38,9 @@ class McpStdio : public ::testing::Test {
   void send(const json& m) { proc_->io().write(m.dump() + "\n"); }
   // The next message with this id (notifications skipped).
   json response(int id) {
-    json found;
-    bool ok = proc_->io().waitUntil(
-        [&] {
-          std::string& in = proc_->io().inbox();
-          size_t nl;
-          while ((nl = in.find('\n')) != std::string::npos) {
-            json m = json::parse(in.substr(0, nl));
-            in.erase(0, nl + 1);
-            if (m.contains("id") && m["id"] == id && !m.contains("method")) {
-              found = std::move(m);
-              return true;
-            }
-          }
-          return false;
-        },
-        10s);
-    EXPECT_TRUE(ok) << "no response to id " << id << "; stderr: " << proc_->err();
-    return found;
+    auto found = waitForResponse(proc_->io(), id, 10s);
+    EXPECT_TRUE(found) << "no response to id " << id << "; stderr: " << proc_->err();
+    return found.value_or(json());
   }
   json call(const std::string& method, json params) {
     int id = next_++;

@@ -15,6 +15,7 @@
 
 #include "ChildProcess.h"
 #include "FakeBackend.h"
+#include "JsonLines.h"
 #include "LspClient.h"
 #include "WorkflowFixture.h"
 
@@ -309,25 +310,11 @@ class McpAgent : public Workflows {
         json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}}
             .dump() +
         "\n");
-    json found;
-    bool ok = proc_->io().waitUntil(
-        [&] {
-          std::string& in = proc_->io().inbox();
-          size_t nl;
-          while ((nl = in.find('\n')) != std::string::npos) {
-            json m = json::parse(in.substr(0, nl));
-            in.erase(0, nl + 1);
-            if (m.value("method", "") == "notifications/progress") progress_.push_back(m["params"]);
-            if (m.contains("id") && m["id"] == id && !m.contains("method")) {
-              found = std::move(m);
-              return true;
-            }
-          }
-          return false;
-        },
-        timeout);
-    EXPECT_TRUE(ok) << "no answer to " << method << "; stderr: " << proc_->err();
-    return found;
+    auto found = waitForResponse(proc_->io(), id, timeout, [&](const json& m) {
+      if (m.value("method", "") == "notifications/progress") progress_.push_back(m["params"]);
+    });
+    EXPECT_TRUE(found) << "no answer to " << method << "; stderr: " << proc_->err();
+    return found.value_or(json());
   }
   json tool(const std::string& name, json args, json meta = nullptr) {
     json params{{"name", name}, {"arguments", std::move(args)}};

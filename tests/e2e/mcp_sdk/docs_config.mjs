@@ -17,16 +17,14 @@ import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { Run, scratchRepo } from "./harness.mjs";
 
 const { SB_BINARY: binary, SB_FIXTURE: fixture, SB_SCRATCH: scratch } = process.env;
 const docs = { protocols: process.env.SB_PROTOCOLS_DOC, readme: process.env.SB_README };
 assert.ok(binary && fixture && scratch && docs.protocols && docs.readme,
           "SB_BINARY, SB_FIXTURE, SB_SCRATCH, SB_PROTOCOLS_DOC and SB_README are required");
 
-fs.rmSync(scratch, { recursive: true, force: true });
-const repo = path.join(scratch, "repo");
-fs.mkdirSync(scratch, { recursive: true });
-fs.cpSync(fixture, repo, { recursive: true });
+const repo = scratchRepo(fixture, scratch);
 // The documented command lines have no --index-dir: keep the index out of ~/.cache.
 const env = { ...process.env };
 for (const d of ["cache", "state", "config"]) env[`XDG_${d.toUpperCase()}_HOME`] = path.join(scratch, d);
@@ -35,18 +33,10 @@ const BINARY_PLACEHOLDER = "/path/to/build/switchboard";
 const PROJECT_PLACEHOLDER = "/path/to/project";
 const DOC_PORT = "8765";
 const TOKEN_PLACEHOLDER = "TOKEN";
-const children = [];
-let failures = 0;
 
-async function step(name, fn) {
-  try {
-    await fn();
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failures++;
-    console.log(`FAIL ${name}: ${e?.stack ?? e}`);
-  }
-}
+const run = new Run();
+const step = (name, fn) => run.step(name, fn);
+const children = run.children;
 
 /** The text of a Markdown section: from its heading to the next heading of the same or a higher level. */
 function section(file, heading) {
@@ -193,10 +183,6 @@ try {
     }
   }
 } catch (e) {
-  failures++;
-  console.log(`FAIL ${e?.stack ?? e}`);
-} finally {
-  for (const c of children) c.kill("SIGTERM");
+  run.fail("", e);
 }
-console.log(failures === 0 ? "all passed" : `${failures} failed`);
-process.exit(failures === 0 ? 0 : 1);
+run.finish();

@@ -12,34 +12,24 @@ import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { Run, scratchRepo } from "./harness.mjs";
 
 const binary = process.env.SB_BINARY;
 const fixture = process.env.SB_FIXTURE;
 const scratch = process.env.SB_SCRATCH;
 assert.ok(binary && fixture && scratch, "SB_BINARY, SB_FIXTURE and SB_SCRATCH are required");
 
-fs.rmSync(scratch, { recursive: true, force: true });
-const repo = path.join(scratch, "repo");
+const repo = scratchRepo(fixture, scratch);
 const indexDir = path.join(scratch, "index");
-fs.mkdirSync(scratch, { recursive: true });
-fs.cpSync(fixture, repo, { recursive: true });
 fs.writeFileSync(path.join(scratch, "secret.txt"), "TOP-SECRET-CONTENT-42\n");
 
 const CODE_TOOLS = ["find_symbol", "get_definition", "find_references", "document_outline", "repo_map",
                     "search_code", "read_file", "get_diagnostics", "workspace_stats"];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const children = [];
-let failures = 0;
 
-async function step(name, fn) {
-  try {
-    await fn();
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failures++;
-    console.log(`FAIL ${name}: ${e?.stack ?? e}`);
-  }
-}
+const run = new Run();
+const step = (name, fn) => run.step(name, fn);
+const children = run.children;
 
 // Starts `switchboard mcp REPO --http 127.0.0.1:0 ...` and returns its URL.
 async function startHttp(extra = []) {
@@ -273,10 +263,6 @@ try {
     assert.equal(code, 2);
   });
 } catch (e) {
-  failures++;
-  console.log(`FAIL ${e?.stack ?? e}`);
-} finally {
-  for (const c of children) c.kill("SIGTERM");
+  run.fail("", e);
 }
-console.log(failures === 0 ? "all passed" : `${failures} failed`);
-process.exit(failures === 0 ? 0 : 1);
+run.finish();

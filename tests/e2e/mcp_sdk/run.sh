@@ -7,7 +7,7 @@ set -eu
 src=$1 work=$2
 root=$(cd "$src/../../.." && pwd)
 mkdir -p "$work"
-cp "$src/package.json" "$src/package-lock.json" "$src/e2e.mjs" "$src/docs_config.mjs" "$work/"
+cp "$src/package.json" "$src/package-lock.json" "$src/harness.mjs" "$src/e2e.mjs" "$src/docs_config.mjs" "$work/"
 cd "$work"
 # Reinstall only when the lock file changed since the last install.
 if ! cmp -s package-lock.json node_modules/.sb-installed-lock.json 2>/dev/null; then

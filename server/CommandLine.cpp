@@ -6,13 +6,21 @@ namespace sb {
 
 namespace {
 const std::set<std::string>& valueOptions() {
-  static const std::set<std::string> kOptions = {"--listen",          "--log-level",
-                                                 "--log-file",        "--max-message-bytes",
-                                                 "--max-parse-bytes", "--diagnostics-delay-ms",
-                                                 "--workers",         "--index-dir",
-                                                 "--tokens",          "--workspace",
-                                                 "--limit",           "--http",
-                                                 "--token",           "--task"};
+  static const std::set<std::string> kOptions = {"--listen",
+                                                 "--log-level",
+                                                 "--log-file",
+                                                 "--max-message-bytes",
+                                                 "--max-parse-bytes",
+                                                 "--diagnostics-delay-ms",
+                                                 "--workers",
+                                                 "--index-dir",
+                                                 "--tokens",
+                                                 "--workspace",
+                                                 "--limit",
+                                                 "--http",
+                                                 "--token",
+                                                 "--task",
+                                                 "--session-idle-seconds"};
   return kOptions;
 }
 const std::set<std::string>& flagOptions() {
@@ -100,6 +108,8 @@ Options:
   --allow-remote             permit --listen or --http on a non-loopback address
   --http HOST:PORT           mcp: serve Streamable HTTP at http://HOST:PORT/mcp (port 0:
                              any free port; printed on stderr)
+  --session-idle-seconds N   mcp --http: end a session after N s without a request
+                             or an open stream (default 3600; 0: never)
   --token TOKEN              mcp --http: require "Authorization: Bearer TOKEN" (or set
                              SWITCHBOARD_MCP_TOKEN); lsp --listen: require it as
                              initializationOptions.token (or SWITCHBOARD_LSP_TOKEN);

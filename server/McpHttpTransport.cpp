@@ -242,6 +242,15 @@ struct HttpSession {
 
   // Ends the session: open responses are finished, running work cancelled,
   // replay buffers dropped.
+  // Whether a connection to the client is open: the GET stream, or a POST
+  // still waiting for its answers.
+  bool hasOpenStream() {
+    std::lock_guard lock(mu);
+    for (const auto& p : posts)
+      if (p->connected()) return true;
+    return standalone && live(standalone->out);
+  }
+
   void end() {
     {
       std::lock_guard lock(mu);
@@ -326,7 +335,32 @@ struct McpHttpTransport::Impl {
     return session;
   }
 
+  // Ends the sessions idle past options.idleTimeout (see McpHttpOptions).
+  void endIdle() {
+    if (options.idleTimeout.count() <= 0) return;
+    const auto deadline = Clock::now() - options.idleTimeout;
+    std::vector<std::shared_ptr<HttpSession>> idle;
+    {
+      std::lock_guard lock(mu);
+      for (const auto& [id, s] : sessions)
+        if (s->lastUsed < deadline) idle.push_back(s);
+    }
+    for (const auto& s : idle) {
+      if (s->hasOpenStream()) continue;  // a client listening is not idle
+      {
+        std::lock_guard lock(mu);
+        auto it = sessions.find(s->id);
+        if (it == sessions.end() || it->second != s || s->lastUsed >= deadline) continue;
+        sessions.erase(it);
+      }
+      spdlog::info("[mcp http] session {} ended: idle for {} s", s->id.substr(0, 8),
+                   options.idleTimeout.count());
+      s->end();
+    }
+  }
+
   void add(std::shared_ptr<HttpSession> session) {
+    endIdle();
     std::shared_ptr<HttpSession> evicted;
     {
       std::lock_guard lock(mu);

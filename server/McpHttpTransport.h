@@ -18,6 +18,7 @@
 // loopback (DNS rebinding), an optional bearer token.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -33,7 +34,11 @@ struct McpHttpOptions {
   std::string token;         // non-empty: require "Authorization: Bearer TOKEN"
   bool allowRemote = false;  // accept any Host header (the bind address is then not loopback)
   size_t maxSessions = 128;  // beyond that the least recently used session is ended
-  SseLimits sse;             // replay buffers, per stream and session
+  // A session with no request for this long and no stream open to its
+  // client is ended when the next session starts (its client gets 404 and
+  // initializes again, as the spec says); 0: never.
+  std::chrono::seconds idleTimeout{3600};
+  SseLimits sse;  // replay buffers, per stream and session
 };
 
 using McpServerFactory = std::function<std::unique_ptr<McpServer>(const SessionContext&)>;

@@ -126,6 +126,9 @@ int serveMcpHttp(const CommandLine& cl, const McpServerFactory& makeServer, size
     return 2;
   }
   McpHttpOptions http;
+  size_t idleSeconds = static_cast<size_t>(http.idleTimeout.count());
+  if (!numberOption(cl, "--session-idle-seconds", idleSeconds)) return 2;
+  http.idleTimeout = std::chrono::seconds(idleSeconds);
   http.token = cl.get("--token");
   if (http.token.empty())
     if (const char* env = std::getenv("SWITCHBOARD_MCP_TOKEN")) http.token = env;

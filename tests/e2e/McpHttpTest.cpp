@@ -221,8 +221,16 @@ class McpHttp : public ::testing::Test {
       r.chunkDelay = 150ms;
       return r;
     });
-    proc_.emplace(ChildProcess::start({SB_BINARY, "mcp", (dir_ / "ws").string(), "--http",
-                                       "127.0.0.1:0", "--index-dir", (dir_ / "index").string()}));
+    start();
+  }
+  // (Re)starts the daemon with these extra arguments and learns its port.
+  void start(const std::vector<std::string>& extra = {}) {
+    proc_.reset();
+    std::vector<std::string> argv = {
+        SB_BINARY,     "mcp",         (dir_ / "ws").string(),   "--http",
+        "127.0.0.1:0", "--index-dir", (dir_ / "index").string()};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    proc_.emplace(ChildProcess::start(argv));
     static const std::regex kLine("MCP on http://127\\.0\\.0\\.1:(\\d+)/mcp\n");
     std::smatch m;
     ASSERT_TRUE(
@@ -291,6 +299,26 @@ TEST_F(McpHttp, SessionsAreRequiredAfterInitialize) {
   EXPECT_EQ(request(port_, "POST", kJson + "Mcp-Session-Id: nope\r\n", kList).status, 404);
   EXPECT_EQ(request(port_, "DELETE", "Mcp-Session-Id: " + sid + "\r\n", "").status, 200);
   EXPECT_EQ(request(port_, "POST", kJson + "Mcp-Session-Id: " + sid + "\r\n", kList).status, 404);
+}
+
+// A session left without requests and without a stream open is ended once
+// it has been idle past --session-idle-seconds (when the next session
+// starts): its id then gets 404, which tells the client to initialize again.
+// A session whose client keeps the GET stream open is listening, not idle.
+TEST_F(McpHttp, IdleSessionsEndButListeningOnesStay) {
+  start({"--session-idle-seconds", "1", "--log-level", "info"});
+  std::string idle = initialize();
+  std::string listening = initialize("2025-11-25");
+  SseClient get(port_, "GET", "Accept: text/event-stream\r\n" + session(listening, "2025-11-25"));
+  ASSERT_TRUE(get.next(5s));  // the priming event: the stream is open
+  std::this_thread::sleep_for(1500ms);
+  std::string fresh = initialize();  // sweeps the idle ones
+  EXPECT_EQ(request(port_, "POST", kJson + "Mcp-Session-Id: " + idle + "\r\n", kList).status, 404);
+  EXPECT_EQ(request(port_, "POST", kJson + session(listening, "2025-11-25"), kList).status, 200);
+  EXPECT_EQ(request(port_, "POST", kJson + "Mcp-Session-Id: " + fresh + "\r\n", kList).status, 200);
+  EXPECT_TRUE(proc_->io().waitUntil(
+      [&] { return proc_->err().find("ended: idle for 1 s") != std::string::npos; }, 5s))
+      << proc_->err();
 }
 
 TEST_F(McpHttp, BadInputIsRefusedWithTheRightStatus) {

@@ -1,14 +1,14 @@
 #include "agents/Config.h"
 
 #include "agents/Roles.h"
+#include "analysis/FileText.h"
 
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <fstream>
 #include <limits>
+#include <optional>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 
 namespace sb::agents {
@@ -466,14 +466,12 @@ LoadedSettings loadSettings(const std::string& workspaceRoot, const GetEnv& gete
   for (const auto& file : files) {
     std::error_code ec;
     if (!std::filesystem::exists(file, ec)) continue;
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    if (!in) {
+    std::optional<std::string> text = readFileText(file);
+    if (!text) {
       out.errors.push_back(file + ": cannot be read");
       continue;
     }
-    json j = json::parse(text.str(), nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
+    json j = json::parse(*text, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
     if (j.is_discarded()) {
       out.errors.push_back(file + ": not valid JSON");
       continue;

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <span>
+#include <string>
 
 namespace sb {
 namespace {
@@ -54,6 +56,41 @@ constexpr std::string_view kSymbolColumns =
     "s.id, f.path, s.name, s.kind, s.container, s.signature, s.doc, "
     "s.start_line, s.start_col, s.start_col16, s.end_line, s.end_col, s.end_col16, "
     "s.name_line, s.name_col, s.name_col16, s.name_end_line, s.name_end_col, s.name_end_col16";
+
+// A list for `IN (SELECT value FROM json_each(?))`: one statement serves any
+// number of names or ids, bound as one JSON array.
+std::string jsonArray(std::span<const int64_t> ids) {
+  std::string out = "[";
+  for (int64_t id : ids) {
+    if (out.size() > 1) out += ',';
+    out += std::to_string(id);
+  }
+  return out + "]";
+}
+
+std::string jsonArray(std::span<const std::string> names) {
+  std::string out = "[";
+  for (const auto& name : names) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : name) {
+      auto u = static_cast<unsigned char>(c);
+      if (c == '"' || c == '\\') {
+        out += '\\';
+        out += c;
+      } else if (u < 0x20) {
+        constexpr char hex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += hex[u >> 4];
+        out += hex[u & 15];
+      } else {
+        out += c;
+      }
+    }
+    out += '"';
+  }
+  return out + "]";
+}
 
 StoredPos readPos(const sql::Statement& st, int first) {
   return {static_cast<uint32_t>(st.integer(first)), static_cast<uint32_t>(st.integer(first + 1)),
@@ -315,32 +352,19 @@ std::vector<SymbolHit> IndexStore::symbolsInFile(std::string_view relPath) {
 
 std::unordered_map<std::string, std::vector<SymbolHit>> IndexStore::symbolsNamedAny(
     std::span<const std::string> names, size_t limitPerName) {
-  // A fixed number of name parameters (unused ones bound to NULL), so one
-  // prepared statement serves every call; more names take several rounds.
-  constexpr int kBatch = 64;
-  static const std::string sql = [] {
-    std::string in;
-    for (int i = 1; i <= kBatch; ++i) in += (i > 1 ? ",?" : "?") + std::to_string(i);
-    return "SELECT * FROM (SELECT " + std::string(kSymbolColumns) +
-           ", row_number() OVER (PARTITION BY s.name ORDER BY f.path, s.start_line) AS nth"
-           " FROM symbols s JOIN files f ON f.id = s.file_id WHERE s.name IN (" +
-           in + ")) WHERE nth <= ?" + std::to_string(kBatch + 1) + " ORDER BY path, start_line";
-  }();
   std::unordered_map<std::string, std::vector<SymbolHit>> out;
+  if (names.empty()) return out;
   std::lock_guard lock(mu_);
-  for (size_t at = 0; at < names.size(); at += kBatch) {
-    auto st = db_->cached(sql);
-    for (int i = 0; i < kBatch; ++i) {
-      if (at + i < names.size())
-        st->bind(i + 1, names[at + i]);
-      else
-        st->bindNull(i + 1);
-    }
-    st->bind(kBatch + 1, static_cast<int64_t>(limitPerName));
-    while (st->step()) {
-      SymbolHit h = readSymbol(*st);
-      out[h.symbol.name].push_back(std::move(h));
-    }
+  auto st = db_->cached("SELECT * FROM (SELECT " + std::string(kSymbolColumns) +
+                        ", row_number() OVER (PARTITION BY s.name ORDER BY f.path, s.start_line)"
+                        " AS nth FROM symbols s JOIN files f ON f.id = s.file_id"
+                        " WHERE s.name IN (SELECT value FROM json_each(?1)))"
+                        " WHERE nth <= ?2 ORDER BY path, start_line");
+  st->bind(1, jsonArray(names));
+  st->bind(2, static_cast<int64_t>(limitPerName));
+  while (st->step()) {
+    SymbolHit h = readSymbol(*st);
+    out[h.symbol.name].push_back(std::move(h));
   }
   return out;
 }
@@ -356,13 +380,7 @@ SymbolHit IndexStore::symbolById(int64_t id) {
 
 std::vector<SymbolHit> IndexStore::symbolsByIds(std::span<const int64_t> ids) {
   if (ids.empty()) return {};
-  // One statement for any number of ids: they go in as a JSON array.
-  std::string list = "[";
-  for (int64_t id : ids) {
-    if (list.size() > 1) list += ',';
-    list += std::to_string(id);
-  }
-  list += ']';
+  const std::string list = jsonArray(ids);
   std::unordered_map<int64_t, SymbolHit> found;
   {
     std::lock_guard lock(mu_);

@@ -1,5 +1,7 @@
 #include "DaemonStatus.h"
 
+#include <sys/stat.h>
+
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -93,7 +95,16 @@ struct StatusPublisher::Impl {
 
   // The publishing thread's own.
   std::unique_ptr<sql::Database> db;
+  struct stat opened {};  // the file `db` has open, to notice it deleted or replaced
   std::string written, lastProblem;
+
+  // The file at `path` is no longer the one open (someone deleted or
+  // replaced it): writes would go nowhere `switchboard status` looks.
+  bool fileReplaced() const {
+    struct stat now {};
+    return ::stat(path.c_str(), &now) != 0 || now.st_ino != opened.st_ino ||
+           now.st_dev != opened.st_dev;
+  }
   std::thread thread;
 
   json snapshot() {
@@ -115,9 +126,16 @@ struct StatusPublisher::Impl {
   }
 
   void publish() {
+    if (db && fileReplaced()) {
+      db.reset();
+      written.clear();  // the new file has no row for us yet
+    }
     std::string state = snapshot().dump();
     if (state == written) return;  // an idle daemon writes nothing
-    if (!db) db = openDatabase(path);
+    if (!db) {
+      db = openDatabase(path);
+      if (::stat(path.c_str(), &opened) != 0) opened = {};
+    }
     db->prepare(
           "INSERT OR REPLACE INTO daemons(pid, start_ticks, command, started_ms, updated_ms, state)"
           " VALUES(?, ?, ?, ?, ?, ?)")

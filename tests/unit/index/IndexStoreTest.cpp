@@ -126,6 +126,41 @@ TEST(IndexStoreTest, CreatesWritesAndQueries) {
   EXPECT_EQ(store.allDefinitions().size(), 3u);
 }
 
+// symbolsNamedAny takes any number of names in one statement (a JSON list),
+// whatever characters they hold, and keeps at most `limitPerName` hits of
+// each, first by path.
+TEST(IndexStoreTest, SymbolsNamedAnyTakesManyNamesOfAnyCharacters) {
+  TempDir dir;
+  IndexStore store(dir / "index.sqlite", "/ws");
+  IndexedFile f;
+  f.relPath = "src/many.py";
+  f.language = "python";
+  f.lines = 1000;
+  std::vector<std::string> names;
+  for (int i = 0; i < 150; ++i) names.push_back("name" + std::to_string(i));
+  names.push_back("quote\"back\\slash");
+  names.push_back(std::string("tab\tcontrol\x01"));
+  names.push_back("caf\xC3\xA9");
+  for (uint32_t i = 0; i < names.size(); ++i) {
+    f.symbols.push_back(symbol(names[i], SymbolKind::Function, i * 3));
+    f.symbols.push_back(symbol(names[i], SymbolKind::Function, i * 3 + 1));
+  }
+  IndexedFile g = f;
+  g.relPath = "a/first.py";
+  store.write(std::vector<IndexedFile>{f, g}, {});
+
+  std::vector<std::string> asked = names;
+  asked.push_back("not_there");
+  auto found = store.symbolsNamedAny(asked, 3);
+  EXPECT_EQ(found.size(), names.size()) << "every stored name, none of the unknown one";
+  for (const auto& name : names) {
+    ASSERT_EQ(found[name].size(), 3u) << name;
+    EXPECT_EQ(found[name][0].relPath, "a/first.py") << "ordered by path";
+    EXPECT_EQ(found[name][2].relPath, "src/many.py");
+  }
+  EXPECT_TRUE(store.symbolsNamedAny({}, 3).empty());
+}
+
 TEST(IndexStoreTest, RewriteReplacesAndRemoveDeletes) {
   TempDir dir;
   IndexStore store(dir / "index.sqlite", "/ws");

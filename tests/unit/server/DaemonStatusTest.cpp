@@ -54,6 +54,18 @@ TEST(DaemonStatus, APublisherWritesItsRowAtOnceAndRemovesItOnExit) {
   EXPECT_TRUE(readLiveDaemons(path).empty());
 }
 
+// An idle daemon writes nothing; but if the file is deleted under it (or
+// replaced), it writes its row again into the new one.
+TEST(DaemonStatus, ARowDeletedWithItsFileComesBack) {
+  TempDir dir;
+  std::string path = dir / "daemons.sqlite";
+  StatusPublisher publisher(path, "mcp", nullptr, std::chrono::milliseconds(20));
+  ASSERT_TRUE(eventually([&] { return readLiveDaemons(path).size() == 1; }));
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+  ASSERT_TRUE(eventually([&] { return readLiveDaemons(path).size() == 1; }));
+  EXPECT_EQ(readLiveDaemons(path)[0].command, "mcp");
+}
+
 TEST(DaemonStatus, RowsOfDeadProcessesOrOfAReusedPidAreIgnoredAndDeleted) {
   TempDir dir;
   std::string path = dir / "daemons.sqlite";

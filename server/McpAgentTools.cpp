@@ -1,6 +1,9 @@
 #include "McpAgentTools.h"
 
+#include <boost/asio/steady_timer.hpp>
+
 #include <algorithm>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -164,6 +167,79 @@ std::string summary(const agents::WorkflowRecord& w) {
   return out.str();
 }
 
+// MCP wants progress to increase with every notification: in thousandths of
+// a step, the steps done (the last one just short of the total, which the
+// end reaches), or a thousandth more than before for an event that finishes
+// no step. Events come from several step threads; the lock keeps values and
+// order together.
+struct ProgressCounter {
+  std::mutex mu;
+  std::int64_t last = 0;
+  void report(const agents::WorkflowEvent& e,
+              const std::function<void(double, std::optional<double>, const std::string&)>& out) {
+    std::lock_guard lock(mu);
+    const std::int64_t total = 1000LL * e.stepsTotal;
+    std::int64_t target = 1000LL * e.stepsDone;
+    if (e.kind != agents::WorkflowEvent::Kind::Finished) target = std::min(target, total - 500);
+    last = std::max(last + 1, target);
+    std::optional<double> of;
+    if (total > 0 && last <= total) of = e.stepsTotal;
+    out(static_cast<double>(last) / 1000.0, of, e.message);
+  }
+};
+
+// A run_workflow call waiting for its workflow's end without holding a
+// thread: the Finished event answers it; a timer on the workers passes a
+// cancelled call on to the workflow (the request's cancellation is a flag to
+// poll) and stops once the call is answered.
+struct WorkflowWait : std::enable_shared_from_this<WorkflowWait> {
+  WorkflowWait(boost::asio::any_io_executor executor, std::shared_ptr<agents::WorkflowRunner> r,
+               std::string workflowId, CancelToken c, std::function<void(McpToolResult)> d)
+      : timer(std::move(executor)),
+        runner(std::move(r)),
+        id(std::move(workflowId)),
+        cancel(std::move(c)),
+        done(std::move(d)) {}
+
+  boost::asio::steady_timer timer;  // touched by the timer's own handlers only
+  std::shared_ptr<agents::WorkflowRunner> runner;
+  std::string id;
+  CancelToken cancel;
+  std::function<void(McpToolResult)> done;
+  std::atomic<int> token{-1};  // the subscription, once known
+  std::atomic<bool> answered{false};
+  bool cancelSent = false;  // the timer's
+
+  // Answers once, with the workflow as stored (its end state is written
+  // before the Finished event).
+  void finish() {
+    if (answered.exchange(true)) return;
+    if (int t = token.load(); t >= 0) runner->unsubscribe(t);
+    try {
+      auto w = runner->store().load(id);
+      if (!w) return done(McpToolResult::error("workflow " + id + " is gone"));
+      McpToolResult r = McpToolResult::text(
+          summary(*w), {{"id", id}, {"state", w->state}, {"workflow", w->toJson()}});
+      r.isError = w->state != "completed";
+      done(std::move(r));
+    } catch (const std::exception& e) {
+      done(McpToolResult::error(e.what()));
+    }
+  }
+
+  void watchCancel() {
+    timer.expires_after(std::chrono::milliseconds(200));
+    timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      if (ec || self->answered) return;
+      if (self->cancel.cancelled() && !self->cancelSent) {
+        self->cancelSent = true;
+        self->runner->cancel(self->id);
+      }
+      self->watchCancel();
+    });
+  }
+};
+
 void addWorkflowTools(McpCatalog& c, const std::shared_ptr<Shared>& s) {
   c.tools.push_back(McpTool{
       "run_workflow", "Run an agent workflow",
@@ -184,6 +260,7 @@ void addWorkflowTools(McpCatalog& c, const std::shared_ptr<Shared>& s) {
              {"id", "state"}),
       json{{"readOnlyHint", false}, {"destructiveHint", false}, {"openWorldHint", true}},
       [s](const json& args, McpToolContext ctx, std::function<void(McpToolResult)> done) {
+        std::shared_ptr<WorkflowWait> wait;  // takes `done` once the workflow runs
         try {
           auto runner = s->deps.hub->runner(s->deps.root);
           auto all = agents::loadWorkflowTemplates(agents::workflowTemplateDirs(s->deps.root));
@@ -200,43 +277,28 @@ void addWorkflowTools(McpCatalog& c, const std::shared_ptr<Shared>& s) {
           if (!args.value("wait", true))
             return done(McpToolResult::text("workflow " + id + " started",
                                             {{"id", id}, {"state", "running"}}));
-          // MCP wants progress to increase with every notification: in
-          // thousandths of a step, the steps done (the last one just short
-          // of the total, which the end reaches), or a thousandth more than
-          // before for an event that finishes no step. Events come from
-          // several step threads; the lock keeps values and order together.
-          struct Counter {
-            std::mutex mu;
-            std::int64_t last = 0;
-          };
-          auto counter = std::make_shared<Counter>();
-          int token = runner->subscribe(
-              [id, counter, progress = ctx.progress](const agents::WorkflowEvent& e) {
-                using K = agents::WorkflowEvent::Kind;
-                if (e.workflowId != id || e.kind == K::ToolCalled || !progress) return;
-                std::lock_guard lock(counter->mu);
-                const std::int64_t total = 1000LL * e.stepsTotal;
-                std::int64_t target = 1000LL * e.stepsDone;
-                if (e.kind != K::Finished) target = std::min(target, total - 500);
-                counter->last = std::max(counter->last + 1, target);
-                std::optional<double> of;
-                if (total > 0 && counter->last <= total) of = e.stepsTotal;
-                progress(static_cast<double>(counter->last) / 1000.0, of, e.message);
-              });
-          bool cancelled = false;
-          while (!runner->wait(id, std::chrono::milliseconds(200)))
-            if (ctx.cancel.cancelled() && !cancelled) {
-              cancelled = true;
-              runner->cancel(id);
-            }
-          runner->unsubscribe(token);
-          auto w = runner->store().load(id);
-          McpToolResult r = McpToolResult::text(
-              summary(*w), {{"id", id}, {"state", w->state}, {"workflow", w->toJson()}});
-          r.isError = w->state != "completed";
-          done(std::move(r));
+          // The answer is sent when the workflow's Finished event arrives:
+          // no tool worker waits for it (four waiting workflows would
+          // otherwise hold every worker and stall the other tools).
+          wait = std::make_shared<WorkflowWait>(s->deps.workers->executor(), runner, id, ctx.cancel,
+                                                std::move(done));
+          int token = runner->subscribe([wait, counter = std::make_shared<ProgressCounter>(),
+                                         progress = ctx.progress](const agents::WorkflowEvent& e) {
+            using K = agents::WorkflowEvent::Kind;
+            if (e.workflowId != wait->id) return;
+            if (e.kind != K::ToolCalled && progress) counter->report(e, progress);
+            if (e.kind == K::Finished) wait->finish();  // after its progress: the total
+          });
+          wait->token = token;
+          if (wait->answered) runner->unsubscribe(token);  // finished before it knew the token
+          // It may have ended before the subscription: then nobody else answers.
+          if (runner->wait(id, std::chrono::milliseconds(0))) return wait->finish();
+          wait->watchCancel();
         } catch (const std::exception& e) {
-          done(McpToolResult::error(e.what()));
+          if (!wait)
+            done(McpToolResult::error(e.what()));
+          else if (!wait->answered.exchange(true))
+            wait->done(McpToolResult::error(e.what()));
         }
       }});
   c.tools.push_back(

@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <map>
+
 #include "WorkflowFixture.h"
 
 namespace sb::e2e {
@@ -68,6 +70,48 @@ TEST_F(WorkflowControl, McpCancelWorkflowEndsARunWorkflowThatIsWaiting) {
   EXPECT_EQ(result["structuredContent"]["workflow"]["steps"][0]["state"], "completed");
   EXPECT_EQ(result["structuredContent"]["workflow"]["steps"][1]["state"], "cancelled");
   EXPECT_FALSE(mcp.progress().empty());
+}
+
+// run_workflow waits for its workflow without holding one of MCP's tool
+// workers: with more waiting workflows than workers (4), a tool that needs a
+// worker (find_symbol) still answers; a waiting call the client cancels
+// (notifications/cancelled) stops its workflow, and the others end with
+// cancel_workflow.
+TEST_F(WorkflowControl, WaitingWorkflowsLeaveTheToolWorkersFree) {
+  holdDeveloper_ = true;
+  McpSession mcp(ws_, (dir_ / "index").string());
+  std::vector<int> running;
+  for (int i = 0; i < 5; ++i)
+    running.push_back(
+        mcp.sendTool("run_workflow", {{"template", "feature"}, {"task", "add without_vat"}}));
+  // Four developers held use up the backend's 4 concurrent requests; the
+  // fifth workflow waits in the router's queue: all five calls are waiting.
+  ASSERT_TRUE(eventually([&] { return requestsFor("developer") >= 4; }, 30s))
+      << mcp.process().err();
+
+  json found = mcp.tool("find_symbol", {{"query", "with_vat"}});
+  EXPECT_FALSE(found.value("isError", false)) << found.dump();
+  EXPECT_EQ(found["structuredContent"]["symbols"][0]["name"], "with_vat") << found.dump();
+
+  // The client gives up the first call: its workflow is cancelled.
+  mcp.process().io().write(json{{"jsonrpc", "2.0"},
+                                {"method", "notifications/cancelled"},
+                                {"params", {{"requestId", running[0]}}}}
+                               .dump() +
+                           "\n");
+  auto states = [&] {
+    std::map<std::string, int> n;
+    json status = mcp.tool("workflow_status", json::object());
+    for (auto& w : status["structuredContent"]["workflows"]) ++n[w["state"].get<std::string>()];
+    return n;
+  };
+  ASSERT_TRUE(eventually([&] { return states()["cancelled"] == 1; }, 30s));
+  EXPECT_EQ(states()["running"], 4);
+  json status = mcp.tool("workflow_status", json::object());
+  for (auto& w : status["structuredContent"]["workflows"])
+    if (w["state"] == "running") mcp.tool("cancel_workflow", {{"id", w["id"]}});
+  for (size_t i = 1; i < running.size(); ++i)
+    EXPECT_EQ(mcp.await(running[i])["result"]["structuredContent"]["state"], "cancelled");
 }
 
 TEST_F(WorkflowControl, CliCancelStopsAWorkflowThatADaemonRuns) {

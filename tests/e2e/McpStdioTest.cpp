@@ -1,6 +1,7 @@
 // `switchboard mcp` over stdio, driven as an MCP client would: lifecycle,
 // every code tool on a fixture repository, and bad input.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -167,6 +168,39 @@ TEST_F(McpStdio, PathsOutsideTheWorkspaceAreRefused) {
   fs::create_directory_symlink(dir_, dir_ / "ws" / "escape");
   json r = tool("read_file", {{"path", "escape/outside.txt"}});
   EXPECT_TRUE(r["result"].value("isError", false)) << r.dump();
+}
+
+// read_file's two routes give the same answers: a small file answered on the
+// receiving thread, one over 1 MiB on a worker (2000 lines at most either
+// way), and what is not a text file refused with the reason, without blocking
+// on a FIFO.
+TEST_F(McpStdio, ReadFileAnswersAlikeWhicheverThreadReadsIt) {
+  initialize();
+  std::string big;
+  for (int i = 1; big.size() < (3u << 19); ++i) big += "line " + std::to_string(i) + "\n";
+  std::ofstream(dir_ / "ws" / "big.txt") << big;  // 1.5 MiB: not inline
+  json r = tool("read_file", {{"path", "big.txt"}, {"startLine", 100}});
+  ASSERT_FALSE(r["result"].value("isError", false)) << r.dump();
+  EXPECT_EQ(r["result"]["structuredContent"]["startLine"], 100);
+  EXPECT_EQ(r["result"]["structuredContent"]["endLine"], 2099);  // 2000 lines at most
+  EXPECT_EQ(r["result"]["content"][0]["text"].get<std::string>().substr(0, 9), "line 100\n");
+  r = tool("read_file", {{"path", "shop/pricing.py"}, {"startLine", 2000}});
+  EXPECT_NE(r["result"]["content"][0]["text"].get<std::string>().find("past the end"),
+            std::string::npos)
+      << r.dump();
+
+  ASSERT_EQ(::mkfifo((dir_ / "ws" / "fifo").c_str(), 0600), 0);
+  std::ofstream(dir_ / "ws" / "blob.bin", std::ios::binary) << std::string("a\0b", 3);
+  const std::vector<std::pair<std::string, std::string>> refused = {{"fifo", "not a file"},
+                                                                    {"shop", "not a file"},
+                                                                    {"blob.bin", "binary file"},
+                                                                    {"missing.py", "no such file"}};
+  for (const auto& [path, why] : refused) {
+    r = tool("read_file", {{"path", path}});
+    EXPECT_TRUE(r["result"].value("isError", false)) << path << ": " << r.dump();
+    EXPECT_NE(r["result"]["content"][0]["text"].get<std::string>().find(why), std::string::npos)
+        << path << ": " << r.dump();
+  }
 }
 
 TEST_F(McpStdio, ResourceUrisOutsideTheWorkspaceAreRefused) {

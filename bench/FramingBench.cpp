@@ -21,7 +21,7 @@ void BM_ContentLengthDecode(benchmark::State& state) {
   FrameSink sink{[&](std::string body) { n += body.size(); }, [](std::string) {}};
   for (auto _ : state) decoder.feed(frame, sink);
   benchmark::DoNotOptimize(n);
-  state.SetBytesProcessed(state.iterations() * frame.size());
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(frame.size()));
 }
 BENCHMARK(BM_ContentLengthDecode);
 
@@ -54,7 +54,7 @@ void BM_NotificationParse(benchmark::State& state) {
   auto ep = RpcEndpoint::create([](std::string) {});
   ep->setHandler(&handler);
   for (auto _ : state) ep->receive(kDidChange);
-  state.SetBytesProcessed(state.iterations() * kDidChange.size());
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(kDidChange.size()));
 }
 BENCHMARK(BM_NotificationParse);
 

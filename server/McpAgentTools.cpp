@@ -193,9 +193,10 @@ struct ProgressCounter {
 // cancelled call on to the workflow (the request's cancellation is a flag to
 // poll) and stops once the call is answered.
 struct WorkflowWait : std::enable_shared_from_this<WorkflowWait> {
-  WorkflowWait(boost::asio::any_io_executor executor, std::shared_ptr<agents::WorkflowRunner> r,
-               std::string workflowId, CancelToken c, std::function<void(McpToolResult)> d)
-      : timer(std::move(executor)),
+  WorkflowWait(const boost::asio::any_io_executor& executor,
+               std::shared_ptr<agents::WorkflowRunner> r, std::string workflowId, CancelToken c,
+               std::function<void(McpToolResult)> d)
+      : timer(executor),
         runner(std::move(r)),
         id(std::move(workflowId)),
         cancel(std::move(c)),

@@ -81,6 +81,7 @@ TEST_F(WorkflowControl, WaitingWorkflowsLeaveTheToolWorkersFree) {
   holdDeveloper_ = true;
   McpSession mcp(ws_, (dir_ / "index").string());
   std::vector<int> running;
+  running.reserve(5);
   for (int i = 0; i < 5; ++i)
     running.push_back(
         mcp.sendTool("run_workflow", {{"template", "feature"}, {"task", "add without_vat"}}));
@@ -215,6 +216,7 @@ TEST_F(WorkflowControl, KillNineOfTheLspDaemonThenResumeEndsLikeAnUninterruptedR
 // wrote there (newlines arrive as \r\n) and its exit code.
 std::string runOnTerminal(std::vector<std::string> argv, int& exitCode, Millis timeout = 60s) {
   std::vector<char*> args;  // built before the fork: the child only calls execv
+  args.reserve(argv.size() + 1);
   for (auto& a : argv) args.push_back(a.data());
   args.push_back(nullptr);
   int master = -1;

@@ -137,6 +137,7 @@ TEST(IndexStoreTest, SymbolsNamedAnyTakesManyNamesOfAnyCharacters) {
   f.language = "python";
   f.lines = 1000;
   std::vector<std::string> names;
+  names.reserve(153);
   for (int i = 0; i < 150; ++i) names.push_back("name" + std::to_string(i));
   names.push_back("quote\"back\\slash");
   names.push_back(std::string("tab\tcontrol\x01"));

@@ -1,7 +1,5 @@
 #include "McpCodeTools.h"
 
-#include <sys/stat.h>
-
 #include <filesystem>
 #include <fstream>
 #include <future>

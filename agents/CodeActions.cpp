@@ -27,7 +27,7 @@ constexpr const char* kReplacementRules =
     "lines saying what you changed.";
 
 std::string systemPrompt(ActionKind kind) {
-  const std::string role = "You are an expert software engineer working in the user's editor. ";
+  std::string role = "You are an expert software engineer working in the user's editor. ";
   switch (kind) {
     case ActionKind::Explain:
       return role +

@@ -142,6 +142,7 @@ std::vector<WorkflowTemplate> loadWorkflowTemplates(const std::vector<std::strin
     }
   }
   std::vector<WorkflowTemplate> out;
+  out.reserve(byName.size());
   for (auto& [n, t] : byName) out.push_back(std::move(t));
   return out;
 }

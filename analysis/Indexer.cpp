@@ -147,6 +147,7 @@ IndexReport updateIndex(IndexStore& store, const std::string& root, const Indexe
   // What is left in `stamps` after matching candidates is gone from disk.
   std::vector<std::string> removed;
   for (const auto* f : candidates) stamps.erase(f->relPath);
+  removed.reserve(stamps.size());
   for (auto& [path, stamp] : stamps) removed.push_back(path);
 
   // Workers parse; this thread writes. The queue is bounded so memory stays

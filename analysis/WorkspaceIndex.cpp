@@ -276,12 +276,13 @@ std::string WorkspaceIndex::renderRepoMap(const RepoMapOptions& options) {
   }
   size_t n = fileIds.size();
   if (n == 0) return "";
-  std::vector<double> rank(n, 1.0 / n), next(n);
+  const auto files = static_cast<double>(n);
+  std::vector<double> rank(n, 1.0 / files), next(n);
   for (int iter = 0; iter < 30; ++iter) {
     double dangling = 0;
     for (size_t i = 0; i < n; ++i)
       if (outWeight[i] == 0) dangling += rank[i];
-    std::fill(next.begin(), next.end(), (0.15 + 0.85 * dangling) / n);
+    std::fill(next.begin(), next.end(), (0.15 + 0.85 * dangling) / files);
     for (const auto& e : fileEdges) next[e.to] += 0.85 * rank[e.from] * e.w / outWeight[e.from];
     rank.swap(next);
   }
@@ -294,6 +295,7 @@ std::string WorkspaceIndex::renderRepoMap(const RepoMapOptions& options) {
     symbolScore[e.toSymbol] += rank[from->second] * edgeWeight[i] / outWeight[from->second];
   }
   std::vector<std::pair<double, int64_t>> ordered;
+  ordered.reserve(symbolScore.size());
   for (const auto& [sid, score] : symbolScore) ordered.push_back({score, sid});
   std::sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
     return a.first != b.first ? a.first > b.first : a.second < b.second;

@@ -209,6 +209,7 @@ std::vector<ProbeVerdict> probeBackends(const std::vector<BackendConfig>& backen
       getenvIn ? getenvIn : GetEnv([](const char* n) -> const char* { return std::getenv(n); });
   HttpClient http;
   std::vector<std::future<Verdict>> pending;
+  pending.reserve(backends.size());
   for (const auto& b : backends)  // concurrently: unreachable ones wait out their timeouts together
     pending.push_back(
         std::async(std::launch::async, [&http, &b, &getenv] { return probe(http, b, getenv); }));

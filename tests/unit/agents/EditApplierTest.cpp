@@ -326,6 +326,7 @@ TEST_F(EditApplierTest, ParsedOutputEndToEnd) {
 TEST(ReadLedger, ConcurrentRecordsAndLookups) {
   ReadLedger ledger;
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&ledger, t] {
       for (int i = 0; i < 200; ++i) {

@@ -25,6 +25,7 @@ const OutlineSymbol* find(const std::vector<OutlineSymbol>& symbols, std::string
 
 std::vector<std::string> names(const std::vector<OutlineSymbol>& symbols) {
   std::vector<std::string> out;
+  out.reserve(symbols.size());
   for (const OutlineSymbol& s : symbols) out.push_back(s.name);
   return out;
 }

@@ -11,6 +11,7 @@ namespace {
 
 std::vector<std::string> texts(const DocumentSnapshot& doc, const std::vector<ByteRange>& chain) {
   std::vector<std::string> out;
+  out.reserve(chain.size());
   for (const ByteRange& r : chain) out.emplace_back(doc.text().substr(r.begin, r.end - r.begin));
   return out;
 }

@@ -164,12 +164,13 @@ TEST(ClientProfile, DynamicRegistrationOfWatchedFiles) {
 }
 
 TEST(ClientProfile, MalformedInputGivesTheDefaults) {
-  for (json params : {json(nullptr), json(42), json("initialize"), json::array({1, 2}),
-                      json{{"capabilities", nullptr}}, json{{"capabilities", "all"}},
-                      json{{"capabilities", json::array()}},
-                      json{{"clientInfo", "vim"}, {"capabilities", {{"textDocument", 7}}}},
-                      json{{"capabilities", {{"workspace", {{"applyEdit", 1}}}}}},
-                      json{{"capabilities", {{"general", {{"positionEncodings", nullptr}}}}}}}) {
+  for (const json& params :
+       {json(nullptr), json(42), json("initialize"), json::array({1, 2}),
+        json{{"capabilities", nullptr}}, json{{"capabilities", "all"}},
+        json{{"capabilities", json::array()}},
+        json{{"clientInfo", "vim"}, {"capabilities", {{"textDocument", 7}}}},
+        json{{"capabilities", {{"workspace", {{"applyEdit", 1}}}}}},
+        json{{"capabilities", {{"general", {{"positionEncodings", nullptr}}}}}}}) {
     ClientProfile p = profileFromInitialize(params);
     EXPECT_EQ(p.encoding, PositionEncoding::Utf16) << params.dump();
     EXPECT_FALSE(p.applyEdit) << params.dump();

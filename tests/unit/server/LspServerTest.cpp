@@ -376,7 +376,7 @@ TEST(LspServer, HoverIsMarkdownWhenTheClientListsIt) {
 }
 
 TEST(LspServer, HoverIsPlainTextOtherwise) {
-  for (json caps :
+  for (const json& caps :
        {json::object(), json{{"textDocument", {{"hover", {{"contentFormat", {"plaintext"}}}}}}}}) {
     json hover = hoverOn(caps);
     EXPECT_EQ(hover["contents"]["kind"], "plaintext") << caps.dump();

@@ -21,6 +21,7 @@ TEST(SseStream, NewlinesInAMessageBecomeSeveralDataLines) {
 TEST(SseStream, ReplayGivesExactlyTheEventsAfterTheCursor) {
   SseStream s(1, {});
   std::vector<std::string> sent;
+  sent.reserve(5);
   for (int i = 0; i < 5; ++i) sent.push_back(s.append(std::to_string(i)));
   auto r = s.replayAfter(2);
   ASSERT_TRUE(r);

@@ -42,7 +42,7 @@ class DaemonDbFault : public ::testing::Test {
   // binary (a shell that sets limits first).
   void startDaemon(std::vector<std::string> wrapper = {}) {
     std::vector<std::string> argv = std::move(wrapper);
-    for (std::string a :
+    for (const std::string& a :
          {std::string(SB_BINARY), std::string("lsp"), std::string("--workspace"), ws(),
           std::string("--index-dir"), indexDir(), std::string("--log-level"), std::string("info")})
       argv.push_back(a);

@@ -261,7 +261,8 @@ TEST_F(BackendFault, HangResetGarbageAndMidStreamErrorsLeaveTheDaemonServing) {
   expectSurvives(slowHeaders, "headers after the first-token timeout");
   expectSurvives(sse({delta, delta}, /*drop=*/true), "the connection resets mid-stream");
   fake::Reply garbage;
-  garbage.body = "<html>502 Bad Gateway</html>\x00\xff";
+  constexpr char kGarbage[] = "<html>502 Bad Gateway</html>\x00\xff";  // the NUL and 0xFF sent too
+  garbage.body.assign(kGarbage, sizeof kGarbage - 1);
   expectSurvives(garbage, "garbage instead of JSON");
   expectSurvives(sse({delta, "data: {not json at all\n\n", delta}), "garbage inside the stream");
   expectSurvives(

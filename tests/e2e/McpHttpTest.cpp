@@ -438,7 +438,7 @@ TEST_F(McpHttp, AnswerOfADroppedPostStreamIsRedeliveredOnResume) {
   EXPECT_EQ(replayed.back().data, events.back().data);
 
   // Ids that name nothing resumable in this session.
-  for (std::string bad :
+  for (const std::string& bad :
        {std::string("999-0"), std::to_string(stream) + "-999", std::string("nonsense")}) {
     SseClient refused(port_, "GET",
                       "Accept: text/event-stream\r\n" + s + "Last-Event-ID: " + bad + "\r\n");

@@ -10,7 +10,6 @@
 // scratch folder, emptied first), SB_PROTOCOLS_DOC and SB_README (the
 // Markdown files).
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -36,7 +35,6 @@ const TOKEN_PLACEHOLDER = "TOKEN";
 
 const run = new Run();
 const step = (name, fn) => run.step(name, fn);
-const children = run.children;
 
 /** The text of a Markdown section: from its heading to the next heading of the same or a higher level. */
 function section(file, heading) {
@@ -85,20 +83,7 @@ function freePort() {
 }
 
 /** Runs `switchboard ARGS` and waits for its "MCP on URL" line. */
-async function startServer(args) {
-  const child = spawn(binary, args, { stdio: ["ignore", "ignore", "pipe"], env });
-  children.push(child);
-  let err = "";
-  return await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("no URL on stderr: " + err)), 10000);
-    child.stderr.on("data", (d) => {
-      err += d;
-      const m = err.match(/MCP on (http:\/\/\S+\/mcp)/);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    child.on("exit", (code) => reject(new Error(`switchboard ${args.join(" ")} exited ${code}: ${err}`)));
-  });
-}
+const startServer = (args) => run.startHttpServer(binary, args, env);
 
 /** Connects, lists the tools and calls read_file; the client is closed. */
 async function listAndCall(transport) {

@@ -29,24 +29,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const run = new Run();
 const step = (name, fn) => run.step(name, fn);
-const children = run.children;
 
 // Starts `switchboard mcp REPO --http 127.0.0.1:0 ...` and returns its URL.
-async function startHttp(extra = []) {
-  const child = spawn(binary, ["mcp", repo, "--http", "127.0.0.1:0", "--index-dir", indexDir, ...extra],
-                      { stdio: ["ignore", "ignore", "pipe"] });
-  children.push(child);
-  let err = "";
-  return await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("no URL on stderr: " + err)), 10000);
-    child.stderr.on("data", (d) => {
-      err += d;
-      const m = err.match(/MCP on (http:\/\/\S+\/mcp)/);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    child.on("exit", (code) => reject(new Error(`exited ${code}: ${err}`)));
-  });
-}
+const startHttp = (extra = []) =>
+  run.startHttpServer(binary, ["mcp", repo, "--http", "127.0.0.1:0", "--index-dir", indexDir, ...extra]);
 
 async function callOk(client, name, args) {
   const r = await client.callTool({ name, arguments: args });

@@ -1,6 +1,7 @@
 // What e2e.mjs and docs_config.mjs share: the scratch copy of the fixture
 // repo, named steps that count failures instead of stopping, and the end of
 // the run (children stopped, a summary, the exit code).
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -25,6 +26,23 @@ export class Run {
     } catch (e) {
       this.fail(name, e);
     }
+  }
+
+  // Starts `binary ARGS` (an `mcp --http` server), stopped at the end, and
+  // resolves to the URL its "MCP on URL" line on stderr names.
+  startHttpServer(binary, args, env = process.env) {
+    const child = spawn(binary, args, { stdio: ["ignore", "ignore", "pipe"], env });
+    this.children.push(child);
+    let err = "";
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("no URL on stderr: " + err)), 10000);
+      child.stderr.on("data", (d) => {
+        err += d;
+        const m = err.match(/MCP on (http:\/\/\S+\/mcp)/);
+        if (m) { clearTimeout(timer); resolve(m[1]); }
+      });
+      child.on("exit", (code) => reject(new Error(`switchboard ${args.join(" ")} exited ${code}: ${err}`)));
+    });
   }
 
   fail(name, e) {

@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "ChildProcess.h"
+#include "DaemonEnvironment.h"
 #include "FakeBackend.h"
 #include "JsonLines.h"
 
@@ -51,18 +52,13 @@ class McpConfinement : public ::testing::TestWithParam<Escape> {
     fs::create_symlink(dir_ / "outside" / "secret.py", dir_ / "ws" / "link.py");
     ws_ = fs::canonical(dir_ / "ws");
     // A model is configured, so complete_code and ask get as far as reading files.
-    for (const char* d : {"state", "cache", "config"}) fs::create_directories(dir_ / d);
-    ::setenv("XDG_STATE_HOME", (dir_ / "state").c_str(), 1);
-    ::setenv("XDG_CACHE_HOME", (dir_ / "cache").c_str(), 1);
-    ::setenv("XDG_CONFIG_HOME", (dir_ / "config").c_str(), 1);
-    ::setenv("OPENAI_BASE_URL", (backend_.url() + "/v1").c_str(), 1);
+    env_.emplace(dir_, backend_.url() + "/v1");
     proc_.emplace(ChildProcess::start(
         {SB_BINARY, "mcp", ws_.string(), "--index-dir", (dir_ / "index").string()}));
   }
   void TearDown() override {
     proc_.reset();
-    for (const char* v : {"XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "OPENAI_BASE_URL"})
-      ::unsetenv(v);
+    env_.reset();
     fs::remove_all(dir_);
   }
 
@@ -86,6 +82,7 @@ class McpConfinement : public ::testing::TestWithParam<Escape> {
 
   fs::path dir_, ws_;
   fake::FakeBackend backend_;
+  std::optional<DaemonEnvironment> env_;
   std::optional<ChildProcess> proc_;
   int next_ = 1;
 };

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "ChildProcess.h"
+#include "DaemonEnvironment.h"
 #include "FakeBackend.h"
 #include "HttpProbe.h"
 
@@ -207,11 +208,7 @@ class McpHttp : public ::testing::Test {
     ws_ = fs::canonical(dir_ / "ws");
     // A model for the ask tool, which streams slowly: a call that stays open
     // long enough to drop its connection on purpose.
-    for (const char* d : {"state", "cache", "config"}) fs::create_directories(dir_ / d);
-    ::setenv("XDG_STATE_HOME", (dir_ / "state").c_str(), 1);
-    ::setenv("XDG_CACHE_HOME", (dir_ / "cache").c_str(), 1);
-    ::setenv("XDG_CONFIG_HOME", (dir_ / "config").c_str(), 1);
-    ::setenv("OPENAI_BASE_URL", (backend_.url() + "/v1").c_str(), 1);
+    env_.emplace(dir_, backend_.url() + "/v1");
     backend_.setResponder([](const fake::RecordedRequest& req) -> std::optional<fake::Reply> {
       json body = req.json();
       if (!body.is_object() || !body.value("stream", false)) return std::nullopt;
@@ -240,8 +237,7 @@ class McpHttp : public ::testing::Test {
   }
   void TearDown() override {
     proc_.reset();
-    for (const char* v : {"XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "OPENAI_BASE_URL"})
-      ::unsetenv(v);
+    env_.reset();
     fs::remove_all(dir_);
   }
 
@@ -284,6 +280,7 @@ class McpHttp : public ::testing::Test {
 
   fs::path dir_, ws_;
   fake::FakeBackend backend_;
+  std::optional<DaemonEnvironment> env_;
   std::optional<ChildProcess> proc_;
   uint16_t port_ = 0;
 };

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "ChildProcess.h"
+#include "DaemonEnvironment.h"
 #include "FakeBackend.h"
 #include "LspClient.h"
 
@@ -71,16 +72,11 @@ class Workflows : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("sb-wf-e2e-" + std::to_string(::getpid()));
     fs::remove_all(dir_);
     ws_ = makeWorkspace("ws");
-    for (const char* d : {"state", "cache", "config"}) fs::create_directories(dir_ / d);
-    ::setenv("XDG_STATE_HOME", (dir_ / "state").c_str(), 1);
-    ::setenv("XDG_CACHE_HOME", (dir_ / "cache").c_str(), 1);
-    ::setenv("XDG_CONFIG_HOME", (dir_ / "config").c_str(), 1);
-    ::setenv("OPENAI_BASE_URL", (backend_.url() + "/v1").c_str(), 1);
+    env_.emplace(dir_, backend_.url() + "/v1");
     backend_.setResponder([this](const RecordedRequest& req) { return script(req); });
   }
   void TearDown() override {
-    for (const char* v : {"XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "OPENAI_BASE_URL"})
-      ::unsetenv(v);
+    env_.reset();
     fs::remove_all(dir_);
   }
 
@@ -158,6 +154,7 @@ class Workflows : public ::testing::Test {
   fs::path dir_;
   std::string ws_;
   fake::FakeBackend backend_;
+  std::optional<DaemonEnvironment> env_;
   std::atomic<bool> holdDeveloper_{false};
   std::atomic<bool> unsafeDeveloper_{false};  // proposes edits outside the workspace
 };

@@ -3,33 +3,28 @@
 // written) and OPENAI_BASE_URL at a fake backend, for the life of the object.
 #pragma once
 
-#include <stdlib.h>
-
 #include <filesystem>
 #include <string>
 #include <utility>
+
+#include "ScopedEnv.h"
 
 namespace sb::e2e {
 
 class DaemonEnvironment {
  public:
   DaemonEnvironment(const std::filesystem::path& dir, const std::string& openaiBaseUrl) {
-    for (const auto& [var, sub] : kHomes) {
+    const std::pair<const char*, const char*> homes[] = {
+        {"XDG_STATE_HOME", "state"}, {"XDG_CACHE_HOME", "cache"}, {"XDG_CONFIG_HOME", "config"}};
+    for (const auto& [var, sub] : homes) {
       std::filesystem::create_directories(dir / sub);
-      ::setenv(var, (dir / sub).c_str(), 1);
+      env_.set(var, (dir / sub).string());
     }
-    ::setenv("OPENAI_BASE_URL", openaiBaseUrl.c_str(), 1);
+    env_.set("OPENAI_BASE_URL", openaiBaseUrl);
   }
-  ~DaemonEnvironment() {
-    for (const auto& [var, sub] : kHomes) ::unsetenv(var);
-    ::unsetenv("OPENAI_BASE_URL");
-  }
-  DaemonEnvironment(const DaemonEnvironment&) = delete;
-  DaemonEnvironment& operator=(const DaemonEnvironment&) = delete;
 
  private:
-  static constexpr std::pair<const char*, const char*> kHomes[] = {
-      {"XDG_STATE_HOME", "state"}, {"XDG_CACHE_HOME", "cache"}, {"XDG_CONFIG_HOME", "config"}};
+  ScopedEnv env_;
 };
 
 }  // namespace sb::e2e

@@ -15,34 +15,13 @@
 
 #include "ChildProcess.h"
 #include "FakeBackend.h"
+#include "ScopedEnv.h"
 #include "ScratchDir.h"
 
 namespace sb::e2e {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Sets environment variables for the child processes, restoring them after.
-class ScopedEnv {
- public:
-  ScopedEnv() = default;
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-  ~ScopedEnv() {
-    for (const auto& [name, old] : saved_)
-      old ? ::setenv(name.c_str(), old->c_str(), 1) : ::unsetenv(name.c_str());
-  }
-  void set(const std::string& name, const std::optional<std::string>& value) {
-    if (!saved_.count(name)) {
-      const char* old = std::getenv(name.c_str());
-      saved_[name] = old ? std::optional<std::string>(old) : std::nullopt;
-    }
-    value ? ::setenv(name.c_str(), value->c_str(), 1) : ::unsetenv(name.c_str());
-  }
-
- private:
-  std::map<std::string, std::optional<std::string>> saved_;
-};
 
 // The environment every Neovim run gets: no user config, scratch XDG folders.
 void isolate(ScopedEnv& env, const ScratchDir& scratch) {
